@@ -6,7 +6,7 @@ import java.util.Map;
 public enum Server {
     POSTGRES {
         @Override
-        Map<String, Object> springProperties(String application) {
+        public Map<String, Object> springProperties(String application) {
             PostgresServer postgres = PostgresServer.shared();
             return Map.of(
                     "spring.datasource.url", postgres.createIsolatedDatabase(application),
@@ -16,24 +16,27 @@ public enum Server {
     },
     REDIS {
         @Override
-        Map<String, Object> springProperties(String application) {
+        public Map<String, Object> springProperties(String application) {
             return Map.of("spring.data.redis.url", RedisServer.shared().url());
         }
     },
     KAFKA {
         @Override
-        Map<String, Object> springProperties(String application) {
+        public Map<String, Object> springProperties(String application) {
             return Map.of("spring.kafka.bootstrap-servers", KafkaBroker.shared().bootstrapServers());
         }
     },
     SMTP {
         @Override
-        Map<String, Object> springProperties(String application) {
+        public Map<String, Object> springProperties(String application) {
             SmtpServer smtp = SmtpServer.shared();
             return Map.of("spring.mail.host", smtp.host(), "spring.mail.port", smtp.port());
         }
     };
 
-    /** Starts (or reaches) the server and answers the properties for one application context. */
-    abstract Map<String, Object> springProperties(String application);
+    /**
+     * Starts (or reaches) the server and answers the Spring Boot properties that point one application at it, for a
+     * test context or, as {@code -D} options, for an application started as its own process.
+     */
+    public abstract Map<String, Object> springProperties(String application);
 }

@@ -1,0 +1,13 @@
+package dev.meridian.audit;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The append-only, per-user audit log of user events. */
+@SpringBootApplication
+public class AuditApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(AuditApplication.class, args);
+    }
+}
