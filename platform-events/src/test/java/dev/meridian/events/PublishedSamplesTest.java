@@ -1,0 +1,72 @@
+package dev.meridian.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON samples under {@code samples/} are what consumers have been promised: every published version must stay
+ * readable by the current records, and unknown fields must not break a reader.
+ */
+class PublishedSamplesTest {
+
+    private final JsonMapper json = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    @Test
+    void userCreatedV1StaysReadableAndIgnoresFieldsAddedLater() throws IOException {
+        UserCreated event = read("user-created.v1.json", UserCreated.class);
+
+        assertThat(event.userId()).isEqualTo(UUID.fromString("5f1d2c3b-7a8e-4f60-b1c2-d3e4f5a6b7c8"));
+        assertThat(event.email()).isEqualTo("ada@example.com");
+        assertThat(event.roles()).containsExactly("USER");
+        assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-26T10:15:30.123Z"));
+        assertThat(event.type()).isEqualTo("dev.meridian.user.created.v1");
+    }
+
+    @Test
+    void userUpdatedV1NamesWhatChanged() throws IOException {
+        UserUpdated event = read("user-updated.v1.json", UserUpdated.class);
+
+        assertThat(event.changed()).containsExactly(UserUpdated.EMAIL);
+        assertThat(event.previousEmail()).isEqualTo("ada@example.com");
+        assertThat(event.email()).isEqualTo("ada@lovelace.dev");
+    }
+
+    @Test
+    void activationEventsV1StayReadable() throws IOException {
+        assertThat(read("user-deactivated.v1.json", UserDeactivated.class).actorId())
+                .isNull();
+        assertThat(read("user-activated.v1.json", UserActivated.class).type())
+                .isEqualTo("dev.meridian.user.activated.v1");
+    }
+
+    @Test
+    void recordsRoundTripThroughJson() {
+        var event = new UserCreated(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                null,
+                Instant.parse("2026-11-26T10:15:30Z"),
+                "grace@example.com",
+                "Grace Hopper",
+                Set.of("ADMIN"));
+
+        assertThat(json.readValue(json.writeValueAsString(event), UserCreated.class))
+                .isEqualTo(event);
+    }
+
+    private <T> T read(String sample, Class<T> type) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/samples/" + sample)) {
+            return json.readValue(in, type);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.meridian.user.account;
+
+public enum AccountStatus {
+    ACTIVE,
+    DEACTIVATED
+}

@@ -1,0 +1,7 @@
+package dev.meridian.user.account;
+
+/** What an account may do. Administrators manage every account; users manage their own. */
+public enum Role {
+    USER,
+    ADMIN
+}

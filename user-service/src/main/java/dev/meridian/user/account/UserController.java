@@ -1,0 +1,128 @@
+package dev.meridian.user.account;
+
+import dev.meridian.user.account.AccountProblems.AccountNotFound;
+import dev.meridian.user.account.AccountProblems.NotAllowed;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.web.PageableDefault;
+import org.springframework.data.web.PagedModel;
+import org.springframework.http.ETag;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+@RestController
+@RequestMapping("/api/users")
+@Tag(name = "Users", description = "Accounts: sign-up, profile, activation")
+class UserController {
+
+    /** Sorting is offered on indexed columns only, so a list never turns into a full scan and sort. */
+    private static final Set<String> SORTABLE = Set.of("createdAt", "email");
+
+    private final UserAccounts accounts;
+
+    UserController(UserAccounts accounts) {
+        this.accounts = accounts;
+    }
+
+    @PostMapping
+    @Operation(summary = "Sign up (public), or create an account of any role (administrators)")
+    ResponseEntity<UserView> create(@Valid @RequestBody SignUp request, Authentication authentication) {
+        UserView created = accounts.register(request, Caller.of(authentication));
+        return ResponseEntity.created(URI.create("/api/users/" + created.id()))
+                .eTag(etag(created))
+                .body(created);
+    }
+
+    @GetMapping("/me")
+    @Operation(summary = "The signed-in user's own account")
+    ResponseEntity<UserView> me(Authentication authentication) {
+        Caller caller = Caller.of(authentication);
+        if (caller.userId() == null) {
+            throw new NotAllowed("Only a user's token has an account");
+        }
+        return get(caller.userId(), authentication);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "One account (its owner or an administrator)")
+    ResponseEntity<UserView> get(@PathVariable UUID id, Authentication authentication) {
+        Caller caller = Caller.of(authentication);
+        UserView user =
+                accounts.find(id).filter(u -> caller.mayAccess(u.id())).orElseThrow(() -> new AccountNotFound(id));
+        return ResponseEntity.ok().eTag(etag(user)).body(user);
+    }
+
+    @GetMapping
+    @Operation(summary = "All accounts, paged and sorted by createdAt or email (administrators)")
+    PagedModel<UserView> list(
+            @PageableDefault(size = 20, sort = "createdAt") Pageable page, Authentication authentication) {
+        if (!Caller.of(authentication).admin()) {
+            throw new NotAllowed("Only an administrator may list accounts");
+        }
+        for (Sort.Order order : page.getSort()) {
+            if (!SORTABLE.contains(order.getProperty())) {
+                throw new ResponseStatusException(
+                        HttpStatus.BAD_REQUEST, "Cannot sort by " + order.getProperty() + "; sortable: " + SORTABLE);
+            }
+        }
+        return new PagedModel<>(accounts.list(page));
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Change email, name or password (its owner or an administrator); needs If-Match")
+    ResponseEntity<UserView> change(
+            @PathVariable UUID id,
+            @RequestHeader(name = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody AccountChanges changes,
+            Authentication authentication) {
+        if (ifMatch == null) {
+            throw new ResponseStatusException(
+                    HttpStatus.PRECONDITION_REQUIRED, "Send If-Match with the ETag of the account you read");
+        }
+        UserView changed = accounts.change(id, version(ifMatch), changes, Caller.of(authentication));
+        return ResponseEntity.ok().eTag(etag(changed)).body(changed);
+    }
+
+    @PostMapping("/{id}/deactivate")
+    @Operation(summary = "Deactivate an account (its owner or an administrator)")
+    ResponseEntity<UserView> deactivate(@PathVariable UUID id, Authentication authentication) {
+        UserView user = accounts.deactivate(id, Caller.of(authentication));
+        return ResponseEntity.ok().eTag(etag(user)).body(user);
+    }
+
+    @PostMapping("/{id}/activate")
+    @Operation(summary = "Activate a deactivated account (administrators)")
+    ResponseEntity<UserView> activate(@PathVariable UUID id, Authentication authentication) {
+        UserView user = accounts.activate(id, Caller.of(authentication));
+        return ResponseEntity.ok().eTag(etag(user)).body(user);
+    }
+
+    private static String etag(UserView user) {
+        return ETag.create(String.valueOf(user.version())).formattedTag();
+    }
+
+    private static long version(String ifMatch) {
+        try {
+            return Long.parseLong(ETag.create(ifMatch.strip()).tag());
+        } catch (NumberFormatException e) {
+            throw new ResponseStatusException(
+                    HttpStatus.PRECONDITION_FAILED, "If-Match does not name a version of this account: " + ifMatch);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.meridian.user.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.web.SecurityFilterChain;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * user-service is an OAuth2 resource server: every request but sign-up, docs and probes carries an access token
+ * from auth-service. Roles ({@code roles} claim) and scopes ({@code scope}) become authorities; 401 and 403 are
+ * problem JSON like every other error.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    static final String VERIFY_CREDENTIALS_SCOPE = "SCOPE_users.credentials.verify";
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, JsonMapper json) throws Exception {
+        var problems = new SecurityProblems(json);
+        return http.csrf(csrf -> csrf.disable()) // bearer tokens only, no cookies: nothing to forge
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.POST, "/api/users")
+                        .permitAll()
+                        .requestMatchers(
+                                "/actuator/**", "/livez", "/readyz", "/v3/api-docs/**", "/swagger-ui/**", "/error")
+                        .permitAll()
+                        .requestMatchers("/internal/credentials/**")
+                        .hasAuthority(VERIFY_CREDENTIALS_SCOPE)
+                        .anyRequest()
+                        .authenticated())
+                .oauth2ResourceServer(oauth2 -> oauth2.jwt(jwt -> jwt.jwtAuthenticationConverter(rolesAndScopes()))
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems))
+                .exceptionHandling(
+                        errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .build();
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(JwtSettings settings) {
+        NimbusJwtDecoder decoder =
+                NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString()).build();
+        OAuth2TokenValidator<Jwt> audience =
+                new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(settings.audience()));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                new JwtTimestampValidator(settings.clockSkew()),
+                new JwtIssuerValidator(settings.issuer().toString()),
+                audience));
+        return decoder;
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        // bcrypt today; the {id} prefix lets stored hashes move to a stronger scheme without a migration.
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    private static JwtAuthenticationConverter rolesAndScopes() {
+        JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
+        var converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(jwt -> {
+            Collection<GrantedAuthority> authorities = new ArrayList<>(scopes.convert(jwt));
+            List<String> roles = jwt.getClaimAsStringList("roles");
+            if (roles != null) {
+                roles.forEach(role -> authorities.add(new SimpleGrantedAuthority("ROLE_" + role)));
+            }
+            return authorities;
+        });
+        return converter;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.meridian.user;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** A plain HTTP client for the API under test: what a real client sends, headers and bytes included. */
+record Api(String baseUrl) {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    HttpResponse<String> get(String path, String token) {
+        return send(request(path, token).GET());
+    }
+
+    HttpResponse<String> post(String path, String token, String json) {
+        return send(request(path, token).POST(body(json)));
+    }
+
+    HttpResponse<String> patch(String path, String token, String ifMatch, String json) {
+        var request = request(path, token).method("PATCH", body(json));
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        return send(request);
+    }
+
+    private HttpRequest.Builder request(String path, String token) {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, application/problem+json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request;
+    }
+
+    private static HttpRequest.BodyPublisher body(String json) {
+        return json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.meridian.user;
+
+import static dev.meridian.testkit.Server.KAFKA;
+import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.Server.REDIS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.meridian.testkit.RealInfrastructure;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "eureka.client.enabled=false")
+@RealInfrastructure({POSTGRES, REDIS, KAFKA})
+class UserApiIT {
+
+    private static final String PASSWORD = "correct horse battery";
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+
+    @DynamicPropertySource
+    static void tokens(DynamicPropertyRegistry registry) {
+        AccessTokens.register(registry);
+    }
+
+    @BeforeEach
+    void client() {
+        api = new Api("http://localhost:" + port);
+    }
+
+    @Test
+    void signUpAnswers201WithLocationAndEtagAndNeverThePassword() {
+        String email = unique() + "@Example.COM ";
+
+        var response = signUp(email, "Ada Lovelace");
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        String id = JsonPath.read(response.body(), "$.id");
+        assertThat(response.headers().firstValue("Location")).hasValue("/api/users/" + id);
+        assertThat(response.headers().firstValue("ETag")).hasValue("\"0\"");
+        assertThat((String) JsonPath.read(response.body(), "$.email"))
+                .isEqualTo(email.strip().toLowerCase());
+        assertThat((String) JsonPath.read(response.body(), "$.role")).isEqualTo("USER");
+        assertThat(response.body()).doesNotContain("password", PASSWORD);
+    }
+
+    @Test
+    void rejectsADuplicateEmailWhateverItsCaseWith409() {
+        String email = unique() + "@example.com";
+        assertThat(signUp(email, "First").statusCode()).isEqualTo(201);
+
+        var duplicate = signUp("  " + email.toUpperCase() + " ", "Second");
+
+        assertThat(duplicate.statusCode()).isEqualTo(409);
+        assertThat(duplicate.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat((String) JsonPath.read(duplicate.body(), "$.title")).isEqualTo("Email already taken");
+    }
+
+    @Test
+    void invalidSignUpListsEveryFieldAt400() {
+        var response = api.post("/api/users", null, """
+                {"email": "not-an-email", "name": " ", "password": "short"}""");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        List<String> fields = JsonPath.read(response.body(), "$.errors[*].field");
+        assertThat(fields).contains("email", "name", "password");
+    }
+
+    @Test
+    void rejectsAPasswordThatIsTheEmailAddress() {
+        String email = unique() + "@example.com";
+
+        var response = api.post("/api/users", null, """
+                {"email": "%s", "name": "Ada", "password": "%s"}""".formatted(email, email.toUpperCase()));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat((List<String>) JsonPath.read(response.body(), "$.errors[*].field"))
+                .containsExactly("password");
+    }
+
+    @Test
+    void malformedJsonUnknownFieldsAndBadIdsAre400NotServerErrors() {
+        assertThat(api.post("/api/users", null, "{\"email\": ").statusCode()).isEqualTo(400);
+        assertThat(api.post("/api/users", null, """
+                {"email": "%s@example.com", "name": "Ada", "password": "%s", "admin": true}""".formatted(unique(), PASSWORD))
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(api.post("/api/users", null, "[1, 2]").statusCode()).isEqualTo(400);
+        var badId = api.get("/api/users/not-a-uuid", AccessTokens.admin(UUID.randomUUID()));
+        assertThat(badId.statusCode()).isEqualTo(400);
+        assertThat(badId.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void onlyAnAdministratorMayCreateAnAdmin() {
+        String body = """
+                {"email": "%s@example.com", "name": "Root", "password": "%s", "role": "ADMIN"}""".formatted(unique(), PASSWORD);
+
+        assertThat(api.post("/api/users", null, body).statusCode()).isEqualTo(403);
+        assertThat(api.post("/api/users", AccessTokens.user(UUID.randomUUID()), body)
+                        .statusCode())
+                .isEqualTo(403);
+        var created = api.post("/api/users", AccessTokens.admin(UUID.randomUUID()), body);
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat((String) JsonPath.read(created.body(), "$.role")).isEqualTo("ADMIN");
+    }
+
+    @Test
+    void aUserReadsTheirOwnAccountButCannotSeeOrChangeAnotherOne() {
+        UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
+        UUID bob = createdId(signUp(unique() + "@example.com", "Bob"));
+
+        assertThat(api.get("/api/users/" + ada, AccessTokens.user(ada)).statusCode())
+                .isEqualTo(200);
+        assertThat(api.get("/api/users/me", AccessTokens.user(ada)).body()).contains(ada.toString());
+        assertThat(api.get("/api/users/" + bob, AccessTokens.user(ada)).statusCode())
+                .isEqualTo(404);
+        assertThat(api.patch("/api/users/" + bob, AccessTokens.user(ada), "\"0\"", "{\"name\": \"Mallory\"}")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(api.post("/api/users/" + bob + "/deactivate", AccessTokens.user(ada), null)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(api.get("/api/users/" + bob, AccessTokens.admin(UUID.randomUUID()))
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void missingOrUntrustedTokensAre401ProblemsWithABearerChallenge() {
+        UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
+
+        for (String token : List.of(
+                "",
+                AccessTokens.signedByAnotherKey(ada),
+                AccessTokens.expired(ada),
+                AccessTokens.forAudience(ada, "x"))) {
+            var response = api.get("/api/users/" + ada, token.isEmpty() ? null : token);
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
+    }
+
+    @Test
+    void onlyAdministratorsListAccountsPagedAndSortedOnIndexedFields() {
+        signUp(unique() + "@example.com", "Listed");
+        signUp(unique() + "@example.com", "Listed too");
+        String admin = AccessTokens.admin(UUID.randomUUID());
+
+        assertThat(api.get("/api/users", AccessTokens.user(UUID.randomUUID())).statusCode())
+                .isEqualTo(403);
+        var page = api.get("/api/users?page=0&size=2&sort=email,asc", admin);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat((List<?>) JsonPath.read(page.body(), "$.content")).hasSize(2);
+        assertThat((Integer) JsonPath.read(page.body(), "$.page.size")).isEqualTo(2);
+        assertThat(api.get("/api/users?sort=passwordHash", admin).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void anUpdateNeedsTheCurrentEtagAndOfTwoRacingUpdatesOneWins() throws Exception {
+        UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
+        String token = AccessTokens.user(ada);
+
+        assertThat(api.patch("/api/users/" + ada, token, null, "{\"name\": \"A\"}")
+                        .statusCode())
+                .isEqualTo(428);
+        var barrier = new CyclicBarrier(2);
+        var first = CompletableFuture.supplyAsync(() -> racingRename(ada, token, "Ada One", barrier));
+        var second = CompletableFuture.supplyAsync(() -> racingRename(ada, token, "Ada Two", barrier));
+
+        List<Integer> statuses = List.of(first.get().statusCode(), second.get().statusCode());
+        assertThat(statuses).containsExactlyInAnyOrder(200, 412);
+        var current = api.get("/api/users/" + ada, token);
+        assertThat(current.headers().firstValue("ETag")).hasValue("\"1\"");
+        assertThat(api.patch("/api/users/" + ada, token, "\"0\"", "{\"name\": \"Late\"}")
+                        .statusCode())
+                .isEqualTo(412);
+    }
+
+    @Test
+    void changingTheEmailToOneInUseIs409AndTheAccountStaysAsItWas() {
+        String taken = unique() + "@example.com";
+        signUp(taken, "Bob");
+        UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
+
+        var response =
+                api.patch("/api/users/" + ada, AccessTokens.user(ada), "\"0\"", """
+                {"email": "%s"}""".formatted(taken.toUpperCase()));
+
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(api.get("/api/users/" + ada, AccessTokens.user(ada))
+                        .headers()
+                        .firstValue("ETag"))
+                .hasValue("\"0\"");
+    }
+
+    @Test
+    void aUserMayDeactivateThemselvesButOnlyAnAdministratorActivates() {
+        UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
+
+        var deactivated = api.post("/api/users/" + ada + "/deactivate", AccessTokens.user(ada), null);
+        assertThat(deactivated.statusCode()).isEqualTo(200);
+        assertThat((String) JsonPath.read(deactivated.body(), "$.status")).isEqualTo("DEACTIVATED");
+        assertThat(api.post("/api/users/" + ada + "/activate", AccessTokens.user(ada), null)
+                        .statusCode())
+                .isEqualTo(403);
+        var activated = api.post("/api/users/" + ada + "/activate", AccessTokens.admin(UUID.randomUUID()), null);
+        assertThat((String) JsonPath.read(activated.body(), "$.status")).isEqualTo("ACTIVE");
+    }
+
+    private HttpResponse<String> racingRename(UUID id, String token, String name, CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return api.patch("/api/users/" + id, token, "\"0\"", "{\"name\": \"" + name + "\"}");
+    }
+
+    private HttpResponse<String> signUp(String email, String name) {
+        return api.post("/api/users", null, """
+                {"email": "%s", "name": "%s", "password": "%s"}""".formatted(email, name, PASSWORD));
+    }
+
+    private static UUID createdId(HttpResponse<String> response) {
+        assertThat(response.statusCode()).isEqualTo(201);
+        return UUID.fromString(JsonPath.read(response.body(), "$.id"));
+    }
+
+    private static String unique() {
+        return "u" + UUID.randomUUID().toString().substring(0, 12);
+    }
+}
