@@ -71,7 +71,6 @@ public final class KafkaBroker {
     /** Kafka's own KRaft broker (combined broker and controller) inside this JVM, on a free port. */
     public static KafkaBroker startEmbedded() {
         var broker = new EmbeddedKafkaKraftBroker(1, 3)
-                .kafkaPorts(Endpoints.freePort())
                 .brokerProperties(Map.of(
                         "auto.create.topics.enable", "true",
                         "group.initial.rebalance.delay.ms", "0",

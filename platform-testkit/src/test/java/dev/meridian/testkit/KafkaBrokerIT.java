@@ -44,6 +44,22 @@ class KafkaBrokerIT {
     }
 
     @Test
+    void processBrokerComesBackOnTheSameAddressWithItsTopicsAfterAStop() throws Exception {
+        try (var kafka = KafkaProcess.start(Endpoints.freePort())) {
+            String topic = "restart-" + UUID.randomUUID();
+            produce(kafka.bootstrapServers(), topic, "before");
+
+            kafka.stop();
+            assertThatThrownBy(() -> KafkaBroker.connectTo(kafka.bootstrapServers()))
+                    .isInstanceOf(InfrastructureUnavailableException.class);
+            kafka.start();
+            produce(kafka.bootstrapServers(), topic, "after");
+
+            assertThat(consume(kafka.bootstrapServers(), topic, 2)).containsExactly("before", "after");
+        }
+    }
+
+    @Test
     void unreachableConfiguredBrokerFailsWithinSecondsNamingIt() {
         Instant start = Instant.now();
 
@@ -63,12 +79,20 @@ class KafkaBrokerIT {
     private static boolean produceAndConsume(String bootstrapServers) throws Exception {
         String topic = "testkit-" + UUID.randomUUID();
         String value = UUID.randomUUID().toString();
+        produce(bootstrapServers, topic, value);
+        return consume(bootstrapServers, topic, 1).equals(List.of(value));
+    }
+
+    private static void produce(String bootstrapServers, String topic, String value) throws Exception {
         try (var producer = new KafkaProducer<>(
                 Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new StringSerializer(),
                 new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, "key", value)).get();
         }
+    }
+
+    private static List<String> consume(String bootstrapServers, String topic, int count) {
         try (var consumer = new KafkaConsumer<>(
                 Map.<String, Object>of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -82,12 +106,12 @@ class KafkaBrokerIT {
             consumer.subscribe(List.of(topic));
             List<String> received = new ArrayList<>();
             Instant deadline = Instant.now().plusSeconds(30);
-            while (received.isEmpty() && Instant.now().isBefore(deadline)) {
+            while (received.size() < count && Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                     received.add(record.value());
                 }
             }
-            return received.equals(List.of(value));
+            return received;
         }
     }
 }

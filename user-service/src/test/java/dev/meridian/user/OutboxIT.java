@@ -1,0 +1,156 @@
+package dev.meridian.user;
+
+import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.Server.REDIS;
+import static dev.meridian.user.UserEventsTopic.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.meridian.events.CloudEventHeaders;
+import dev.meridian.events.UserCreated;
+import dev.meridian.events.UserUpdated;
+import dev.meridian.testkit.KafkaProcess;
+import dev.meridian.testkit.RealInfrastructure;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The outbox end to end against a real Kafka process: with the broker stopped the application still takes sign-ups
+ * and updates, and once the broker is back every event arrives exactly once, in order per user, as a CloudEvent.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "eureka.client.enabled=false",
+            "meridian.outbox.poll-interval=500ms",
+            "spring.kafka.producer.properties.max.block.ms=1000",
+            "spring.kafka.producer.properties.request.timeout.ms=2000",
+            "spring.kafka.producer.properties.delivery.timeout.ms=3000"
+        })
+@RealInfrastructure({POSTGRES, REDIS})
+class OutboxIT {
+
+    private static final KafkaProcess KAFKA = KafkaProcess.start(freePort());
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        AccessTokens.register(registry);
+        registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
+    }
+
+    @Test
+    void eventsWrittenWhileKafkaIsDownArriveOnceEachInOrderPerUserAsCloudEvents() {
+        var api = new Api("http://localhost:" + port);
+        KAFKA.stop();
+        Map<UUID, List<String>> namesByUser = new LinkedHashMap<>();
+        Duration slowest = Duration.ZERO;
+        for (int user = 0; user < 3; user++) {
+            Instant start = Instant.now();
+            var created = api.post("/api/users", null, """
+                    {"email": "%s@example.com", "name": "v0", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
+            assertThat(created.statusCode()).isEqualTo(201);
+            UUID id = UUID.fromString(JsonPath.read(created.body(), "$.id"));
+            namesByUser.put(id, new ArrayList<>(List.of("v0")));
+            for (int version = 1; version <= 2; version++) {
+                HttpResponse<String> updated = api.patch(
+                        "/api/users/" + id,
+                        AccessTokens.user(id),
+                        "\"" + (version - 1) + "\"",
+                        "{\"name\": \"v" + version + "\"}");
+                assertThat(updated.statusCode()).isEqualTo(200);
+                namesByUser.get(id).add("v" + version);
+            }
+            Duration took = Duration.between(start, Instant.now());
+            slowest = took.compareTo(slowest) > 0 ? took : slowest;
+        }
+        System.out.printf("With Kafka down, the slowest sign-up plus two updates took %d ms%n", slowest.toMillis());
+
+        KAFKA.start();
+        List<ConsumerRecord<String, String>> records;
+        List<String> users = namesByUser.keySet().stream().map(UUID::toString).toList();
+        try (var topic = new UserEventsTopic(KAFKA.bootstrapServers())) {
+            topic.readUntil(r -> r.stream().filter(e -> users.contains(e.key())).count() >= 9, Duration.ofSeconds(60));
+            // Keep reading a little longer: a duplicate would show up now.
+            records = topic.readUntil(r -> false, Duration.ofSeconds(3)).stream()
+                    .filter(e -> users.contains(e.key()))
+                    .toList();
+        }
+
+        List<String> eventIds =
+                records.stream().map(r -> header(r, CloudEventHeaders.ID)).toList();
+        assertThat(eventIds).hasSize(9).doesNotHaveDuplicates();
+        Map<String, List<ConsumerRecord<String, String>>> byKey =
+                records.stream().collect(Collectors.groupingBy(ConsumerRecord::key));
+        assertThat(byKey.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        namesByUser.keySet().stream().map(UUID::toString).toList());
+        for (var user : namesByUser.entrySet()) {
+            List<ConsumerRecord<String, String>> events =
+                    byKey.get(user.getKey().toString());
+            assertThat(events)
+                    .extracting(r -> header(r, CloudEventHeaders.TYPE))
+                    .containsExactly(UserCreated.TYPE, UserUpdated.TYPE, UserUpdated.TYPE);
+            assertThat(events)
+                    .extracting(r -> (String) JsonPath.read(r.value(), "$.name"))
+                    .containsExactlyElementsOf(user.getValue());
+        }
+        ConsumerRecord<String, String> first = records.getFirst();
+        assertThat(header(first, CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
+        assertThat(header(first, CloudEventHeaders.SOURCE)).isEqualTo("/meridian/user-service");
+        assertThat(header(first, CloudEventHeaders.SUBJECT)).isEqualTo(first.key());
+        assertThat(header(first, CloudEventHeaders.TIME)).isNotBlank();
+        assertThat(header(first, CloudEventHeaders.CONTENT_TYPE)).isEqualTo("application/json");
+        assertThat((String) JsonPath.read(first.value(), "$.eventId")).isEqualTo(header(first, CloudEventHeaders.ID));
+        assertThat(first.value()).doesNotContain("password");
+        // Only the CloudEvents binding and trace context: no Java type names for non-Java consumers to trip on.
+        assertThat(first.headers())
+                .extracting(Header::key)
+                .allMatch(key -> key.startsWith("ce_") || key.equals("content-type") || key.equals("traceparent"));
+    }
+
+    @Test
+    void withKafkaUpAnEventArrivesAtOnceCarryingTheRequestsTraceContext() {
+        var api = new Api("http://localhost:" + port);
+        Instant committed = Instant.now();
+        var created = api.post("/api/users", null, """
+                {"email": "%s@example.com", "name": "Traced", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
+        String id = JsonPath.read(created.body(), "$.id");
+
+        List<ConsumerRecord<String, String>> records;
+        try (var topic = new UserEventsTopic(KAFKA.bootstrapServers())) {
+            records = topic.readUntil(r -> r.stream().anyMatch(e -> e.key().equals(id)), Duration.ofSeconds(30));
+        }
+        ConsumerRecord<String, String> event =
+                records.stream().filter(r -> r.key().equals(id)).findFirst().orElseThrow();
+        System.out.printf("Sign-up to event on the topic: %d ms%n", event.timestamp() - committed.toEpochMilli());
+        assertThat(event.timestamp() - committed.toEpochMilli()).isLessThan(5_000);
+        assertThat(header(event, "traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
