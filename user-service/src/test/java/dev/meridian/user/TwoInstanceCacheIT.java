@@ -1,0 +1,121 @@
+package dev.meridian.user;
+
+import static dev.meridian.testkit.Server.KAFKA;
+import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.Server.REDIS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.meridian.testkit.RealInfrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Two instances of user-service sharing PostgreSQL and Redis, as behind the gateway: each has its own Caffeine
+ * cache, so only the eviction message over Redis keeps the second from serving a user the first has changed.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "eureka.client.enabled=false")
+@RealInfrastructure({POSTGRES, REDIS, KAFKA})
+class TwoInstanceCacheIT {
+
+    private static ConfigurableApplicationContext second;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Environment environment;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @DynamicPropertySource
+    static void tokens(DynamicPropertyRegistry registry) {
+        AccessTokens.register(registry);
+    }
+
+    @Test
+    void anUpdateOnOneInstanceIsSeenOnTheOthersNextRead() {
+        var first = new Api("http://localhost:" + port);
+        var other = new Api("http://localhost:" + secondInstancePort());
+        var created = first.post("/api/users", null, """
+                {"email": "%s@example.com", "name": "Before", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
+        UUID id = UUID.fromString(JsonPath.read(created.body(), "$.id"));
+        String token = AccessTokens.user(id);
+
+        // The other instance reads twice: the second read is served from its own local cache.
+        assertThat(other.get("/api/users/" + id, token).body()).contains("Before");
+        assertThat(other.get("/api/users/" + id, token).body()).contains("Before");
+        assertThat(first.patch("/api/users/" + id, token, "\"0\"", "{\"name\": \"After\"}")
+                        .statusCode())
+                .isEqualTo(200);
+
+        var afterUpdate = other.get("/api/users/" + id, token);
+        assertThat((String) JsonPath.read(afterUpdate.body(), "$.name")).isEqualTo("After");
+        assertThat(afterUpdate.headers().firstValue("ETag")).hasValue("\"1\"");
+    }
+
+    @Test
+    void repeatedReadsAreServedByTheLocalLevelAndCounted() {
+        var api = new Api("http://localhost:" + port);
+        var created = api.post("/api/users", null, """
+                {"email": "%s@example.com", "name": "Cached", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
+        UUID id = UUID.fromString(JsonPath.read(created.body(), "$.id"));
+        double before = localHits();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.get("/api/users/" + id, AccessTokens.user(id)).statusCode())
+                    .isEqualTo(200);
+        }
+
+        assertThat(localHits() - before).isEqualTo(4);
+    }
+
+    private double localHits() {
+        return meters.get("meridian.cache.gets")
+                .tag("cache", "users")
+                .tag("level", "local")
+                .counter()
+                .count();
+    }
+
+    private int secondInstancePort() {
+        if (second == null) {
+            // Command-line arguments, as an operator starts an instance: they outrank application.yml.
+            second = new SpringApplicationBuilder(UserApplication.class)
+                    .run(
+                            "--server.port=0",
+                            "--eureka.client.enabled=false",
+                            argument("spring.datasource.url"),
+                            argument("spring.datasource.username"),
+                            argument("spring.datasource.password"),
+                            argument("spring.data.redis.url"),
+                            argument("spring.kafka.bootstrap-servers"),
+                            argument("meridian.security.jwt.issuer"),
+                            argument("meridian.security.jwt.jwk-set-uri"));
+        }
+        return ((WebServerApplicationContext) second).getWebServer().getPort();
+    }
+
+    private String argument(String property) {
+        return "--" + property + "=" + environment.getProperty(property, "");
+    }
+
+    @AfterAll
+    static void stopSecondInstance() {
+        if (second != null) {
+            second.close();
+        }
+    }
+}
