@@ -5,6 +5,8 @@ import dev.meridian.user.account.AccountProblems.EmailAlreadyTaken;
 import dev.meridian.user.account.AccountProblems.NotAllowed;
 import dev.meridian.user.account.AccountProblems.StaleVersion;
 import dev.meridian.user.account.AccountProblems.WeakPassword;
+import dev.meridian.user.config.RequestBodyLimit;
+import dev.meridian.user.config.RequestBodyLimit.BodyTooLarge;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -71,6 +73,12 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodyTooLarge tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                        .body(RequestBodyLimit.tooLarge(tooLarge.limit()));
+            }
+        }
         // Say what was wrong with the body (syntax, unknown field, wrong type) without echoing internals.
         String detail = e.getMostSpecificCause().getMessage();
         int newline = detail == null ? -1 : detail.indexOf('\n');

@@ -7,8 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.meridian.testkit.RealInfrastructure;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -101,6 +106,36 @@ class UserApiIT {
         var badId = api.get("/api/users/not-a-uuid", AccessTokens.admin(UUID.randomUUID()));
         assertThat(badId.statusCode()).isEqualTo(400);
         assertThat(badId.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void oversizeBodiesAre413WhetherDeclaredOrStreamed() throws Exception {
+        String huge = "{\"email\": \"a@example.com\", \"name\": \"" + "x".repeat(40_000) + "\", \"password\": \"p\"}";
+
+        var declared = api.post("/api/users", null, huge);
+        var streamed = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/users"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                        () -> new ByteArrayInputStream(huge.getBytes())))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(streamed.statusCode()).isEqualTo(413);
+        assertThat(streamed.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void theApiIsDescribedByOpenApi() {
+        var docs = api.get("/v3/api-docs", null);
+
+        assertThat(docs.statusCode()).isEqualTo(200);
+        assertThat((String) JsonPath.read(docs.body(), "$.openapi")).startsWith("3.");
+        assertThat((Map<String, Object>) JsonPath.read(docs.body(), "$.paths"))
+                .containsKeys("/api/users", "/api/users/{id}", "/api/users/{id}/deactivate")
+                .doesNotContainKey("/internal/credentials/verify");
     }
 
     @Test
