@@ -1,43 +1,17 @@
 package dev.meridian.user;
 
-import static dev.meridian.testkit.Server.KAFKA;
-import static dev.meridian.testkit.Server.POSTGRES;
-import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.meridian.testkit.RealInfrastructure;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "eureka.client.enabled=false")
-@RealInfrastructure({POSTGRES, REDIS, KAFKA})
-class CredentialsIT {
+class CredentialsIT extends RunningUserService {
 
     private static final String PASSWORD = "correct horse battery";
     private static final String AUTH_SERVICE = AccessTokens.service("auth-service", "users.credentials.verify");
-
-    @LocalServerPort
-    int port;
-
-    Api api;
-
-    @DynamicPropertySource
-    static void tokens(DynamicPropertyRegistry registry) {
-        AccessTokens.register(registry);
-    }
-
-    @BeforeEach
-    void client() {
-        api = new Api("http://localhost:" + port);
-    }
 
     @Test
     void theRightPasswordOfAnActiveUserIsVerifiedWithIdAndRoles() {

@@ -1,38 +1,25 @@
 package dev.meridian.user;
 
-import static dev.meridian.testkit.Server.KAFKA;
-import static dev.meridian.testkit.Server.POSTGRES;
-import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.meridian.testkit.RealInfrastructure;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Two instances of user-service sharing PostgreSQL and Redis, as behind the gateway: each has its own Caffeine
  * cache, so only the eviction message over Redis keeps the second from serving a user the first has changed.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "eureka.client.enabled=false")
-@RealInfrastructure({POSTGRES, REDIS, KAFKA})
-class TwoInstanceCacheIT {
+class TwoInstanceCacheIT extends RunningUserService {
 
     private static ConfigurableApplicationContext second;
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     Environment environment;
@@ -40,14 +27,9 @@ class TwoInstanceCacheIT {
     @Autowired
     MeterRegistry meters;
 
-    @DynamicPropertySource
-    static void tokens(DynamicPropertyRegistry registry) {
-        AccessTokens.register(registry);
-    }
-
     @Test
     void anUpdateOnOneInstanceIsSeenOnTheOthersNextRead() {
-        var first = new Api("http://localhost:" + port);
+        var first = api;
         var other = new Api("http://localhost:" + secondInstancePort());
         var created = first.post("/api/users", null, """
                 {"email": "%s@example.com", "name": "Before", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
@@ -68,7 +50,6 @@ class TwoInstanceCacheIT {
 
     @Test
     void repeatedReadsAreServedByTheLocalLevelAndCounted() {
-        var api = new Api("http://localhost:" + port);
         var created = api.post("/api/users", null, """
                 {"email": "%s@example.com", "name": "Cached", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
         UUID id = UUID.fromString(JsonPath.read(created.body(), "$.id"));

@@ -1,12 +1,8 @@
 package dev.meridian.user;
 
-import static dev.meridian.testkit.Server.KAFKA;
-import static dev.meridian.testkit.Server.POSTGRES;
-import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.meridian.testkit.RealInfrastructure;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,32 +13,21 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "eureka.client.enabled=false")
-@RealInfrastructure({POSTGRES, REDIS, KAFKA})
-class UserApiIT {
+class UserApiIT extends RunningUserService {
 
     private static final String PASSWORD = "correct horse battery";
 
-    @LocalServerPort
-    int port;
+    @Test
+    void reportsReadyWithItsDatabaseAndRedisUp() {
+        var health = api.get("/actuator/health", null);
 
-    Api api;
-
-    @DynamicPropertySource
-    static void tokens(DynamicPropertyRegistry registry) {
-        AccessTokens.register(registry);
-    }
-
-    @BeforeEach
-    void client() {
-        api = new Api("http://localhost:" + port);
+        assertThat(api.get("/readyz", null).statusCode()).isEqualTo(200);
+        assertThat((String) JsonPath.read(health.body(), "$.components.db.status"))
+                .isEqualTo("UP");
+        assertThat((String) JsonPath.read(health.body(), "$.components.redis.status"))
+                .isEqualTo("UP");
     }
 
     @Test

@@ -58,7 +58,7 @@ public class UserAccounts {
         return UserView.of(saveUnique(user));
     }
 
-    @Transactional(readOnly = true)
+    // No transaction of its own: a cache hit must not borrow a connection; on a miss the repository call has one.
     @Cacheable(cacheNames = CACHE, key = "#id.toString()", unless = "#result == null")
     public Optional<UserView> find(UUID id) {
         return users.findById(id).map(UserView::of);

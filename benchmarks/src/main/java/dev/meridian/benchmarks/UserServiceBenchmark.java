@@ -1,0 +1,374 @@
+package dev.meridian.benchmarks;
+
+import dev.meridian.testkit.KafkaProcess;
+import dev.meridian.testkit.PostgresServer;
+import dev.meridian.testkit.RedisServer;
+import dev.meridian.testkit.TokenIssuer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * user-service under load: sign-up throughput with the outbox on, and get-by-id throughput and latency with the
+ * two-level cache warm (every read a local hit) and cold (every read a miss that goes to PostgreSQL and fills both
+ * levels). The service runs from its packaged jar against real PostgreSQL, Redis and Kafka; wrk generates the load
+ * from its own process. Usage: {@code java -cp ... UserServiceBenchmark [results-folder]}; see README.md.
+ */
+public final class UserServiceBenchmark {
+
+    private static final Path ROOT = Path.of(System.getProperty("meridian.root", "."));
+    private static final String AUDIENCE = "user-service";
+    private static final int CONNECTIONS = 32;
+    private static final Duration WRK_DURATION = Duration.ofSeconds(30);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Path work;
+    private String baseUrl;
+
+    private UserServiceBenchmark(Path work) {
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path results = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
+        Path work = Files.createTempDirectory("meridian-bench-");
+        new UserServiceBenchmark(work).run(results);
+    }
+
+    private void run(Path results) throws Exception {
+        PostgresServer postgres = PostgresServer.shared();
+        String database = postgres.createIsolatedDatabase("user-service-bench");
+        RedisServer redis = RedisServer.shared();
+        KafkaProcess kafka = KafkaProcess.start(freePort());
+        TokenIssuer tokens = TokenIssuer.start("http://localhost:8080");
+        int port = freePort();
+        baseUrl = "http://127.0.0.1:" + port;
+
+        Process service = startService(
+                port,
+                List.of(
+                        "-Dspring.datasource.url=" + database,
+                        "-Dspring.datasource.username=" + postgres.username(),
+                        "-Dspring.datasource.password=" + postgres.password(),
+                        "-Dspring.data.redis.url=" + redis.url(),
+                        "-Dspring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "-Dmeridian.security.jwt.issuer=" + tokens.issuer(),
+                        "-Dmeridian.security.jwt.jwk-set-uri=" + tokens.jwkSetUri(),
+                        "-Deureka.client.enabled=false",
+                        "-Dlogging.level.root=WARN"));
+        try {
+            awaitReady();
+            var report = new StringBuilder();
+            report.append(header(postgres, redis));
+
+            // Warm-up: JIT, connection pools, the producer's metadata.
+            signUps(100, 8);
+            Result signUps = signUps(400, 8);
+            report.append(row("Sign-up (bcrypt + outbox), 8 concurrent clients", signUps));
+
+            List<String[]> users = signedUpUsers(tokens, 200);
+            Path cachedScript = script("cached.lua", users, false);
+            wrk(cachedScript, Duration.ofSeconds(10)); // warm the cache and the JIT
+            Result cached = wrk(cachedScript, WRK_DURATION);
+            report.append(row("Get by id, cache warm (local hits), " + CONNECTIONS + " connections", cached));
+
+            List<String[]> cold = insertUsers(postgres, database, 150_000, tokens);
+            Result uncached = wrk(script("uncached.lua", cold, true), WRK_DURATION);
+            report.append(row("Get by id, cache cold (every read a miss), " + CONNECTIONS + " connections", uncached));
+
+            Files.createDirectories(results);
+            Path file = results.resolve("user-service.md");
+            Files.writeString(file, report.toString());
+            System.out.println(report);
+            System.out.println("Recorded in " + file);
+        } finally {
+            service.destroy();
+            service.waitFor();
+            kafka.close();
+        }
+    }
+
+    private Process startService(int port, List<String> properties) throws IOException {
+        Path jar = ROOT.resolve("user-service/target/user-service-0.1.0-SNAPSHOT.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw package -DskipTests first");
+        }
+        List<String> command = new ArrayList<>(
+                List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g", "-Dserver.port=" + port));
+        command.addAll(properties);
+        // Extra JVM options for the service, e.g. a flight recording: BENCH_JVM_ARGS="-XX:StartFlightRecording=..."
+        String extra = System.getenv("BENCH_JVM_ARGS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("user-service.log").toFile())
+                .start();
+    }
+
+    private void awaitReady() throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (get("/readyz", null).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("user-service did not become ready; see " + work.resolve("user-service.log"));
+    }
+
+    /** {@code count} sign-ups from {@code clients} concurrent clients, each waiting for its answer. */
+    private Result signUps(int count, int clients) throws Exception {
+        long[] latencies = new long[count];
+        var permits = new Semaphore(clients);
+        Instant start = Instant.now();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                permits.acquire();
+                calls.add(executor.submit(() -> {
+                    try {
+                        long begin = System.nanoTime();
+                        var response = post("/api/users", """
+                                {"email": "%s@bench.example", "name": "Bench", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
+                        latencies[index] = System.nanoTime() - begin;
+                        if (response.statusCode() != 201) {
+                            throw new IllegalStateException("Sign-up answered " + response.statusCode());
+                        }
+                        return null;
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            for (Future<?> call : calls) {
+                call.get();
+            }
+        }
+        Duration took = Duration.between(start, Instant.now());
+        Arrays.sort(latencies);
+        return new Result(
+                count / (took.toMillis() / 1000.0),
+                latencies[count / 2] / 1e6,
+                latencies[count * 99 / 100] / 1e6,
+                0,
+                count);
+    }
+
+    /** Users signed up through the API, each with a token to read their own account. */
+    private List<String[]> signedUpUsers(TokenIssuer tokens, int count) throws Exception {
+        List<String[]> users = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            var response = post("/api/users", """
+                    {"email": "%s@bench.example", "name": "Reader", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
+            Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(response.body());
+            if (!id.find()) {
+                throw new IllegalStateException("Unexpected sign-up answer: " + response.body());
+            }
+            users.add(new String[] {id.group(1), userToken(tokens, id.group(1))});
+        }
+        return users;
+    }
+
+    /**
+     * Many users written straight to the database, more than the run can read, so that every read is a first
+     * read: a miss in both cache levels. Read with an administrator's token.
+     */
+    private List<String[]> insertUsers(PostgresServer postgres, String jdbcUrl, int count, TokenIssuer tokens)
+            throws SQLException {
+        String admin = tokens.sign(tokens.claims(UUID.randomUUID().toString(), AUDIENCE)
+                .claim("roles", List.of("ADMIN"))
+                .build());
+        List<String[]> users = new ArrayList<>(count);
+        try (Connection connection = postgres.connect(jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1))) {
+            connection.setAutoCommit(false);
+            var insert = connection.prepareStatement("""
+                    insert into users (id, email, name, password_hash, role, status, created_at, updated_at, version)
+                    values (?, ?, 'Cold', '{noop}unused', 'USER', 'ACTIVE', now(), now(), 0)""");
+            for (int i = 0; i < count; i++) {
+                UUID id = UUID.randomUUID();
+                insert.setObject(1, id);
+                insert.setString(2, id + "@cold.example");
+                insert.addBatch();
+                if (i % 5_000 == 4_999) {
+                    insert.executeBatch();
+                }
+                users.add(new String[] {id.toString(), admin});
+            }
+            insert.executeBatch();
+            connection.commit();
+        }
+        return users;
+    }
+
+    /** A wrk script that sends GET /api/users/{id} with the user's token: at random, or each id once in turn. */
+    private Path script(String name, List<String[]> users, boolean eachOnce) throws IOException {
+        Path ids = work.resolve(name + ".ids");
+        Files.write(ids, users.stream().map(u -> u[0] + " " + u[1]).toList());
+        String lua = """
+                local users = {}
+                for line in io.lines("%s") do
+                  local id, token = line:match("(%%S+) (%%S+)")
+                  users[#users + 1] = { id, token }
+                end
+                local next_index = 0
+                local step = 1
+                function setup(thread)
+                  thread:set("offset", #setups)
+                  setups[#setups + 1] = thread
+                end
+                setups = {}
+                function init(args)
+                  next_index = offset
+                  step = 2
+                end
+                function request()
+                  local user
+                  if %s then
+                    next_index = next_index + step
+                    user = users[(next_index %% #users) + 1]
+                  else
+                    user = users[math.random(#users)]
+                  end
+                  return wrk.format("GET", "/api/users/" .. user[1], { ["Authorization"] = "Bearer " .. user[2] })
+                end
+                """.formatted(ids, eachOnce);
+        Path script = work.resolve(name);
+        Files.writeString(script, lua);
+        return script;
+    }
+
+    private Result wrk(Path script, Duration duration) throws IOException, InterruptedException {
+        Process wrk = new ProcessBuilder(
+                        "wrk",
+                        "-t2",
+                        "-c" + CONNECTIONS,
+                        "-d" + duration.toSeconds() + "s",
+                        "--latency",
+                        "-s",
+                        script.toString(),
+                        baseUrl)
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(wrk.getInputStream().readAllBytes());
+        if (wrk.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed: " + output);
+        }
+        return Result.fromWrk(output);
+    }
+
+    private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String userToken(TokenIssuer tokens, String id) {
+        return tokens.sign(
+                tokens.claims(id, AUDIENCE).claim("roles", List.of("USER")).build());
+    }
+
+    private static String header(PostgresServer postgres, RedisServer redis) {
+        return """
+                # user-service benchmark
+
+                Recorded %s on %d cores, %s. PostgreSQL %s, Redis %s, Kafka as a local process; user-service from its
+                jar (`-Xmx1g`), wrk with 2 threads on the same machine.
+
+                | scenario | requests/s | p50 ms | p99 ms | non-2xx | requests |
+                |---|---:|---:|---:|---:|---:|
+                """.formatted(
+                        LocalDate.now(),
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                        postgres.origin().name().toLowerCase(),
+                        redis.origin().name().toLowerCase());
+    }
+
+    private static String row(String scenario, Result result) {
+        return "| %s | %.0f | %.2f | %.2f | %d | %d |%n"
+                .formatted(
+                        scenario, result.perSecond(), result.p50(), result.p99(), result.errors(), result.requests());
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    record Result(double perSecond, double p50, double p99, long errors, long requests) {
+
+        static Result fromWrk(String output) {
+            return new Result(
+                    number(output, "Requests/sec:\\s+([\\d.]+)"),
+                    millis(output, "50%"),
+                    millis(output, "99%"),
+                    (long) numberOr(output, "Non-2xx or 3xx responses:\\s+(\\d+)", 0),
+                    (long) number(output, "(\\d+) requests in"));
+        }
+
+        private static double millis(String output, String percentile) {
+            Matcher m = Pattern.compile(percentile + "\\s+([\\d.]+)(us|ms|s)").matcher(output);
+            if (!m.find()) {
+                throw new IllegalStateException("No " + percentile + " latency in wrk output:\n" + output);
+            }
+            double value = Double.parseDouble(m.group(1));
+            return switch (m.group(2)) {
+                case "us" -> value / 1000;
+                case "s" -> value * 1000;
+                default -> value;
+            };
+        }
+
+        private static double number(String output, String regex) {
+            Matcher m = Pattern.compile(regex).matcher(output);
+            if (!m.find()) {
+                throw new IllegalStateException("wrk output lacks " + regex + ":\n" + output);
+            }
+            return Double.parseDouble(m.group(1));
+        }
+
+        private static double numberOr(String output, String regex, double fallback) {
+            Matcher m = Pattern.compile(regex).matcher(output);
+            return m.find() ? Double.parseDouble(m.group(1)) : fallback;
+        }
+    }
+}
