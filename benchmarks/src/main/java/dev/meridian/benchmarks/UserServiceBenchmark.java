@@ -51,7 +51,14 @@ public final class UserServiceBenchmark {
     public static void main(String[] args) throws Exception {
         Path results = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
         Path work = Files.createTempDirectory("meridian-bench-");
-        new UserServiceBenchmark(work).run(results);
+        // The JWKS server and Kafka clients keep non-daemon threads: end the JVM when the run ends, either way.
+        int status = 1;
+        try {
+            new UserServiceBenchmark(work).run(results);
+            status = 0;
+        } finally {
+            System.exit(status);
+        }
     }
 
     private void run(Path results) throws Exception {
@@ -310,7 +317,7 @@ public final class UserServiceBenchmark {
                 # user-service benchmark
 
                 Recorded %s on %d cores, %s. PostgreSQL %s, Redis %s, Kafka as a local process; user-service from its
-                jar (`-Xmx1g`), wrk with 2 threads on the same machine.
+                jar (`-Xmx1g %s`), wrk with 2 threads on the same machine.
 
                 | scenario | requests/s | p50 ms | p99 ms | non-2xx | requests |
                 |---|---:|---:|---:|---:|---:|
@@ -319,7 +326,8 @@ public final class UserServiceBenchmark {
                         Runtime.getRuntime().availableProcessors(),
                         System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                         postgres.origin().name().toLowerCase(),
-                        redis.origin().name().toLowerCase());
+                        redis.origin().name().toLowerCase(),
+                        System.getenv().getOrDefault("BENCH_JVM_ARGS", "").strip());
     }
 
     private static String row(String scenario, Result result) {

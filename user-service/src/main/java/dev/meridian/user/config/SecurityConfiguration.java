@@ -1,5 +1,6 @@
 package dev.meridian.user.config;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -58,7 +59,7 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(JwtSettings settings) {
+    JwtDecoder jwtDecoder(JwtSettings settings, Clock clock) {
         NimbusJwtDecoder decoder =
                 NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString()).build();
         OAuth2TokenValidator<Jwt> audience =
@@ -67,7 +68,7 @@ class SecurityConfiguration {
                 new JwtTimestampValidator(settings.clockSkew()),
                 new JwtIssuerValidator(settings.issuer().toString()),
                 audience));
-        return decoder;
+        return new VerifiedTokens(decoder, clock, settings.verifiedTokenCacheTime(), 10_000);
     }
 
     @Bean
