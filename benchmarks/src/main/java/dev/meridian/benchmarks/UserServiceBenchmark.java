@@ -65,7 +65,7 @@ public final class UserServiceBenchmark {
         PostgresServer postgres = PostgresServer.shared();
         String database = postgres.createIsolatedDatabase("user-service-bench");
         RedisServer redis = RedisServer.shared();
-        KafkaProcess kafka = KafkaProcess.start(freePort());
+        KafkaProcess kafka = KafkaProcess.startOnFreePort();
         TokenIssuer tokens = TokenIssuer.start("http://localhost:8080");
         int port = freePort();
         baseUrl = "http://127.0.0.1:" + port;

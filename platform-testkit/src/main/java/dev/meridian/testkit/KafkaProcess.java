@@ -30,6 +30,11 @@ public final class KafkaProcess implements AutoCloseable {
         this.config = config;
     }
 
+    /** Formats a new data folder and starts a broker on a free local port. */
+    public static KafkaProcess startOnFreePort() {
+        return start(Endpoints.freePort());
+    }
+
     /** Formats a new data folder and starts a broker listening on {@code 127.0.0.1:port}. */
     public static KafkaProcess start(int port) {
         try {

@@ -45,7 +45,7 @@ class KafkaBrokerIT {
 
     @Test
     void processBrokerComesBackOnTheSameAddressWithItsTopicsAfterAStop() throws Exception {
-        try (var kafka = KafkaProcess.start(Endpoints.freePort())) {
+        try (var kafka = KafkaProcess.startOnFreePort()) {
             String topic = "restart-" + UUID.randomUUID();
             produce(kafka.bootstrapServers(), topic, "before");
 

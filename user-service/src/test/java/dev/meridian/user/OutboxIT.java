@@ -11,8 +11,6 @@ import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserUpdated;
 import dev.meridian.testkit.KafkaProcess;
 import dev.meridian.testkit.RealInfrastructure;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @RealInfrastructure({POSTGRES, REDIS})
 class OutboxIT {
 
-    private static final KafkaProcess KAFKA = KafkaProcess.start(freePort());
+    private static final KafkaProcess KAFKA = KafkaProcess.startOnFreePort();
 
     @LocalServerPort
     int port;
@@ -144,13 +142,5 @@ class OutboxIT {
         System.out.printf("Sign-up to event on the topic: %d ms%n", event.timestamp() - committed.toEpochMilli());
         assertThat(event.timestamp() - committed.toEpochMilli()).isLessThan(5_000);
         assertThat(header(event, "traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -60,7 +60,7 @@ class CredentialsController {
 
     @PostMapping("/internal/credentials/verify")
     ResponseEntity<?> verify(@Valid @RequestBody CredentialsCheck check) {
-        String email = new EmailAddress(check.email()).value();
+        EmailAddress email = new EmailAddress(check.email());
         Optional<Duration> locked = throttle.lockedFor(email);
         if (locked.isPresent()) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(
@@ -72,7 +72,7 @@ class CredentialsController {
                             String.valueOf(Math.max(1, locked.get().toSeconds())))
                     .body(problem);
         }
-        Optional<User> user = users.findByEmail(email);
+        Optional<User> user = users.findByEmail(email.value());
         boolean matches =
                 passwords.matches(check.password(), user.map(User::passwordHash).orElse(decoyHash));
         if (!matches || user.isEmpty()) {

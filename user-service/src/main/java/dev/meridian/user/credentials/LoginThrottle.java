@@ -1,11 +1,11 @@
 package dev.meridian.user.credentials;
 
+import dev.meridian.user.account.EmailAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -30,12 +30,12 @@ class LoginThrottle {
     }
 
     /** How long the email is still locked, if it is. */
-    Optional<Duration> lockedFor(String email) {
+    Optional<Duration> lockedFor(EmailAddress email) {
         Long seconds = redis.getExpire(lockKey(email));
         return seconds != null && seconds > 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
     }
 
-    void failed(String email) {
+    void failed(EmailAddress email) {
         String failures = failuresKey(email);
         Long count = redis.opsForValue().increment(failures);
         redis.expire(failures, settings.window());
@@ -47,23 +47,23 @@ class LoginThrottle {
         }
     }
 
-    void succeeded(String email) {
+    void succeeded(EmailAddress email) {
         redis.delete(failuresKey(email));
     }
 
-    private static String failuresKey(String email) {
+    private static String failuresKey(EmailAddress email) {
         return "meridian:user-service:login-failures:" + digest(email);
     }
 
-    private static String lockKey(String email) {
+    private static String lockKey(EmailAddress email) {
         return "meridian:user-service:login-lock:" + digest(email);
     }
 
     /** Emails are personal data: Redis sees only their hash. */
-    private static String digest(String email) {
+    private static String digest(EmailAddress email) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-256").digest(email.value().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

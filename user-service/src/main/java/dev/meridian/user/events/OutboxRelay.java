@@ -130,7 +130,7 @@ class OutboxRelay {
                             event.eventId(),
                             event.type(),
                             e.getMessage());
-                    return count == 0 ? -1 : count;
+                    return count;
                 }
                 jdbc.sql("update outbox set published_at = now(), attempts = attempts + 1 where id = ?")
                         .param(event.id())
