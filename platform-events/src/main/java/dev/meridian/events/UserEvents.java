@@ -1,5 +1,8 @@
 package dev.meridian.events;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Where user events travel and how they are labelled, shared by the publisher (user-service) and every
  * consumer. Events are keyed by user id so that one user's events stay in order on one partition.
@@ -16,6 +19,23 @@ public final class UserEvents {
     public static final String TYPE_PREFIX = "dev.meridian.user.";
 
     private UserEvents() {}
+
+    /**
+     * The record a CloudEvents {@code type}'s data reads into; empty for a type, or a version of one, this build
+     * does not know, which a consumer must not guess at.
+     */
+    public static Optional<Class<? extends UserEvent>> dataType(String type) {
+        return Optional.ofNullable(type).map(Known.DATA_TYPES::get);
+    }
+
+    /** A holder, initialised on first use: the records' TYPE constants are themselves built by {@link #type}. */
+    private static final class Known {
+        static final Map<String, Class<? extends UserEvent>> DATA_TYPES = Map.of(
+                UserCreated.TYPE, UserCreated.class,
+                UserUpdated.TYPE, UserUpdated.class,
+                UserDeactivated.TYPE, UserDeactivated.class,
+                UserActivated.TYPE, UserActivated.class);
+    }
 
     /** The CloudEvents {@code type} of a user event, as {@code dev.meridian.user.<name>.v<version>}. */
     public static String type(String name, int version) {

@@ -10,4 +10,19 @@ class UserEventsTest {
     void typeNamesFollowTheVersionedReverseDomainScheme() {
         assertThat(UserEvents.type("created", 1)).isEqualTo("dev.meridian.user.created.v1");
     }
+
+    @Test
+    void everyPublishedTypeNamesTheRecordItsDataReadsInto() {
+        assertThat(UserEvents.dataType(UserCreated.TYPE)).contains(UserCreated.class);
+        assertThat(UserEvents.dataType(UserUpdated.TYPE)).contains(UserUpdated.class);
+        assertThat(UserEvents.dataType(UserDeactivated.TYPE)).contains(UserDeactivated.class);
+        assertThat(UserEvents.dataType(UserActivated.TYPE)).contains(UserActivated.class);
+    }
+
+    @Test
+    void unknownTypesAndVersionsReadIntoNothing() {
+        assertThat(UserEvents.dataType(UserEvents.type("created", 2))).isEmpty();
+        assertThat(UserEvents.dataType("com.example.order.placed.v1")).isEmpty();
+        assertThat(UserEvents.dataType(null)).isEmpty();
+    }
 }

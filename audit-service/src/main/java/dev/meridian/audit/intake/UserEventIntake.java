@@ -1,0 +1,61 @@
+package dev.meridian.audit.intake;
+
+import dev.meridian.audit.log.AuditLog;
+import dev.meridian.events.UserEvent;
+import dev.meridian.events.UserEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Appends every user event to the audit log. The offset is committed after the row is (ack mode {@code record}), so
+ * a crash in between delivers the event again, which the log ignores. Failures are retried and then dead-lettered
+ * by {@link DeadLetters}.
+ */
+@Component
+class UserEventIntake {
+
+    static final String LISTENER = "audit-intake";
+
+    private static final Logger log = LoggerFactory.getLogger(UserEventIntake.class);
+
+    private final AuditLog auditLog;
+    private final JsonMapper json;
+    private final Counter appended;
+    private final Counter duplicates;
+
+    UserEventIntake(AuditLog auditLog, JsonMapper json, MeterRegistry meters) {
+        this.auditLog = auditLog;
+        this.json = json;
+        this.appended =
+                Counter.builder("audit.events").tag("outcome", "appended").register(meters);
+        this.duplicates =
+                Counter.builder("audit.events").tag("outcome", "duplicate").register(meters);
+    }
+
+    @KafkaListener(id = LISTENER, topics = UserEvents.TOPIC)
+    void receive(ConsumerRecord<String, String> record) {
+        ArrivedEvent event = ArrivedEvent.read(record, json);
+        UserEvent data = event.data();
+        boolean added = auditLog.append(new AuditLog.Append(
+                data.eventId(),
+                data.userId(),
+                event.type(),
+                event.source(),
+                data.occurredAt(),
+                data.actorId(),
+                event.traceId(),
+                event.json()));
+        if (added) {
+            appended.increment();
+        } else {
+            duplicates.increment();
+            log.info("Event {} is already in the audit log; redelivery ignored", data.eventId());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.meridian.audit.log;
+
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Reading the audit log; administrators only (see SecurityConfiguration). There is no write API. */
+@RestController
+@RequestMapping("/api/audit")
+class AuditController {
+
+    private final AuditLog log;
+
+    AuditController(AuditLog log) {
+        this.log = log;
+    }
+
+    @Operation(summary = "One user's events, oldest first, from a version on")
+    @GetMapping("/users/{userId}/events")
+    UserStream userEvents(
+            @PathVariable UUID userId,
+            @RequestParam(defaultValue = "1") @Min(1) long fromVersion,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        List<AuditEntry> events = log.stream(userId, fromVersion, limit);
+        Long next = events.size() < limit ? null : events.getLast().version() + 1;
+        return new UserStream(userId, events, next);
+    }
+
+    @Operation(summary = "Every user's events in arrival order, by type and time of occurrence")
+    @GetMapping("/events")
+    EventPage events(
+            @RequestParam Optional<String> type,
+            @RequestParam Optional<Instant> from,
+            @RequestParam Optional<Instant> to,
+            @RequestParam(defaultValue = "0") @Min(0) long after,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
+            throw new ErrorResponseException(
+                    HttpStatus.BAD_REQUEST,
+                    ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "'from' must be before 'to'"),
+                    null);
+        }
+        List<AuditEntry> events = log.search(type, from, to, after, limit);
+        Long next = events.size() < limit ? null : events.getLast().position();
+        return new EventPage(events, next);
+    }
+
+    /** A page of one user's stream; {@code nextFromVersion} is absent on the last page. */
+    record UserStream(UUID userId, List<AuditEntry> events, Long nextFromVersion) {}
+
+    /** A page of the whole log; pass {@code nextAfter} as {@code after} for the next page, absent on the last. */
+    record EventPage(List<AuditEntry> events, Long nextAfter) {}
+}

@@ -1,0 +1,24 @@
+package dev.meridian.audit.log;
+
+import java.time.Instant;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One user event as the audit log holds it: the {@code version}-th entry of the user's stream, with the event's
+ * CloudEvents attributes, who acted, the trace it travelled in and its data exactly as published.
+ *
+ * @param position where the entry sits in the whole log (arrival order); the cursor of {@code /api/audit/events}
+ */
+public record AuditEntry(
+        long position,
+        UUID eventId,
+        UUID userId,
+        long version,
+        String type,
+        String source,
+        Instant occurredAt,
+        Instant recordedAt,
+        UUID actorId,
+        String traceId,
+        JsonNode data) {}

@@ -1,0 +1,76 @@
+package dev.meridian.audit;
+
+import dev.meridian.testkit.TokenIssuer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The audit API over real HTTP, with access tokens from the testkit's issuer, which the service is pointed at. */
+record AuditApi(String baseUrl) {
+
+    static final TokenIssuer ISSUER = TokenIssuer.start("http://localhost:8080");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static void trustIssuer(DynamicPropertyRegistry registry) {
+        registry.add("meridian.security.jwt.issuer", ISSUER::issuer);
+        registry.add("meridian.security.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+    }
+
+    static String token(String... roles) {
+        return ISSUER.sign(ISSUER.claims(UUID.randomUUID().toString(), "audit-service")
+                .claim("roles", List.of(roles))
+                .build());
+    }
+
+    HttpResponse<String> get(String path, String token) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), token);
+    }
+
+    HttpResponse<String> post(String path, String token) {
+        return send(
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.noBody()), token);
+    }
+
+    /** GET as an administrator, expecting 200; the body as JSON. */
+    JsonNode read(String path) {
+        HttpResponse<String> response = get(path, token("ADMIN"));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    List<JsonNode> stream(UUID userId) {
+        return read("/api/audit/users/" + userId + "/events?limit=500")
+                .get("events")
+                .valueStream()
+                .toList();
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return JSON.readTree(response.body());
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request, String token) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

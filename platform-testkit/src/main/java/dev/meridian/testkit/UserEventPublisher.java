@@ -1,0 +1,76 @@
+package dev.meridian.testkit;
+
+import dev.meridian.events.CloudEventHeaders;
+import dev.meridian.events.UserEvent;
+import dev.meridian.events.UserEvents;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.StringSerializer;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Publishes user events on {@link UserEvents#TOPIC} as user-service does (CloudEvents binary mode, keyed by user
+ * id), and anything else a misbehaving publisher might send, so that consumers can be tested without user-service.
+ */
+public final class UserEventPublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, String> producer;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public UserEventPublisher(String bootstrapServers) {
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0),
+                new StringSerializer(),
+                new StringSerializer());
+    }
+
+    /** Sends the event and waits until Kafka has it. */
+    public void publish(UserEvent event) {
+        publish(event.userId().toString(), json.writeValueAsString(event), headers(event));
+    }
+
+    /** The CloudEvents headers user-service puts on the event, for tests that send altered copies. */
+    public static Map<String, String> headers(UserEvent event) {
+        var headers = new LinkedHashMap<String, String>();
+        headers.put(CloudEventHeaders.ID, event.eventId().toString());
+        headers.put(CloudEventHeaders.TYPE, event.type());
+        headers.put(CloudEventHeaders.SOURCE, UserEvents.SOURCE);
+        headers.put(CloudEventHeaders.TIME, event.occurredAt().toString());
+        headers.put(CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
+        headers.put(CloudEventHeaders.SUBJECT, event.userId().toString());
+        headers.put(CloudEventHeaders.CONTENT_TYPE, "application/json");
+        return headers;
+    }
+
+    /** Sends exactly this record and waits until Kafka has it. */
+    public void publish(String key, String value, Map<String, String> headers) {
+        var record = new ProducerRecord<>(UserEvents.TOPIC, key, value);
+        headers.forEach(
+                (name, text) -> record.headers().add(new RecordHeader(name, text.getBytes(StandardCharsets.UTF_8))));
+        try {
+            producer.send(record).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while publishing", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka did not take the record", e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
