@@ -2,6 +2,7 @@ package dev.meridian.audit;
 
 import static dev.meridian.testkit.Server.KAFKA;
 import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,8 +12,8 @@ import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
 import dev.meridian.testkit.KafkaBroker;
 import dev.meridian.testkit.RealInfrastructure;
+import dev.meridian.testkit.TopicReader;
 import dev.meridian.testkit.UserEventPublisher;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,10 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -289,33 +287,12 @@ class AuditLogIT {
     }
 
     private static List<ConsumerRecord<String, String>> awaitDeadLetters(String key, int count) {
-        try (var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        KafkaBroker.shared().bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "test-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest"),
-                new StringDeserializer(),
-                new StringDeserializer())) {
-            consumer.subscribe(List.of(UserEvents.TOPIC + ".audit-service.dlt"));
-            List<ConsumerRecord<String, String>> letters = new ArrayList<>();
-            await().atMost(PATIENCE).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(letter -> {
-                    if (key.equals(letter.key())) {
-                        letters.add(letter);
-                    }
-                });
-                return letters.size() >= count;
-            });
+        try (var deadLetters =
+                new TopicReader(KafkaBroker.shared().bootstrapServers(), UserEvents.TOPIC + ".audit-service.dlt")) {
+            List<ConsumerRecord<String, String>> letters = deadLetters.readKey(key, count, PATIENCE);
+            assertThat(letters).hasSizeGreaterThanOrEqualTo(count);
             return letters;
         }
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String json(UserEvent event) {

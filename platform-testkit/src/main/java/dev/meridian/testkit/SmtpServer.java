@@ -2,8 +2,12 @@ package dev.meridian.testkit;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +28,7 @@ public final class SmtpServer {
     private final String host;
     private final int port;
     private final Origin origin;
-    private final GreenMail greenMail;
+    private GreenMail greenMail;
 
     private SmtpServer(String host, int port, Origin origin, GreenMail greenMail) {
         this.host = host;
@@ -63,8 +67,9 @@ public final class SmtpServer {
         } catch (RuntimeException e) {
             throw new InfrastructureUnavailableException("Embedded SMTP server (GreenMail) did not start", e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(greenMail::stop, "greenmail-stop"));
-        return new SmtpServer("127.0.0.1", greenMail.getSmtp().getPort(), Origin.EMBEDDED, greenMail);
+        var server = new SmtpServer("127.0.0.1", greenMail.getSmtp().getPort(), Origin.EMBEDDED, greenMail);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.embedded().stop(), "greenmail-stop"));
+        return server;
     }
 
     private static SmtpServer startContainer() {
@@ -76,12 +81,47 @@ public final class SmtpServer {
 
     /** Waits until the server has received at least {@code count} messages; returns all it has received. */
     public List<MimeMessage> awaitMessages(int count, Duration timeout) {
+        embedded().waitForIncomingEmail(timeout.toMillis(), count);
+        return List.of(embedded().getReceivedMessages());
+    }
+
+    /** What the server has received for {@code address} so far. */
+    public List<MimeMessage> messagesTo(String address) {
+        return Arrays.stream(embedded().getReceivedMessages())
+                .filter(message -> addressedTo(message, address))
+                .toList();
+    }
+
+    private static boolean addressedTo(MimeMessage message, String address) {
+        try {
+            Address[] recipients = message.getAllRecipients();
+            return recipients != null
+                    && Arrays.stream(recipients)
+                            .anyMatch(recipient -> recipient instanceof InternetAddress internet
+                                    && internet.getAddress().equalsIgnoreCase(address));
+        } catch (MessagingException e) {
+            throw new IllegalStateException("Unreadable message received", e);
+        }
+    }
+
+    /** Stops the in-JVM server: connections are refused until {@link #start()}. What it received is forgotten. */
+    public synchronized void stop() {
+        embedded().stop();
+    }
+
+    /** Starts the in-JVM server again at the same address. */
+    public synchronized void start() {
+        GreenMail restarted = new GreenMail(new ServerSetup(port, host, ServerSetup.PROTOCOL_SMTP));
+        restarted.start();
+        greenMail = restarted;
+    }
+
+    private synchronized GreenMail embedded() {
         if (greenMail == null) {
             throw new IllegalStateException(
-                    "Received mail can only be read from the in-JVM SMTP server; this one is " + origin);
+                    "Only the in-JVM SMTP server can be read or stopped; this one is " + origin);
         }
-        greenMail.waitForIncomingEmail(timeout.toMillis(), count);
-        return List.of(greenMail.getReceivedMessages());
+        return greenMail;
     }
 
     public String host() {

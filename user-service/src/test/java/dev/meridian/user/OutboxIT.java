@@ -2,15 +2,17 @@ package dev.meridian.user;
 
 import static dev.meridian.testkit.Server.POSTGRES;
 import static dev.meridian.testkit.Server.REDIS;
-import static dev.meridian.user.UserEventsTopic.header;
+import static dev.meridian.testkit.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.UserCreated;
+import dev.meridian.events.UserEvents;
 import dev.meridian.events.UserUpdated;
 import dev.meridian.testkit.KafkaProcess;
 import dev.meridian.testkit.RealInfrastructure;
+import dev.meridian.testkit.TopicReader;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,7 +87,7 @@ class OutboxIT {
         KAFKA.start();
         List<ConsumerRecord<String, String>> records;
         List<String> users = namesByUser.keySet().stream().map(UUID::toString).toList();
-        try (var topic = new UserEventsTopic(KAFKA.bootstrapServers())) {
+        try (var topic = new TopicReader(KAFKA.bootstrapServers(), UserEvents.TOPIC)) {
             topic.readUntil(r -> r.stream().filter(e -> users.contains(e.key())).count() >= 9, Duration.ofSeconds(60));
             // Keep reading a little longer: a duplicate would show up now.
             records = topic.readUntil(r -> false, Duration.ofSeconds(3)).stream()
@@ -134,7 +136,7 @@ class OutboxIT {
         String id = JsonPath.read(created.body(), "$.id");
 
         List<ConsumerRecord<String, String>> records;
-        try (var topic = new UserEventsTopic(KAFKA.bootstrapServers())) {
+        try (var topic = new TopicReader(KAFKA.bootstrapServers(), UserEvents.TOPIC)) {
             records = topic.readUntil(r -> r.stream().anyMatch(e -> e.key().equals(id)), Duration.ofSeconds(30));
         }
         ConsumerRecord<String, String> event =

@@ -1,6 +1,5 @@
-package dev.meridian.user;
+package dev.meridian.testkit;
 
-import dev.meridian.events.UserEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,15 +11,16 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads the {@code user-events} topic as any consumer would: from the start, in a group of its own. */
-final class UserEventsTopic implements AutoCloseable {
+/** Reads a topic as any new consumer would: from the start, in a consumer group of its own. */
+public final class TopicReader implements AutoCloseable {
 
     private final KafkaConsumer<String, String> consumer;
     private final List<ConsumerRecord<String, String>> received = new ArrayList<>();
 
-    UserEventsTopic(String bootstrapServers) {
+    public TopicReader(String bootstrapServers, String topic) {
         consumer = new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -31,21 +31,30 @@ final class UserEventsTopic implements AutoCloseable {
                         "earliest"),
                 new StringDeserializer(),
                 new StringDeserializer());
-        consumer.subscribe(List.of(UserEvents.TOPIC));
+        consumer.subscribe(List.of(topic));
     }
 
-    /** Polls until {@code done} holds for what has been received, or the time is up; answers all received. */
-    List<ConsumerRecord<String, String>> readUntil(
+    /** Polls until {@code done} holds for all received so far, or the time is up; answers all received. */
+    public List<ConsumerRecord<String, String>> readUntil(
             Predicate<List<ConsumerRecord<String, String>>> done, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (!done.test(received) && Instant.now().isBefore(deadline)) {
-            consumer.poll(Duration.ofMillis(250)).forEach(received::add);
+            consumer.poll(Duration.ofMillis(200)).forEach(received::add);
         }
         return List.copyOf(received);
     }
 
-    static String header(ConsumerRecord<?, ?> record, String name) {
-        var header = record.headers().lastHeader(name);
+    /** The records with this key, once there are at least {@code count} of them or the time is up. */
+    public List<ConsumerRecord<String, String>> readKey(String key, int count, Duration timeout) {
+        Predicate<ConsumerRecord<String, String>> withKey = record -> key.equals(record.key());
+        return readUntil(all -> all.stream().filter(withKey).count() >= count, timeout).stream()
+                .filter(withKey)
+                .toList();
+    }
+
+    /** A header's value as text, or null when the record has no such header. */
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 

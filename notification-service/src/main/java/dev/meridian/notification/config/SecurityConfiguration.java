@@ -1,0 +1,68 @@
+package dev.meridian.notification.config;
+
+import java.util.List;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.web.SecurityFilterChain;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * notification-service is an OAuth2 resource server whose whole API is for administrators: the {@code roles} claim of an
+ * access token from auth-service must hold {@code ADMIN}. 401 and 403 are problem JSON.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(JwtSettings.class)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, JsonMapper json) throws Exception {
+        var problems = new SecurityProblems(json);
+        return http.csrf(csrf -> csrf.disable()) // bearer tokens only, no cookies: nothing to forge
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests.requestMatchers(
+                                "/actuator/**", "/livez", "/readyz", "/v3/api-docs/**", "/swagger-ui/**", "/error")
+                        .permitAll()
+                        .requestMatchers("/api/notifications/**")
+                        .hasRole("ADMIN")
+                        .anyRequest()
+                        .denyAll())
+                .oauth2ResourceServer(oauth2 -> oauth2.jwt(jwt -> jwt.jwtAuthenticationConverter(roles()))
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems))
+                .exceptionHandling(
+                        errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .build();
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(JwtSettings settings) {
+        NimbusJwtDecoder decoder =
+                NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString()).build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                new JwtTimestampValidator(settings.clockSkew()),
+                new JwtIssuerValidator(settings.issuer().toString()),
+                new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(settings.audience()))));
+        return decoder;
+    }
+
+    /** {@code roles: ["ADMIN"]} becomes the authority {@code ROLE_ADMIN}. */
+    private static JwtAuthenticationConverter roles() {
+        var roles = new JwtGrantedAuthoritiesConverter();
+        roles.setAuthoritiesClaimName("roles");
+        roles.setAuthorityPrefix("ROLE_");
+        var converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(roles);
+        return converter;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.meridian.notification.delivery;
+
+import dev.meridian.notification.mail.MailKind;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The mail one event asked for, and how sending it went. */
+public record Delivery(
+        UUID eventId,
+        MailKind kind,
+        UUID userId,
+        String recipient,
+        Status status,
+        int attempts,
+        String lastError,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant sentAt) {
+
+    public enum Status {
+        SENDING,
+        SENT,
+        FAILED
+    }
+}

@@ -1,0 +1,51 @@
+package dev.meridian.notification.delivery;
+
+import dev.meridian.notification.delivery.Delivery.Status;
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What was mailed, or failed to be; administrators only (see SecurityConfiguration). */
+@RestController
+@RequestMapping("/api/notifications/deliveries")
+class DeliveryController {
+
+    private final Deliveries deliveries;
+
+    DeliveryController(Deliveries deliveries) {
+        this.deliveries = deliveries;
+    }
+
+    @Operation(summary = "Deliveries, newest first; page with 'before' = the last one's createdAt")
+    @GetMapping
+    List<Delivery> recent(
+            @RequestParam Optional<Status> status,
+            @RequestParam Optional<Instant> before,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        return deliveries.recent(status, before.orElseGet(() -> Instant.now().plusSeconds(1)), limit);
+    }
+
+    @Operation(summary = "The delivery an event asked for")
+    @GetMapping("/{eventId}")
+    Delivery one(@PathVariable UUID eventId) {
+        return deliveries
+                .find(eventId)
+                .orElseThrow(() -> new ErrorResponseException(
+                        HttpStatus.NOT_FOUND,
+                        ProblemDetail.forStatusAndDetail(
+                                HttpStatus.NOT_FOUND, "No mail was asked for by event " + eventId),
+                        null));
+    }
+}

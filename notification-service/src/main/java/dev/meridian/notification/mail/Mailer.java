@@ -1,0 +1,71 @@
+package dev.meridian.notification.mail;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.mail.MailPreparationException;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.stereotype.Component;
+import org.thymeleaf.TemplateEngine;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.templatemode.TemplateMode;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+
+/** Renders a {@link MailKind}'s templates (HTML and plain text alternatives) and sends the mail over SMTP. */
+@Component
+@EnableConfigurationProperties(MailSettings.class)
+public class Mailer {
+
+    private final JavaMailSenderImpl smtp;
+    private final MailSettings settings;
+    private final TemplateEngine templates = new TemplateEngine();
+
+    Mailer(JavaMailSenderImpl smtp, MailSettings settings) {
+        this.smtp = smtp;
+        this.settings = settings;
+        templates.addTemplateResolver(resolver("*.html", TemplateMode.HTML));
+        templates.addTemplateResolver(resolver("*.txt", TemplateMode.TEXT));
+    }
+
+    /**
+     * Sends one mail; {@code eventId} becomes its {@code Message-ID}. Throws {@link MailPreparationException} when the
+     * mail cannot be built (no retry helps) and {@link org.springframework.mail.MailSendException} when SMTP fails.
+     */
+    public void send(MailKind kind, String recipient, Map<String, Object> variables, UUID eventId) {
+        var context = new Context(Locale.ENGLISH, variables);
+        String messageId = "<" + eventId + "@" + settings.messageIdDomain() + ">";
+        MimeMessage message = new MimeMessage(smtp.getSession()) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                setHeader("Message-ID", messageId); // not a random one: see MailSettings
+            }
+        };
+        try {
+            var mail = new MimeMessageHelper(message, true, StandardCharsets.UTF_8.name());
+            mail.setFrom(settings.from());
+            mail.setTo(recipient);
+            mail.setSubject(kind.subject());
+            mail.setText(
+                    templates.process(kind.template() + ".txt", context),
+                    templates.process(kind.template() + ".html", context));
+        } catch (MessagingException e) {
+            throw new MailPreparationException("Could not build the " + kind + " mail to " + recipient, e);
+        }
+        smtp.send(message);
+    }
+
+    private static ClassLoaderTemplateResolver resolver(String pattern, TemplateMode mode) {
+        var resolver = new ClassLoaderTemplateResolver();
+        resolver.setPrefix("mail/");
+        resolver.getResolvablePatternSpec().addPattern(pattern);
+        resolver.setTemplateMode(mode);
+        resolver.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        resolver.setCheckExistence(true);
+        return resolver;
+    }
+}

@@ -1,0 +1,17 @@
+-- One row per mail an event asked for, keyed by the event id: a redelivered event finds its row and sends nothing
+-- twice. SENDING while an attempt is under way, FAILED after a failed one (retried), SENT when the SMTP server took it.
+create table delivery (
+    event_id   uuid primary key,
+    kind       text        not null,
+    user_id    uuid        not null,
+    recipient  text        not null,
+    status     text        not null check (status in ('SENDING', 'SENT', 'FAILED')),
+    attempts   integer     not null check (attempts > 0),
+    last_error text,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    sent_at    timestamptz
+);
+
+create index delivery_created_at on delivery (created_at desc);
+create index delivery_status_created_at on delivery (status, created_at desc);

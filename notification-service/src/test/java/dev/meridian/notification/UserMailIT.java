@@ -1,0 +1,310 @@
+package dev.meridian.notification;
+
+import static dev.meridian.testkit.Server.KAFKA;
+import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.TopicReader.header;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meridian.events.UserCreated;
+import dev.meridian.events.UserDeactivated;
+import dev.meridian.events.UserEvents;
+import dev.meridian.events.UserUpdated;
+import dev.meridian.testkit.KafkaBroker;
+import dev.meridian.testkit.RealInfrastructure;
+import dev.meridian.testkit.SmtpServer;
+import dev.meridian.testkit.TokenIssuer;
+import dev.meridian.testkit.TopicReader;
+import dev.meridian.testkit.UserEventPublisher;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "eureka.client.enabled=false",
+            "meridian.events.retry.max-attempts=50",
+            "meridian.events.retry.initial-interval=100ms",
+            "meridian.events.retry.max-interval=500ms"
+        })
+@RealInfrastructure({POSTGRES, KAFKA})
+class UserMailIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** An SMTP server of this test's own, in this JVM: the test reads what it received, stops and restarts it. */
+    private static final SmtpServer SMTP = SmtpServer.startEmbedded();
+
+    private static final TokenIssuer ISSUER = TokenIssuer.start("http://localhost:8080");
+    private static final UserEventPublisher PUBLISHER =
+            new UserEventPublisher(KafkaBroker.shared().bootstrapServers());
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.mail.host", SMTP::host);
+        registry.add("spring.mail.port", SMTP::port);
+        registry.add("meridian.security.jwt.issuer", ISSUER::issuer);
+        registry.add("meridian.security.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+    }
+
+    @AfterAll
+    static void closePublisher() {
+        PUBLISHER.close();
+    }
+
+    @Test
+    void aNewUserGetsOneWelcomeMailInHtmlAndPlainText() throws Exception {
+        UserCreated ada = created("Ada Lovelace");
+        PUBLISHER.publish(ada);
+
+        MimeMessage welcome = awaitMail(ada.email());
+
+        assertThat(welcome.getSubject()).isEqualTo("Welcome to Meridian");
+        assertThat(welcome.getFrom()[0].toString()).isEqualTo("Meridian <no-reply@meridian.local>");
+        assertThat(welcome.getMessageID()).isEqualTo("<" + ada.eventId() + "@meridian.local>");
+        assertThat(text(welcome, "text/plain")).contains("Welcome, Ada Lovelace!", ada.email());
+        assertThat(text(welcome, "text/html")).contains("<h1>Welcome, <span>Ada Lovelace</span>!</h1>");
+        JsonNode delivery = awaitDelivery(ada.eventId(), "SENT");
+        assertThat(delivery.get("kind").asString()).isEqualTo("WELCOME");
+        assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void namesInTheEventAreEscapedInTheHtmlMail() throws Exception {
+        UserCreated mallory = created("<script>alert(1)</script>");
+        PUBLISHER.publish(mallory);
+
+        MimeMessage welcome = awaitMail(mallory.email());
+
+        assertThat(text(welcome, "text/html")).doesNotContain("<script>").contains("&lt;script&gt;");
+    }
+
+    @Test
+    void aRedeliveredEventSendsNoSecondMailAndAnEmailChangeIsConfirmedToTheNewAddress() throws Exception {
+        UserCreated grace = created("Grace Hopper");
+        PUBLISHER.publish(grace);
+        PUBLISHER.publish(grace);
+        String newAddress = "grace-" + UUID.randomUUID() + "@navy.example";
+        PUBLISHER.publish(new UserUpdated(
+                UUID.randomUUID(),
+                grace.userId(),
+                grace.userId(),
+                Instant.now(),
+                Set.of(UserUpdated.EMAIL),
+                newAddress,
+                grace.name(),
+                grace.email()));
+
+        // Same user, same partition: once the confirmation is out, both copies of the sign-up have been handled.
+        MimeMessage confirmation = awaitMail(newAddress);
+        assertThat(confirmation.getSubject()).isEqualTo("Your Meridian sign-in email has changed");
+        assertThat(text(confirmation, "text/plain")).contains(newAddress + " instead of " + grace.email());
+        assertThat(SMTP.messagesTo(grace.email())).as("welcome mails").hasSize(1);
+    }
+
+    @Test
+    void eventsThatAskForNoMailSendNone() {
+        UserCreated linus = created("Linus");
+        PUBLISHER.publish(new UserDeactivated(UUID.randomUUID(), linus.userId(), null, Instant.now()));
+        PUBLISHER.publish(new UserUpdated(
+                UUID.randomUUID(),
+                linus.userId(),
+                linus.userId(),
+                Instant.now(),
+                Set.of(UserUpdated.NAME),
+                linus.email(),
+                "Linus T.",
+                null));
+        PUBLISHER.publish(linus);
+
+        awaitMail(linus.email());
+        assertThat(SMTP.messagesTo(linus.email())).hasSize(1);
+    }
+
+    @Test
+    void whileSmtpIsDownTheMailIsRetriedAndItIsDeliveredOnceSmtpIsBack() {
+        UserCreated barbara = created("Barbara Liskov");
+        SMTP.stop();
+        try {
+            PUBLISHER.publish(barbara);
+            await().atMost(PATIENCE)
+                    .until(
+                            () -> delivery(barbara.eventId()),
+                            delivery -> delivery != null
+                                    && delivery.get("status").asString().equals("FAILED")
+                                    && delivery.get("attempts").asInt() >= 3);
+        } finally {
+            SMTP.start();
+        }
+
+        awaitMail(barbara.email());
+        JsonNode delivery = awaitDelivery(barbara.eventId(), "SENT");
+        assertThat(delivery.get("attempts").asInt()).isGreaterThanOrEqualTo(4);
+        assertThat(SMTP.messagesTo(barbara.email())).hasSize(1);
+    }
+
+    @Test
+    void poisonMessagesGoStraightToTheDeadLetterTopicAndTheNextEventIsStillMailed() {
+        UserCreated edsger = created("Edsger");
+        String key = edsger.userId().toString();
+        PUBLISHER.publish(key, "[1, 2", UserEventPublisher.headers(edsger));
+        Map<String, String> fromTheFuture = new HashMap<>(UserEventPublisher.headers(edsger));
+        fromTheFuture.put("ce_type", UserEvents.type("created", 2));
+        PUBLISHER.publish(key, "{}", fromTheFuture);
+        PUBLISHER.publish(edsger);
+
+        awaitMail(edsger.email());
+        try (var deadLetters = new TopicReader(
+                KafkaBroker.shared().bootstrapServers(), UserEvents.TOPIC + ".notification-service.dlt")) {
+            List<ConsumerRecord<String, String>> letters = deadLetters.readKey(key, 2, PATIENCE);
+            assertThat(letters)
+                    .extracting(letter -> header(letter, "kafka_dlt-exception-message"))
+                    .anySatisfy(cause -> assertThat(cause).contains("not a readable dev.meridian.user.created.v1"))
+                    .anySatisfy(cause -> assertThat(cause).contains("Unknown event type dev.meridian.user.created.v2"));
+        }
+        assertThat(SMTP.messagesTo(edsger.email())).hasSize(1);
+    }
+
+    @Test
+    void aConsumerStoppedMidStreamMailsEveryUserExactlyOnce() {
+        List<UserCreated> users =
+                IntStream.range(0, 30).mapToObj(i -> created("User " + i)).toList();
+        Thread publishing = Thread.ofVirtual().start(() -> users.forEach(PUBLISHER::publish));
+        await().atMost(PATIENCE)
+                .until(() -> !SMTP.messagesTo(users.getFirst().email()).isEmpty());
+        var intake = listeners.getListenerContainer("notification-intake");
+        intake.stop();
+        intake.start();
+        await().atMost(PATIENCE).until(() -> !publishing.isAlive());
+
+        await().atMost(PATIENCE)
+                .until(() -> users.stream()
+                        .allMatch(user -> !SMTP.messagesTo(user.email()).isEmpty()));
+        assertThat(users)
+                .allSatisfy(user -> assertThat(SMTP.messagesTo(user.email())).hasSize(1));
+    }
+
+    @Test
+    void deliveriesAreListedForAdministratorsOnly() {
+        UserCreated alan = created("Alan Turing");
+        PUBLISHER.publish(alan);
+        awaitDelivery(alan.eventId(), "SENT");
+
+        assertThat(get("/api/notifications/deliveries", null).statusCode()).isEqualTo(401);
+        assertThat(get("/api/notifications/deliveries", token("USER")).statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> sent = get("/api/notifications/deliveries?status=SENT&limit=500", token("ADMIN"));
+        assertThat(sent.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(sent.body()).valueStream())
+                .anySatisfy(delivery ->
+                        assertThat(delivery.get("recipient").asString()).isEqualTo(alan.email()));
+
+        for (String bad :
+                List.of("?status=LOST", "?limit=0", "?before=yesterday", "/not-a-uuid", "/" + UUID.randomUUID())) {
+            HttpResponse<String> response = get("/api/notifications/deliveries" + bad, token("ADMIN"));
+            assertThat(response.statusCode()).as(bad).isIn(400, 404);
+            assertThat(response.headers().firstValue("Content-Type")).as(bad).hasValue("application/problem+json");
+        }
+    }
+
+    private static UserCreated created(String name) {
+        UUID userId = UUID.randomUUID();
+        return new UserCreated(
+                UUID.randomUUID(),
+                userId,
+                userId,
+                Instant.now(),
+                "user-" + userId + "@example.com",
+                name,
+                Set.of("USER"));
+    }
+
+    /** The first part of this content type, wherever the multipart structure puts it. */
+    private static String text(Part part, String contentType) throws Exception {
+        if (part.isMimeType(contentType)) {
+            return (String) part.getContent();
+        }
+        if (part.getContent() instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                String text = text(multipart.getBodyPart(i), contentType);
+                if (text != null) {
+                    return text;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static MimeMessage awaitMail(String address) {
+        return await().atMost(PATIENCE)
+                .until(() -> SMTP.messagesTo(address), messages -> !messages.isEmpty())
+                .getFirst();
+    }
+
+    private JsonNode awaitDelivery(UUID eventId, String status) {
+        return await().atMost(PATIENCE)
+                .until(
+                        () -> delivery(eventId),
+                        delivery -> delivery != null
+                                && delivery.get("status").asString().equals(status));
+    }
+
+    private JsonNode delivery(UUID eventId) {
+        HttpResponse<String> response = get("/api/notifications/deliveries/" + eventId, token("ADMIN"));
+        return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+    }
+
+    private static String token(String role) {
+        return ISSUER.sign(ISSUER.claims(UUID.randomUUID().toString(), "notification-service")
+                .claim("roles", List.of(role))
+                .build());
+    }
+
+    private HttpResponse<String> get(String path, String token) {
+        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
