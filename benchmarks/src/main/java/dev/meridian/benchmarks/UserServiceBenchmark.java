@@ -3,9 +3,9 @@ package dev.meridian.benchmarks;
 import dev.meridian.testkit.KafkaProcess;
 import dev.meridian.testkit.PostgresServer;
 import dev.meridian.testkit.RedisServer;
+import dev.meridian.testkit.ServiceProcess;
 import dev.meridian.testkit.TokenIssuer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +20,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -67,23 +68,27 @@ public final class UserServiceBenchmark {
         RedisServer redis = RedisServer.shared();
         KafkaProcess kafka = KafkaProcess.startOnFreePort();
         TokenIssuer tokens = TokenIssuer.start("http://localhost:8080");
-        int port = freePort();
+        int port = Benchmarks.freePort();
         baseUrl = "http://127.0.0.1:" + port;
 
-        Process service = startService(
-                port,
-                List.of(
-                        "-Dspring.datasource.url=" + database,
-                        "-Dspring.datasource.username=" + postgres.username(),
-                        "-Dspring.datasource.password=" + postgres.password(),
-                        "-Dspring.data.redis.url=" + redis.url(),
-                        "-Dspring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                        "-Dmeridian.security.jwt.issuer=" + tokens.issuer(),
-                        "-Dmeridian.security.jwt.jwk-set-uri=" + tokens.jwkSetUri(),
-                        "-Deureka.client.enabled=false",
-                        "-Dlogging.level.root=WARN"));
+        ServiceProcess service = ServiceProcess.start(
+                ROOT,
+                "user-service",
+                Benchmarks.jvmOptions("-Xmx1g"),
+                Map.of(
+                        "server.port", port,
+                        "spring.datasource.url", database,
+                        "spring.datasource.username", postgres.username(),
+                        "spring.datasource.password", postgres.password(),
+                        "spring.data.redis.url", redis.url(),
+                        "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                        "meridian.security.jwt.issuer", tokens.issuer(),
+                        "meridian.security.jwt.jwk-set-uri", tokens.jwkSetUri(),
+                        "eureka.client.enabled", false,
+                        "logging.level.root", "WARN"),
+                work);
         try {
-            awaitReady();
+            service.awaitReady(port, Duration.ofMinutes(2));
             var report = new StringBuilder();
             report.append(header(postgres, redis));
 
@@ -108,45 +113,9 @@ public final class UserServiceBenchmark {
             System.out.println(report);
             System.out.println("Recorded in " + file);
         } finally {
-            service.destroy();
-            service.waitFor();
+            service.close();
             kafka.close();
         }
-    }
-
-    private Process startService(int port, List<String> properties) throws IOException {
-        Path jar = ROOT.resolve("user-service/target/user-service-0.1.0-SNAPSHOT.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run ./mvnw package -DskipTests first");
-        }
-        List<String> command = new ArrayList<>(
-                List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g", "-Dserver.port=" + port));
-        command.addAll(properties);
-        // Extra JVM options for the service, e.g. a flight recording: BENCH_JVM_ARGS="-XX:StartFlightRecording=..."
-        String extra = System.getenv("BENCH_JVM_ARGS");
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.strip().split("\\s+")));
-        }
-        command.addAll(List.of("-jar", jar.toString()));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("user-service.log").toFile())
-                .start();
-    }
-
-    private void awaitReady() throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (get("/readyz", null).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("user-service did not become ready; see " + work.resolve("user-service.log"));
     }
 
     /** {@code count} sign-ups from {@code clients} concurrent clients, each waiting for its answer. */
@@ -334,12 +303,6 @@ public final class UserServiceBenchmark {
         return "| %s | %.0f | %.2f | %.2f | %d | %d |%n"
                 .formatted(
                         scenario, result.perSecond(), result.p50(), result.p99(), result.errors(), result.requests());
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     record Result(double perSecond, double p50, double p99, long errors, long requests) {

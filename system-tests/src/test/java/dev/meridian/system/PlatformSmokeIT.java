@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.meridian.testkit.Server;
+import dev.meridian.testkit.ServiceProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -39,6 +40,7 @@ class PlatformSmokeIT {
             "auth-service", List.of(POSTGRES),
             "audit-service", List.of(POSTGRES, KAFKA),
             "notification-service", List.of(POSTGRES, KAFKA, SMTP));
+    private static final Path ROOT = Path.of(System.getProperty("meridian.root", ".."));
     private static final Path LOGS = Path.of("target", "smoke-logs");
     private static final List<ServiceProcess> running = new ArrayList<>();
 
@@ -50,7 +52,11 @@ class PlatformSmokeIT {
         int discoveryPort = freePort();
         String eureka = "http://127.0.0.1:" + discoveryPort;
         running.add(ServiceProcess.start(
-                "discovery-service", Map.of("server.port", discoveryPort, "spring.profiles.active", "dev"), LOGS));
+                ROOT,
+                "discovery-service",
+                ServiceProcess.SMALL_JVM,
+                Map.of("server.port", discoveryPort, "spring.profiles.active", "dev"),
+                LOGS));
         awaitOrExplain(Duration.ofSeconds(90), () -> status(eureka + "/readyz") == 200);
 
         for (var service : SERVICES.entrySet()) {
@@ -64,7 +70,7 @@ class PlatformSmokeIT {
                     "eureka.instance.hostname",
                     "127.0.0.1"));
             service.getValue().forEach(server -> properties.putAll(server.springProperties(service.getKey())));
-            running.add(ServiceProcess.start(service.getKey(), properties, LOGS));
+            running.add(ServiceProcess.start(ROOT, service.getKey(), ServiceProcess.SMALL_JVM, properties, LOGS));
         }
 
         awaitOrExplain(Duration.ofMinutes(4), () -> registeredAndUp(eureka).containsAll(expectedNames()));

@@ -1,0 +1,31 @@
+package dev.meridian.benchmarks;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What every benchmark harness does the same way. */
+final class Benchmarks {
+
+    private Benchmarks() {}
+
+    /**
+     * The service JVM's options: the harness's own, then {@code BENCH_JVM_ARGS} from the environment (e.g. a flight
+     * recording: {@code BENCH_JVM_ARGS="-XX:StartFlightRecording=..."}).
+     */
+    static List<String> jvmOptions(String... options) {
+        List<String> all = new ArrayList<>(List.of(options));
+        String extra = System.getenv("BENCH_JVM_ARGS");
+        if (extra != null && !extra.isBlank()) {
+            all.addAll(List.of(extra.strip().split("\\s+")));
+        }
+        return all;
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

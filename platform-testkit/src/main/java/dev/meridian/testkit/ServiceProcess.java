@@ -1,0 +1,116 @@
+package dev.meridian.testkit;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Meridian service running as its own JVM from the jar the build packaged ({@code <module>/target}), its output
+ * in a log file: what system tests, benchmarks and the local platform start.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    /** Small, quick-starting JVMs, for when several services share two cores. */
+    public static final List<String> SMALL_JVM =
+            List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+
+    private static final String VERSION = System.getProperty("meridian.version", "0.1.0-SNAPSHOT");
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String module;
+    private final Process process;
+    private final Path log;
+
+    private ServiceProcess(String module, Process process, Path log) {
+        this.module = module;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code module}'s jar under {@code root} with the given JVM options and Spring Boot properties (as
+     * {@code -D} options), logging to {@code <logFolder>/<module>.log}.
+     */
+    public static ServiceProcess start(
+            Path root, String module, List<String> jvmOptions, Map<String, ?> properties, Path logFolder)
+            throws IOException {
+        Path jar = root.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the build's package phase first");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.addAll(List.of("-jar", jar.toString()));
+        Files.createDirectories(logFolder);
+        Path log = logFolder.resolve(module + ".log");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new ServiceProcess(module, process, log);
+    }
+
+    /** Waits until the service answers 200 on {@code /readyz} at {@code port}; fails with its log's tail if not. */
+    public void awaitReady(int port, Duration timeout) throws InterruptedException {
+        var ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline) && process.isAlive()) {
+            try {
+                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(module + " did not become ready within " + timeout + "; " + logTail(40));
+    }
+
+    public String module() {
+        return module;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The last lines the service logged, for a failure message. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return module + " (" + log + "):\n"
+                    + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return module + ": log unreadable: " + e.getMessage();
+        }
+    }
+
+    /** Stops the service as SIGTERM does (graceful shutdown), killing it after 30 s. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
