@@ -23,6 +23,26 @@ final class Benchmarks {
         return all;
     }
 
+    /**
+     * Runs a harness and ends the JVM either way (the JWKS server and Kafka clients keep non-daemon threads),
+     * reporting a failure before exiting with status 1.
+     */
+    static void runThenExit(Harness harness) {
+        int status = 1;
+        try {
+            harness.run();
+            status = 0;
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+        } finally {
+            System.exit(status);
+        }
+    }
+
+    interface Harness {
+        void run() throws Exception;
+    }
+
     static int freePort() throws IOException {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -49,17 +49,12 @@ public final class UserServiceBenchmark {
         this.work = work;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         Path results = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
-        Path work = Files.createTempDirectory("meridian-bench-");
-        // The JWKS server and Kafka clients keep non-daemon threads: end the JVM when the run ends, either way.
-        int status = 1;
-        try {
+        Benchmarks.runThenExit(() -> {
+            Path work = Files.createTempDirectory("meridian-bench-");
             new UserServiceBenchmark(work).run(results);
-            status = 0;
-        } finally {
-            System.exit(status);
-        }
+        });
     }
 
     private void run(Path results) throws Exception {

@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Appends every user event to the audit log. The offset is committed after the row is (ack mode {@code record}), so
- * a crash in between delivers the event again, which the log ignores. Failures are retried and then dead-lettered
+ * Appends every user event to the audit log. Offsets are committed after the rows are (ack mode {@code batch}), so
+ * a crash in between delivers those events again, which the log ignores. Failures are retried and then dead-lettered
  * by {@link DeadLetters}.
  */
 @Component

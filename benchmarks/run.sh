@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs one benchmark harness (see README.md): builds the jars it needs, then the harness, which records its table
+# under benchmarks/results/.
+#   benchmarks/run.sh user-service   get-by-id and sign-up throughput and latency (needs wrk: apt-get install wrk)
+#   benchmarks/run.sh consumers      audit and notification consumer throughput and publish-to-row lag
+# Uses this machine's PostgreSQL and Redis when they answer (else embedded ones) and Kafka as a local process.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+case "${1:-}" in
+  user-service) main=UserServiceBenchmark; modules=user-service ;
+    command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; } ;;
+  consumers) main=ConsumerBenchmark; modules=audit-service,notification-service ;;
+  *) echo "usage: benchmarks/run.sh user-service|consumers" >&2; exit 2 ;;
+esac
+if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
+answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+answers 127.0.0.1 5432 && export MERIDIAN_POSTGRES_URL=${MERIDIAN_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test}
+answers 127.0.0.1 6379 && export MERIDIAN_REDIS_URL=${MERIDIAN_REDIS_URL:-redis://127.0.0.1:6379}
+export MERIDIAN_DOCKER=${MERIDIAN_DOCKER:-false}
+
+# One reactor build: the harness's classpath then names the freshly built platform jars.
+./mvnw -q -B package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
+  -DskipTests -Djacoco.skip -Dspotless.check.skip -pl "benchmarks,$modules" -am
+# BENCH_OPTS: harness options, e.g. -Dbench.backlog=2000 -Dbench.rate=100 (consumers).
+"$JAVA_HOME/bin/java" -Dmeridian.root="$PWD" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_OPTS:-} \
+  -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+  "dev.meridian.benchmarks.$main" benchmarks/results

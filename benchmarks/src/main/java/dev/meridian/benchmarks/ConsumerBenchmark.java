@@ -1,0 +1,263 @@
+package dev.meridian.benchmarks;
+
+import dev.meridian.events.UserCreated;
+import dev.meridian.testkit.KafkaProcess;
+import dev.meridian.testkit.PostgresServer;
+import dev.meridian.testkit.ServiceProcess;
+import dev.meridian.testkit.SmtpServer;
+import dev.meridian.testkit.UserEventPublisher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+
+/**
+ * audit-service and notification-service under load. Throughput: a backlog of {@code UserCreated} events is
+ * published first, then one consumer at a time starts from its jar and drains it; events/s = backlog / (last row −
+ * first row), from the timestamps the services write. Lag: both consumers run while events are published at a fixed
+ * rate; lag = the audit row's {@code recorded_at} (or the delivery's {@code sent_at}) − the publish instant. Real
+ * PostgreSQL, Kafka as a local process, GreenMail SMTP in this JVM. Usage: see README.md.
+ */
+public final class ConsumerBenchmark {
+
+    private static final Path ROOT = Path.of(System.getProperty("meridian.root", "."));
+    private static final int BACKLOG = Integer.getInteger("bench.backlog", 10_000);
+    private static final int RATE = Integer.getInteger("bench.rate", 200);
+    private static final Duration RATE_DURATION = Duration.ofSeconds(30);
+
+    private final PostgresServer postgres = PostgresServer.shared();
+    private final KafkaProcess kafka = KafkaProcess.startOnFreePort();
+    private final SmtpServer smtp = SmtpServer.startEmbedded();
+    private final Path work;
+    private final String auditDatabase;
+    private final String notificationDatabase;
+
+    private ConsumerBenchmark(Path work) {
+        this.work = work;
+        this.auditDatabase = database(postgres.createIsolatedDatabase("audit-bench"));
+        this.notificationDatabase = database(postgres.createIsolatedDatabase("notification-bench"));
+    }
+
+    public static void main(String[] args) {
+        Path results = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
+        Benchmarks.runThenExit(() -> {
+            Path work = Files.createTempDirectory("meridian-bench-");
+            new ConsumerBenchmark(work).run(results);
+        });
+    }
+
+    private void run(Path results) throws Exception {
+        var report = new StringBuilder(header());
+        try (var publisher = new UserEventPublisher(kafka.bootstrapServers())) {
+            publisher.publishAll(events(1_000)); // warm-up share of the backlog, drained with it
+            List<UserCreated> backlog = events(BACKLOG);
+            publisher.publishAll(backlog);
+            int total = BACKLOG + 1_000;
+            System.out.printf("Published a backlog of %d events%n", total);
+
+            try (ServiceProcess audit = start("audit-service", auditDatabase)) {
+                awaitRows(auditDatabase, "select count(*) from audit_event", total);
+                report.append(throughputRow("audit-service", drainRate(auditDatabase, """
+                        select count(*), extract(epoch from max(recorded_at) - min(recorded_at))
+                          from audit_event""")));
+            }
+            try (ServiceProcess notification = start("notification-service", notificationDatabase)) {
+                awaitRows(
+                        notificationDatabase,
+                        "select count(*) from notification.delivery where status = 'SENT'",
+                        total);
+                report.append(throughputRow("notification-service", drainRate(notificationDatabase, """
+                        select count(*), extract(epoch from max(sent_at) - min(sent_at))
+                          from notification.delivery""")));
+            }
+
+            report.append("""
+
+                    | at a fixed rate, both consumers running | events | p50 ms | p99 ms | max ms |
+                    |---|---:|---:|---:|---:|
+                    """);
+            try (ServiceProcess audit = start("audit-service", auditDatabase);
+                    ServiceProcess notification = start("notification-service", notificationDatabase)) {
+                publisher.publishAll(events(500)); // both caught up and warm
+                awaitRows(auditDatabase, "select count(*) from audit_event", total + 500);
+                Map<UUID, Instant> published = publishAtFixedRate(publisher);
+                int expected = total + 500 + published.size();
+                awaitRows(auditDatabase, "select count(*) from audit_event", expected);
+                awaitRows(
+                        notificationDatabase,
+                        "select count(*) from notification.delivery where status = 'SENT'",
+                        expected);
+                report.append(lagRow("publish → audit row", lags(auditDatabase, """
+                        select event_id, recorded_at from audit_event""", published)));
+                report.append(
+                        lagRow("publish → welcome mail accepted by SMTP", lags(notificationDatabase, """
+                        select event_id, sent_at from notification.delivery""", published)));
+                report.append("\nResident memory after the run: audit-service %d MiB, notification-service %d MiB.\n"
+                        .formatted(residentMiB(audit), residentMiB(notification)));
+            }
+        } finally {
+            kafka.close();
+        }
+        Files.createDirectories(results);
+        Path file = results.resolve("consumers.md");
+        Files.writeString(file, report.toString());
+        System.out.println(report);
+        System.out.println("Recorded in " + file);
+    }
+
+    private ServiceProcess start(String module, String database) throws Exception {
+        int port = Benchmarks.freePort();
+        Map<String, Object> properties = new HashMap<>(Map.of(
+                "server.port", port,
+                "spring.datasource.url", postgres.jdbcUrl(database),
+                "spring.datasource.username", postgres.username(),
+                "spring.datasource.password", postgres.password(),
+                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "spring.mail.host", smtp.host(),
+                "spring.mail.port", smtp.port(),
+                "eureka.client.enabled", false,
+                "logging.level.root", "WARN"));
+        ServiceProcess service =
+                ServiceProcess.start(ROOT, module, Benchmarks.jvmOptions("-Xmx512m"), properties, work);
+        service.awaitReady(port, Duration.ofMinutes(2));
+        return service;
+    }
+
+    /** Publishes {@value #RATE}/s for {@link #RATE_DURATION}, each event on its own time slot; answers when sent. */
+    private static Map<UUID, Instant> publishAtFixedRate(UserEventPublisher publisher) {
+        Map<UUID, Instant> sent = new HashMap<>();
+        long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
+        long start = System.nanoTime();
+        int count = (int) (RATE * RATE_DURATION.toSeconds());
+        for (int i = 0; i < count; i++) {
+            long slot = start + i * interval;
+            LockSupport.parkNanos(slot - System.nanoTime());
+            UserCreated event = events(1).getFirst();
+            sent.put(event.eventId(), Instant.now());
+            publisher.publish(event);
+        }
+        return sent;
+    }
+
+    private static List<UserCreated> events(int count) {
+        return IntStream.range(0, count)
+                .mapToObj(i -> {
+                    UUID user = UUID.randomUUID();
+                    return new UserCreated(
+                            UUID.randomUUID(),
+                            user,
+                            user,
+                            Instant.now(),
+                            "user-" + user + "@example.com",
+                            "Bench User " + i,
+                            Set.of("USER"));
+                })
+                .toList();
+    }
+
+    private void awaitRows(String database, String countQuery, int expected) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+        long count = 0;
+        while (Instant.now().isBefore(deadline)) {
+            try (Connection connection = postgres.connect(database);
+                    var result = connection.createStatement().executeQuery(countQuery)) {
+                result.next();
+                count = result.getLong(1);
+            } catch (SQLException notYetMigrated) {
+                count = 0;
+            }
+            if (count >= expected) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(countQuery + " reached " + count + " of " + expected + " in 10 minutes");
+    }
+
+    private double[] drainRate(String database, String query) throws SQLException {
+        try (Connection connection = postgres.connect(database);
+                var result = connection.createStatement().executeQuery(query)) {
+            result.next();
+            return new double[] {result.getLong(1), result.getDouble(2)};
+        }
+    }
+
+    private List<Double> lags(String database, String query, Map<UUID, Instant> published) throws SQLException {
+        List<Double> lags = new ArrayList<>();
+        try (Connection connection = postgres.connect(database);
+                var result = connection.createStatement().executeQuery(query)) {
+            while (result.next()) {
+                Instant sent = published.get(result.getObject(1, UUID.class));
+                if (sent != null) {
+                    Instant done = result.getTimestamp(2).toInstant();
+                    lags.add(Duration.between(sent, done).toNanos() / 1e6);
+                }
+            }
+        }
+        return lags.stream().sorted().toList();
+    }
+
+    private static String throughputRow(String consumer, double[] countAndSeconds) {
+        return "| %s | %.0f | %.1f | %.0f |%n"
+                .formatted(consumer, countAndSeconds[0], countAndSeconds[1], countAndSeconds[0] / countAndSeconds[1]);
+    }
+
+    private static String lagRow(String what, List<Double> sorted) {
+        return "| %s, %d/s for %d s | %d | %.1f | %.1f | %.1f |%n"
+                .formatted(
+                        what,
+                        RATE,
+                        RATE_DURATION.toSeconds(),
+                        sorted.size(),
+                        percentile(sorted, 0.50),
+                        percentile(sorted, 0.99),
+                        sorted.getLast());
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+    }
+
+    private static long residentMiB(ServiceProcess service) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(service.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    private String header() {
+        return """
+                # Consumer benchmark (audit-service, notification-service)
+
+                Recorded %s on %d cores, %s. PostgreSQL %s, Kafka as a local process, GreenMail SMTP in \
+                the harness JVM; each service from its jar (`-Xmx512m %s`), \
+                default settings (one listener thread, ack mode `batch`).
+
+                | draining a backlog of UserCreated, one consumer at a time | events | seconds | events/s |
+                |---|---:|---:|---:|
+                """.formatted(
+                        LocalDate.now(),
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                        postgres.origin().name().toLowerCase(),
+                        System.getenv().getOrDefault("BENCH_JVM_ARGS", "").strip());
+    }
+
+    private static String database(String jdbcUrl) {
+        return jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1);
+    }
+}
