@@ -1,11 +1,11 @@
--- One row per mail an event asked for, keyed by the event id: a redelivered event finds its row and sends nothing
--- twice. SENDING while an attempt is under way, FAILED after a failed one (retried), SENT when the SMTP server took it.
+-- One row per mail an event asked for, keyed by the event id, written after each attempt: SENT when the SMTP server
+-- took the mail (a redelivered event then sends nothing), FAILED after a failed attempt (the event is retried).
 create table delivery (
     event_id   uuid primary key,
     kind       text        not null,
     user_id    uuid        not null,
     recipient  text        not null,
-    status     text        not null check (status in ('SENDING', 'SENT', 'FAILED')),
+    status     text        not null check (status in ('SENT', 'FAILED')),
     attempts   integer     not null check (attempts > 0),
     last_error text,
     created_at timestamptz not null default now(),

@@ -25,36 +25,37 @@ public class Deliveries {
         this.jdbc = jdbc;
     }
 
-    /**
-     * Records an attempt to send the event's mail. Answers false, recording nothing, when that mail was already sent.
-     */
-    public boolean attempt(UUID eventId, MailKind kind, UUID userId, String recipient) {
-        return jdbc.sql("""
-                        insert into delivery (event_id, kind, user_id, recipient, status, attempts)
-                        values (:eventId, :kind, :userId, :recipient, 'SENDING', 1)
-                        on conflict (event_id) do update
-                           set attempts = delivery.attempts + 1, status = 'SENDING', updated_at = now()
-                         where delivery.status <> 'SENT'
-                        """)
-                        .param("eventId", eventId)
-                        .param("kind", kind.name())
-                        .param("userId", userId)
-                        .param("recipient", recipient)
-                        .update()
-                == 1;
-    }
-
-    public void sent(UUID eventId) {
-        jdbc.sql("""
-                        update delivery set status = 'SENT', last_error = null, sent_at = now(), updated_at = now()
-                         where event_id = :eventId
-                        """).param("eventId", eventId).update();
-    }
-
-    public void failed(UUID eventId, String error) {
-        jdbc.sql(
-                        "update delivery set status = 'FAILED', last_error = :error, updated_at = now() where event_id = :eventId")
+    /** Whether the mail this event asked for has been sent: then a redelivered event must send nothing. */
+    public boolean alreadySent(UUID eventId) {
+        return jdbc.sql("select exists (select 1 from delivery where event_id = :eventId and status = 'SENT')")
                 .param("eventId", eventId)
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** Records a mail the SMTP server took. One statement per outcome keeps the hot path at one commit per mail. */
+    public void sent(Attempt attempt) {
+        record(attempt, Status.SENT, null);
+    }
+
+    public void failed(Attempt attempt, String error) {
+        record(attempt, Status.FAILED, error);
+    }
+
+    private void record(Attempt attempt, Status status, String error) {
+        jdbc.sql("""
+                        insert into delivery (event_id, kind, user_id, recipient, status, attempts, last_error, sent_at)
+                        values (:eventId, :kind, :userId, :recipient, :status, 1, :error,
+                                case when :status = 'SENT' then now() end)
+                        on conflict (event_id) do update
+                           set status = excluded.status, attempts = delivery.attempts + 1,
+                               last_error = excluded.last_error, sent_at = excluded.sent_at, updated_at = now()
+                        """)
+                .param("eventId", attempt.eventId())
+                .param("kind", attempt.kind().name())
+                .param("userId", attempt.userId())
+                .param("recipient", attempt.recipient())
+                .param("status", status.name())
                 .param("error", error)
                 .update();
     }
@@ -78,6 +79,9 @@ public class Deliveries {
         }
         return query.query(Deliveries::delivery).list();
     }
+
+    /** One try at sending the mail an event asked for. */
+    public record Attempt(UUID eventId, MailKind kind, UUID userId, String recipient) {}
 
     private static Delivery delivery(ResultSet row, int rowNumber) throws SQLException {
         Timestamp sentAt = row.getTimestamp("sent_at");

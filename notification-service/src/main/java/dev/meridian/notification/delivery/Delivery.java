@@ -18,8 +18,9 @@ public record Delivery(
         Instant sentAt) {
 
     public enum Status {
-        SENDING,
+        /** The SMTP server took the mail. */
         SENT,
+        /** The last attempt failed; the event is retried, and dead-lettered when out of attempts. */
         FAILED
     }
 }

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns user events into mail: {@link UserCreated} → a welcome, {@link UserUpdated} of the email → a confirmation to
  * the new address; other events ask for nothing. Everything the mail says comes from the event, so mail goes out
- * while user-service is down. Each mail is recorded by event id first, so a redelivered event sends nothing twice.
+ * while user-service is down. Each sent mail is recorded by event id, so a redelivered event sends nothing twice.
  */
 @Component
 class UserEventIntake {
@@ -62,17 +62,18 @@ class UserEventIntake {
     }
 
     private void deliver(UserEvent event, MailKind kind, String recipient, Map<String, Object> variables) {
-        if (!deliveries.attempt(event.eventId(), kind, event.userId(), recipient)) {
+        if (deliveries.alreadySent(event.eventId())) {
             log.info("The {} mail of event {} was sent before; redelivery ignored", kind, event.eventId());
             return;
         }
+        var attempt = new Deliveries.Attempt(event.eventId(), kind, event.userId(), recipient);
         try {
             mailer.send(kind, recipient, variables, event.eventId());
         } catch (MailException e) {
-            deliveries.failed(event.eventId(), e.getMessage());
+            deliveries.failed(attempt, e.getMessage());
             throw e;
         }
-        deliveries.sent(event.eventId());
+        deliveries.sent(attempt);
     }
 
     /** The event's data as the record its CloudEvents type names; anything else is unreadable, not retryable. */
