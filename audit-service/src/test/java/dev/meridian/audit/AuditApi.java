@@ -1,11 +1,7 @@
 package dev.meridian.audit;
 
+import dev.meridian.testkit.ApiClient;
 import dev.meridian.testkit.TokenIssuer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
@@ -14,11 +10,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The audit API over real HTTP, with access tokens from the testkit's issuer, which the service is pointed at. */
-record AuditApi(String baseUrl) {
+record AuditApi(ApiClient http) {
 
     static final TokenIssuer ISSUER = TokenIssuer.start("http://localhost:8080");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    AuditApi(String baseUrl) {
+        this(new ApiClient(baseUrl));
+    }
 
     static void trustIssuer(DynamicPropertyRegistry registry) {
         registry.add("meridian.security.jwt.issuer", ISSUER::issuer);
@@ -32,12 +31,11 @@ record AuditApi(String baseUrl) {
     }
 
     HttpResponse<String> get(String path, String token) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), token);
+        return http.get(path, token);
     }
 
     HttpResponse<String> post(String path, String token) {
-        return send(
-                HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.noBody()), token);
+        return http.post(path, token, null);
     }
 
     /** GET as an administrator, expecting 200; the body as JSON. */
@@ -58,19 +56,5 @@ record AuditApi(String baseUrl) {
 
     static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request, String token) {
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

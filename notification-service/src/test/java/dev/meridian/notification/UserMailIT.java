@@ -10,6 +10,7 @@ import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserDeactivated;
 import dev.meridian.events.UserEvents;
 import dev.meridian.events.UserUpdated;
+import dev.meridian.testkit.ApiClient;
 import dev.meridian.testkit.KafkaBroker;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.SmtpServer;
@@ -19,11 +20,6 @@ import dev.meridian.testkit.UserEventPublisher;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +59,6 @@ class UserMailIT {
     private static final TokenIssuer ISSUER = TokenIssuer.start("http://localhost:8080");
     private static final UserEventPublisher PUBLISHER =
             new UserEventPublisher(KafkaBroker.shared().bootstrapServers());
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort
@@ -294,17 +289,6 @@ class UserMailIT {
     }
 
     private HttpResponse<String> get(String path, String token) {
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new ApiClient("http://localhost:" + port).get(path, token);
     }
 }

@@ -10,6 +10,7 @@ import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserEvents;
 import dev.meridian.events.UserUpdated;
+import dev.meridian.testkit.ApiClient;
 import dev.meridian.testkit.KafkaProcess;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.TopicReader;
@@ -59,7 +60,7 @@ class OutboxIT {
 
     @Test
     void eventsWrittenWhileKafkaIsDownArriveOnceEachInOrderPerUserAsCloudEvents() {
-        var api = new Api("http://localhost:" + port);
+        var api = new ApiClient("http://localhost:" + port);
         KAFKA.stop();
         Map<UUID, List<String>> namesByUser = new LinkedHashMap<>();
         Duration slowest = Duration.ZERO;
@@ -129,7 +130,7 @@ class OutboxIT {
 
     @Test
     void withKafkaUpAnEventArrivesAtOnceCarryingTheRequestsTraceContext() {
-        var api = new Api("http://localhost:" + port);
+        var api = new ApiClient("http://localhost:" + port);
         Instant committed = Instant.now();
         var created = api.post("/api/users", null, """
                 {"email": "%s@example.com", "name": "Traced", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));

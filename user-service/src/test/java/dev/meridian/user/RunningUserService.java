@@ -4,6 +4,7 @@ import static dev.meridian.testkit.Server.KAFKA;
 import static dev.meridian.testkit.Server.POSTGRES;
 import static dev.meridian.testkit.Server.REDIS;
 
+import dev.meridian.testkit.ApiClient;
 import dev.meridian.testkit.RealInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,7 +24,7 @@ abstract class RunningUserService {
     @LocalServerPort
     int port;
 
-    Api api;
+    ApiClient api;
 
     @DynamicPropertySource
     static void tokens(DynamicPropertyRegistry registry) {
@@ -32,6 +33,6 @@ abstract class RunningUserService {
 
     @BeforeEach
     void client() {
-        api = new Api("http://localhost:" + port);
+        api = new ApiClient("http://localhost:" + port);
     }
 }

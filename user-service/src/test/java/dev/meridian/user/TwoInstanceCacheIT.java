@@ -3,6 +3,7 @@ package dev.meridian.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.meridian.testkit.ApiClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ class TwoInstanceCacheIT extends RunningUserService {
     @Test
     void anUpdateOnOneInstanceIsSeenOnTheOthersNextRead() {
         var first = api;
-        var other = new Api("http://localhost:" + secondInstancePort());
+        var other = new ApiClient("http://localhost:" + secondInstancePort());
         var created = first.post("/api/users", null, """
                 {"email": "%s@example.com", "name": "Before", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
         UUID id = UUID.fromString(JsonPath.read(created.body(), "$.id"));

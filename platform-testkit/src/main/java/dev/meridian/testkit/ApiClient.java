@@ -1,4 +1,4 @@
-package dev.meridian.user;
+package dev.meridian.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,20 +7,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-/** A plain HTTP client for the API under test: what a real client sends, headers and bytes included. */
-record Api(String baseUrl) {
+/**
+ * A plain HTTP client for a service's API under test: what a real client sends, headers and bytes included. A null
+ * {@code token} sends no {@code Authorization} header; a null body sends none.
+ */
+public record ApiClient(String baseUrl) {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    HttpResponse<String> get(String path, String token) {
+    public HttpResponse<String> get(String path, String token) {
         return send(request(path, token).GET());
     }
 
-    HttpResponse<String> post(String path, String token, String json) {
+    public HttpResponse<String> post(String path, String token, String json) {
         return send(request(path, token).POST(body(json)));
     }
 
-    HttpResponse<String> patch(String path, String token, String ifMatch, String json) {
+    public HttpResponse<String> patch(String path, String token, String ifMatch, String json) {
         var request = request(path, token).method("PATCH", body(json));
         if (ifMatch != null) {
             request.header("If-Match", ifMatch);
