@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,10 @@ public final class ConsumerBenchmark {
 
     private static final Path ROOT = Path.of(System.getProperty("meridian.root", "."));
     private static final int BACKLOG = Integer.getInteger("bench.backlog", 10_000);
-    private static final int RATE = Integer.getInteger("bench.rate", 200);
+    private static final List<Integer> RATES = Arrays.stream(
+                    System.getProperty("bench.rates", "100,200").split(","))
+            .map(rate -> Integer.parseInt(rate.strip()))
+            .toList();
     private static final Duration RATE_DURATION = Duration.ofSeconds(30);
 
     private final PostgresServer postgres = PostgresServer.shared();
@@ -92,18 +96,21 @@ public final class ConsumerBenchmark {
                     ServiceProcess notification = start("notification-service", notificationDatabase)) {
                 publisher.publishAll(events(500)); // both caught up and warm
                 awaitRows(auditDatabase, "select count(*) from audit_event", total + 500);
-                Map<UUID, Instant> published = publishAtFixedRate(publisher);
-                int expected = total + 500 + published.size();
-                awaitRows(auditDatabase, "select count(*) from audit_event", expected);
-                awaitRows(
-                        notificationDatabase,
-                        "select count(*) from notification.delivery where status = 'SENT'",
-                        expected);
-                report.append(lagRow("publish → audit row", lags(auditDatabase, """
-                        select event_id, recorded_at from audit_event""", published)));
-                report.append(
-                        lagRow("publish → welcome mail accepted by SMTP", lags(notificationDatabase, """
-                        select event_id, sent_at from notification.delivery""", published)));
+                int expected = total + 500;
+                for (int rate : RATES) {
+                    Map<UUID, Instant> published = publishAtFixedRate(publisher, rate);
+                    expected += published.size();
+                    String delivered = "select count(*) from notification.delivery where status = 'SENT'";
+                    awaitRows(auditDatabase, "select count(*) from audit_event", expected);
+                    awaitRows(notificationDatabase, delivered, expected);
+                    String audited = "select event_id, recorded_at from audit_event";
+                    String mailed = "select event_id, sent_at from notification.delivery";
+                    report.append(lagRow("publish → audit row", rate, lags(auditDatabase, audited, published)));
+                    report.append(lagRow(
+                            "publish → welcome mail accepted by SMTP",
+                            rate,
+                            lags(notificationDatabase, mailed, published)));
+                }
                 report.append("\nResident memory after the run: audit-service %d MiB, notification-service %d MiB.\n"
                         .formatted(residentMiB(audit), residentMiB(notification)));
             }
@@ -135,12 +142,12 @@ public final class ConsumerBenchmark {
         return service;
     }
 
-    /** Publishes {@value #RATE}/s for {@link #RATE_DURATION}, each event on its own time slot; answers when sent. */
-    private static Map<UUID, Instant> publishAtFixedRate(UserEventPublisher publisher) {
+    /** Publishes {@code rate}/s for {@link #RATE_DURATION}, each event on its own time slot; answers when sent. */
+    private static Map<UUID, Instant> publishAtFixedRate(UserEventPublisher publisher, int rate) {
         Map<UUID, Instant> sent = new HashMap<>();
-        long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
-        int count = (int) (RATE * RATE_DURATION.toSeconds());
+        int count = (int) (rate * RATE_DURATION.toSeconds());
         for (int i = 0; i < count; i++) {
             long slot = start + i * interval;
             LockSupport.parkNanos(slot - System.nanoTime());
@@ -214,11 +221,11 @@ public final class ConsumerBenchmark {
                 .formatted(consumer, countAndSeconds[0], countAndSeconds[1], countAndSeconds[0] / countAndSeconds[1]);
     }
 
-    private static String lagRow(String what, List<Double> sorted) {
+    private static String lagRow(String what, int rate, List<Double> sorted) {
         return "| %s, %d/s for %d s | %d | %.1f | %.1f | %.1f |%n"
                 .formatted(
                         what,
-                        RATE,
+                        rate,
                         RATE_DURATION.toSeconds(),
                         sorted.size(),
                         percentile(sorted, 0.50),
