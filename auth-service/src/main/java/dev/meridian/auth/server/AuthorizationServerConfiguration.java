@@ -1,0 +1,142 @@
+package dev.meridian.auth.server;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import dev.meridian.auth.keys.KeySettings;
+import dev.meridian.auth.keys.SigningKeys;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+
+/**
+ * Spring Authorization Server with everything it keeps in PostgreSQL: registered clients, authorizations (so issued
+ * tokens survive restarts and are revocable on every replica), consents, and signing keys ({@link SigningKeys}).
+ * Access tokens carry {@code aud} = the resource servers the client's registration names, and the user's
+ * {@code roles}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({AuthSettings.class, KeySettings.class})
+class AuthorizationServerConfiguration {
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
+        http.oauth2AuthorizationServer(server -> {
+                    http.securityMatcher(server.getEndpointsMatcher());
+                    server.oidc(Customizer.withDefaults());
+                })
+                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                // The OIDC UserInfo endpoint takes the access tokens this server issued.
+                .oauth2ResourceServer(resource -> resource.jwt(Customizer.withDefaults()))
+                .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint("/login"),
+                        new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain operations(HttpSecurity http) throws Exception {
+        return http.authorizeHttpRequests(
+                        requests -> requests.requestMatchers("/actuator/**", "/livez", "/readyz", "/error")
+                                .permitAll()
+                                .anyRequest()
+                                .denyAll())
+                .build();
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(AuthSettings settings) {
+        return AuthorizationServerSettings.builder()
+                .issuer(settings.issuer().toString())
+                .build();
+    }
+
+    @Bean
+    RegisteredClientRepository registeredClients(JdbcOperations jdbc) {
+        return new JdbcRegisteredClientRepository(jdbc);
+    }
+
+    @Bean
+    OAuth2AuthorizationService authorizations(JdbcOperations jdbc, RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationService(jdbc, clients);
+    }
+
+    @Bean
+    OAuth2AuthorizationConsentService consents(JdbcOperations jdbc, RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationConsentService(jdbc, clients);
+    }
+
+    @Bean
+    JWKSource<SecurityContext> publishedKeys(SigningKeys keys) {
+        return keys.published();
+    }
+
+    @Bean
+    JwtEncoder jwtEncoder(SigningKeys keys) {
+        return new NimbusJwtEncoder(keys.signingKey());
+    }
+
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> audienceAndRoles() {
+        return context -> {
+            if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+                return;
+            }
+            String audiences =
+                    context.getRegisteredClient().getClientSettings().getSetting(ConfiguredClients.AUDIENCES);
+            if (audiences != null) {
+                // Mutable collections: the claims are stored as JSON whose type allow-list refuses List.of's classes.
+                context.getClaims().audience(new ArrayList<>(List.of(audiences.split(" "))));
+            }
+            Set<String> roles = context.getPrincipal().getAuthorities().stream()
+                    .map(GrantedAuthority::getAuthority)
+                    .filter(authority -> authority.startsWith("ROLE_"))
+                    .map(authority -> authority.substring("ROLE_".length()))
+                    .collect(Collectors.toCollection(HashSet::new));
+            if (!roles.isEmpty()) {
+                context.getClaims().claim("roles", roles);
+            }
+        };
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        // Client secrets: bcrypt today, the {id} prefix lets stored hashes move to a stronger scheme.
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}
