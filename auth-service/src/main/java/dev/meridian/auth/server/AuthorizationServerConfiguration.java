@@ -65,12 +65,14 @@ class AuthorizationServerConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain operations(HttpSecurity http) throws Exception {
+    SecurityFilterChain login(HttpSecurity http) throws Exception {
+        // The CSRF-protected login form of the authorization code flow; users are checked at user-service.
         return http.authorizeHttpRequests(
                         requests -> requests.requestMatchers("/actuator/**", "/livez", "/readyz", "/error")
                                 .permitAll()
                                 .anyRequest()
-                                .denyAll())
+                                .authenticated())
+                .formLogin(form -> form.loginPage("/login").permitAll())
                 .build();
     }
 

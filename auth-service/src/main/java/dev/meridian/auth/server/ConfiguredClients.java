@@ -75,7 +75,9 @@ class ConfiguredClients implements ApplicationRunner {
                     client.redirectUris().forEach(uri -> uris.add(uri.toString()));
                 })
                 .clientSettings(ClientSettings.builder()
-                        .requireProofKey(isPublic)
+                        // PKCE for every authorization code client, confidential ones too (OAuth 2.1).
+                        .requireProofKey(
+                                client.grantTypes().contains(AuthorizationGrantType.AUTHORIZATION_CODE.getValue()))
                         .setting(AUDIENCES, String.join(" ", client.audiences()))
                         .build())
                 .tokenSettings(TokenSettings.builder()

@@ -1,0 +1,58 @@
+package dev.meridian.auth.login;
+
+import dev.meridian.auth.server.AuthSettings;
+import feign.RequestInterceptor;
+import feign.RequestTemplate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+
+/**
+ * Puts a service token on every call to user-service's credentials check: auth-service signs it itself (it is the
+ * issuer; a token request to itself would only add a hop), as client {@code auth-service} with the
+ * {@code users.credentials.verify} scope, and reuses it until a minute before it expires. Feign configuration for
+ * {@link UserCredentials} only, so not a component.
+ */
+class ServiceTokenInterceptor implements RequestInterceptor {
+
+    static final String SCOPE = "users.credentials.verify";
+    private static final Duration LIFETIME = Duration.ofMinutes(5);
+
+    private final JwtEncoder encoder;
+    private final AuthSettings settings;
+    private final Clock clock;
+    private String token;
+    private Instant renewAt = Instant.MIN;
+
+    ServiceTokenInterceptor(JwtEncoder encoder, AuthSettings settings, Clock clock) {
+        this.encoder = encoder;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public void apply(RequestTemplate request) {
+        request.header("Authorization", "Bearer " + token());
+    }
+
+    private synchronized String token() {
+        Instant now = clock.instant();
+        if (now.isAfter(renewAt)) {
+            JwtClaimsSet claims = JwtClaimsSet.builder()
+                    .issuer(settings.issuer().toString())
+                    .subject("auth-service")
+                    .audience(List.of("user-service"))
+                    .claim("scope", SCOPE)
+                    .issuedAt(now)
+                    .expiresAt(now.plus(LIFETIME))
+                    .build();
+            token = encoder.encode(JwtEncoderParameters.from(claims)).getTokenValue();
+            renewAt = now.plus(LIFETIME).minusSeconds(60);
+        }
+        return token;
+    }
+}

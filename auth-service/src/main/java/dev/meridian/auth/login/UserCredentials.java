@@ -1,0 +1,30 @@
+package dev.meridian.auth.login;
+
+import java.util.List;
+import java.util.UUID;
+import org.springframework.cloud.openfeign.FeignClient;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+
+/**
+ * user-service's credentials check, found through discovery ({@code user-service}), called with a service token
+ * ({@link ServiceTokenInterceptor}). It answers the same for an unknown email and a wrong password, and 429 while an
+ * email is locked after failed attempts.
+ */
+@FeignClient(name = "user-service", contextId = "userCredentials", configuration = ServiceTokenInterceptor.class)
+interface UserCredentials {
+
+    @PostMapping("/internal/credentials/verify")
+    Verdict verify(@RequestBody Check check);
+
+    record Check(String email, String password) {
+
+        @Override
+        public String toString() {
+            return "Check[email=" + email + "]";
+        }
+    }
+
+    /** {@code verified} is false for a wrong password, an unknown email and a deactivated account alike. */
+    record Verdict(boolean verified, UUID userId, List<String> roles, String status) {}
+}

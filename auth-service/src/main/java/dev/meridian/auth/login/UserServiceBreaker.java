@@ -1,0 +1,63 @@
+package dev.meridian.auth.login;
+
+import feign.FeignException;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+
+/**
+ * The circuit breaker and bulkhead around user-service's credentials check. Resilience4j's defaults (a window of
+ * 100 calls, 60 s open) would never trip at login rates, so the breaker opens when half of the last 10 checks (at
+ * least 5) failed, rejects at once for 5 s, then lets 2 through to see whether user-service is back. A locked email
+ * (429) is an answer, not a failure. At most 50 checks run at once per instance; more wait up to 200 ms. Time is
+ * bounded by Feign's timeouts (500 ms to connect, 1.8 s to answer; see application.yml). Metrics:
+ * {@code resilience4j_circuitbreaker_*} and {@code resilience4j_bulkhead_*}, name {@code user-service}.
+ */
+@Component
+class UserServiceBreaker {
+
+    static final String NAME = "user-service";
+
+    private final CircuitBreaker breaker;
+    private final Bulkhead bulkhead;
+
+    UserServiceBreaker(MeterRegistry meters) {
+        var breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(5))
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .ignoreException(failure -> failure instanceof FeignException answer && answer.status() == 429)
+                .build());
+        var bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+                .maxConcurrentCalls(50)
+                .maxWaitDuration(Duration.ofMillis(200))
+                .build());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+        this.breaker = breakers.circuitBreaker(NAME);
+        this.bulkhead = bulkheads.bulkhead(NAME);
+    }
+
+    /** Runs the call through the bulkhead and the breaker; a rejection throws as the call's failure would. */
+    <T> T call(Supplier<T> call) {
+        return CircuitBreaker.decorateSupplier(breaker, Bulkhead.decorateSupplier(bulkhead, call))
+                .get();
+    }
+
+    CircuitBreaker.State state() {
+        return breaker.getState();
+    }
+}

@@ -1,0 +1,340 @@
+package dev.meridian.auth;
+
+import static dev.meridian.testkit.Server.KAFKA;
+import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.Server.REDIS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meridian.testkit.RealInfrastructure;
+import dev.meridian.testkit.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The authorization code flow with PKCE, driven over HTTP as a browser and a client would, against a real
+ * user-service (its packaged jar, which the reactor builds before this module) that checks the passwords.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "eureka.client.enabled=false",
+            "meridian.auth.issuer=" + LoginIT.ISSUER,
+            "meridian.auth.keys.encryption-password=test-password",
+            "meridian.auth.keys.encryption-salt=0123456789abcdef",
+            "meridian.auth.clients[0].client-id=web",
+            "meridian.auth.clients[0].secret=" + LoginIT.WEB_SECRET,
+            "meridian.auth.clients[0].grant-types=authorization_code,refresh_token",
+            "meridian.auth.clients[0].scopes=openid,profile",
+            "meridian.auth.clients[0].audiences=user-service,audit-service",
+            "meridian.auth.clients[0].redirect-uris=" + LoginIT.REDIRECT_URI
+        })
+@RealInfrastructure(POSTGRES)
+class LoginIT {
+
+    static final String ISSUER = "http://gateway.test:8080";
+    static final String WEB_SECRET = "a-long-web-client-secret";
+    static final String REDIRECT_URI = "http://127.0.0.1:9999/callback";
+    private static final int USER_SERVICE_PORT = freePort();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+    private static ServiceProcess userService;
+    /** One database for user-service across its restarts: the users signed up before a restart are still there. */
+    private static final Map<String, Object> USER_SERVICE_INFRASTRUCTURE = new HashMap<>();
+
+    static {
+        for (var server : java.util.List.of(POSTGRES, REDIS, KAFKA)) {
+            USER_SERVICE_INFRASTRUCTURE.putAll(server.springProperties("user-service-for-login"));
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void userService(DynamicPropertyRegistry registry) {
+        registry.add(
+                "spring.cloud.discovery.client.simple.instances.user-service[0].uri",
+                () -> "http://127.0.0.1:" + USER_SERVICE_PORT);
+    }
+
+    @BeforeEach
+    void startUserService() throws Exception {
+        if (userService == null || !userService.isAlive()) {
+            userService = startUserServiceTrusting(port);
+        }
+    }
+
+    @AfterAll
+    static void stopUserService() throws InterruptedException {
+        if (userService != null) {
+            userService.close();
+        }
+    }
+
+    @Test
+    void signsInThroughTheLoginPageAndExchangesTheCodeWithPkceForTokens() {
+        String email = signUp("correct horse battery staple");
+        var browser = new Browser();
+
+        String code = browser.authorize(email, "correct horse battery staple");
+        JsonNode tokens = exchange(code);
+
+        Jwt access = decoder().decode(tokens.get("access_token").asString());
+        assertThat(access.getIssuer()).hasToString(ISSUER);
+        assertThat(access.getAudience()).containsExactlyInAnyOrder("user-service", "audit-service");
+        assertThat(access.getClaimAsStringList("roles")).containsExactly("USER");
+        assertThat(UUID.fromString(access.getSubject())).isNotNull();
+        assertThat(tokens.get("id_token").asString()).isNotBlank();
+        assertThat(tokens.get("refresh_token").asString()).isNotBlank();
+        assertThat(tokens.get("expires_in").asInt()).isBetween(890, 900);
+    }
+
+    @Test
+    void aWrongPasswordSendsTheUserBackToTheLoginPageWithAnError() {
+        String email = signUp("correct horse battery staple");
+        var browser = new Browser();
+        browser.startAuthorization();
+
+        HttpResponse<String> login = browser.login(email, "wrong password entirely");
+
+        assertThat(login.statusCode()).isEqualTo(302);
+        assertThat(login.headers().firstValue("Location"))
+                .hasValueSatisfying(location -> assertThat(location).endsWith("/login?error"));
+        assertThat(browser.get("/login?error").body()).contains("alert");
+    }
+
+    @Test
+    void aLoginWithoutTheCsrfTokenIsRefused() {
+        var browser = new Browser();
+        browser.startAuthorization();
+
+        HttpResponse<String> forged = browser.post("/login", Map.of("username", "a@example.com", "password", "x"));
+
+        assertThat(forged.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void whileUserServiceIsDownLoginFailsFastThenRecoversByItself() throws Exception {
+        String email = signUp("correct horse battery staple");
+        userService.close();
+        try {
+            var browser = new Browser();
+            browser.startAuthorization();
+            Instant start = Instant.now();
+            HttpResponse<String> login = browser.login(email, "correct horse battery staple");
+            Duration took = Duration.between(start, Instant.now());
+
+            assertThat(took).isLessThan(Duration.ofSeconds(1));
+            assertThat(login.headers().firstValue("Location"))
+                    .hasValueSatisfying(location -> assertThat(location).endsWith("/login?error"));
+            assertThat(browser.get("/login?error").body()).contains("temporarily unavailable");
+        } finally {
+            userService = startUserServiceTrusting(port);
+        }
+
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(new Browser().authorize(email, "correct horse battery staple"))
+                        .isNotBlank());
+    }
+
+    private JsonNode exchange(String code) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/token"))
+                .header("Authorization", "Basic " + base64("web:" + WEB_SECRET))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        code,
+                        "redirect_uri",
+                        REDIRECT_URI,
+                        "code_verifier",
+                        Browser.VERIFIER)))));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private String signUp(String password) {
+        String email = "user-" + UUID.randomUUID() + "@example.com";
+        HttpResponse<String> created = send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + USER_SERVICE_PORT + "/api/users"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"email\":\"%s\",\"name\":\"Test User\",\"password\":\"%s\"}".formatted(email, password))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return email;
+    }
+
+    private NimbusJwtDecoder decoder() {
+        return NimbusJwtDecoder.withJwkSetUri(base() + "/oauth2/jwks").build();
+    }
+
+    private String base() {
+        return "http://localhost:" + port;
+    }
+
+    /** A browser: keeps cookies, follows no redirects, sends Accept: text/html like a person's would. */
+    private class Browser {
+
+        static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        private final HttpClient http = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+
+        /** The whole browser side of the flow; answers the authorization code the redirect carries. */
+        String authorize(String email, String password) {
+            startAuthorization();
+            HttpResponse<String> login = login(email, password);
+            assertThat(login.statusCode()).isEqualTo(302);
+            String back = login.headers().firstValue("Location").orElseThrow();
+            assertThat(back).as("back to the authorization request").contains("/oauth2/authorize");
+            HttpResponse<String> authorized =
+                    get(URI.create(back).getRawPath() + "?" + URI.create(back).getRawQuery());
+            assertThat(authorized.statusCode()).as(authorized.body()).isEqualTo(302);
+            URI redirect =
+                    URI.create(authorized.headers().firstValue("Location").orElseThrow());
+            assertThat(redirect.toString()).startsWith(REDIRECT_URI);
+            Map<String, String> query = new HashMap<>();
+            for (String pair : redirect.getRawQuery().split("&")) {
+                String[] parts = pair.split("=", 2);
+                query.put(parts[0], java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+            }
+            assertThat(query.get("state")).isEqualTo("af0ifjsldkj");
+            return query.get("code");
+        }
+
+        void startAuthorization() {
+            HttpResponse<String> authorize = get("/oauth2/authorize?"
+                    + form(Map.of(
+                            "response_type", "code",
+                            "client_id", "web",
+                            "redirect_uri", REDIRECT_URI,
+                            "scope", "openid profile",
+                            "state", "af0ifjsldkj",
+                            "code_challenge", challenge(VERIFIER),
+                            "code_challenge_method", "S256")));
+            assertThat(authorize.statusCode()).as(authorize.body()).isEqualTo(302);
+            assertThat(authorize.headers().firstValue("Location"))
+                    .hasValueSatisfying(location -> assertThat(location).endsWith("/login"));
+        }
+
+        HttpResponse<String> login(String email, String password) {
+            HttpResponse<String> page = get("/login");
+            Matcher csrf = CSRF.matcher(page.body());
+            assertThat(csrf.find())
+                    .as("the login form carries a CSRF token: %s %s", page.statusCode(), page.body())
+                    .isTrue();
+            return post("/login", Map.of("username", email, "password", password, "_csrf", csrf.group(1)));
+        }
+
+        HttpResponse<String> get(String path) {
+            return send(
+                    http,
+                    HttpRequest.newBuilder(URI.create(base() + path))
+                            .header("Accept", "text/html")
+                            .GET());
+        }
+
+        HttpResponse<String> post(String path, Map<String, String> fields) {
+            return send(
+                    http,
+                    HttpRequest.newBuilder(URI.create(base() + path))
+                            .header("Accept", "text/html")
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form(fields))));
+        }
+    }
+
+    private static ServiceProcess startUserServiceTrusting(int authPort) throws Exception {
+        Map<String, Object> properties = new HashMap<>(USER_SERVICE_INFRASTRUCTURE);
+        properties.put("server.port", USER_SERVICE_PORT);
+        properties.put("eureka.client.enabled", false);
+        properties.put("meridian.security.jwt.issuer", ISSUER);
+        properties.put("meridian.security.jwt.jwk-set-uri", "http://127.0.0.1:" + authPort + "/oauth2/jwks");
+        var process = ServiceProcess.start(
+                Path.of(System.getProperty("meridian.root", "..")),
+                "user-service",
+                ServiceProcess.SMALL_JVM,
+                properties,
+                Path.of("target", "login-it"));
+        process.awaitReady(USER_SERVICE_PORT, Duration.ofMinutes(2));
+        return process;
+    }
+
+    private static String challenge(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String form(Map<String, String> fields) {
+        var form = new StringBuilder();
+        fields.forEach((name, value) -> form.append(form.isEmpty() ? "" : "&")
+                .append(name)
+                .append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return form.toString();
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(HttpClient.newHttpClient(), request);
+    }
+
+    private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
