@@ -73,12 +73,14 @@ public final class TokenIssuer {
     }
 
     public String sign(JWTClaimsSet claims) {
+        return sign(claims, key.getKeyID());
+    }
+
+    /** Signed with this issuer's real key but naming {@code keyId} in the header, as a forger might. */
+    public String sign(JWTClaimsSet claims, String keyId) {
         try {
             var jwt = new SignedJWT(
-                    new JWSHeader.Builder(JWSAlgorithm.RS256)
-                            .keyID(key.getKeyID())
-                            .build(),
-                    claims);
+                    new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(), claims);
             jwt.sign(new RSASSASigner(key));
             return jwt.serialize();
         } catch (JOSEException e) {

@@ -1,5 +1,6 @@
 package dev.meridian.user;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import dev.meridian.testkit.TokenIssuer;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,7 @@ final class AccessTokens {
 
     static final String AUDIENCE = "user-service";
 
-    private static final TokenIssuer ISSUER = TokenIssuer.start("http://localhost:8080");
+    static final TokenIssuer ISSUER = TokenIssuer.start("http://localhost:8080");
     /** Same issuer name, different key: what a forger without auth-service's private key can make. */
     private static final TokenIssuer FORGER = TokenIssuer.start("http://localhost:8080");
 
@@ -23,6 +24,11 @@ final class AccessTokens {
         registry.add("meridian.security.jwt.issuer", ISSUER::issuer);
         registry.add("meridian.security.jwt.audience", () -> AUDIENCE);
         registry.add("meridian.security.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+    }
+
+    /** The claims of a genuine access token for this user, to alter before signing. */
+    static JWTClaimsSet.Builder claims(UUID userId) {
+        return ISSUER.claims(userId.toString(), AUDIENCE).claim("roles", List.of("USER"));
     }
 
     static String user(UUID userId) {

@@ -1,12 +1,15 @@
 package dev.meridian.audit.config;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
@@ -51,6 +54,8 @@ class SecurityConfiguration {
                 NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString()).build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 new JwtTimestampValidator(settings.clockSkew()),
+                // Spring checks exp only when present: a token that never expires is refused here.
+                new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
                 new JwtIssuerValidator(settings.issuer().toString()),
                 new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(settings.audience()))));
         return decoder;
