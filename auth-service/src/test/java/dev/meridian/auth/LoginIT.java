@@ -120,6 +120,38 @@ class LoginIT {
     }
 
     @Test
+    void refreshTokensRotateAndAReusedOneRevokesTheWholeFamily() {
+        String email = signUp("correct horse battery staple");
+        JsonNode first = exchange(new Browser().authorize(email, "correct horse battery staple"));
+        String original = first.get("refresh_token").asString();
+
+        HttpResponse<String> rotated = tokenRequest(Map.of("grant_type", "refresh_token", "refresh_token", original));
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+        JsonNode second = JSON.readTree(rotated.body());
+        String successor = second.get("refresh_token").asString();
+        assertThat(successor).isNotEqualTo(original);
+        assertThat(introspect(second.get("access_token").asString())
+                        .get("active")
+                        .asBoolean())
+                .isTrue();
+
+        HttpResponse<String> replay = tokenRequest(Map.of("grant_type", "refresh_token", "refresh_token", original));
+
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(replay.body()).get("error").asString()).isEqualTo("invalid_grant");
+        HttpResponse<String> afterReuse =
+                tokenRequest(Map.of("grant_type", "refresh_token", "refresh_token", successor));
+        assertThat(afterReuse.statusCode())
+                .as("the family's current refresh token")
+                .isEqualTo(400);
+        assertThat(introspect(second.get("access_token").asString())
+                        .get("active")
+                        .asBoolean())
+                .as("the family's current access token")
+                .isFalse();
+    }
+
+    @Test
     void aWrongPasswordSendsTheUserBackToTheLoginPageWithAnError() {
         String email = signUp("correct horse battery staple");
         var browser = new Browser();
@@ -169,20 +201,35 @@ class LoginIT {
     }
 
     private JsonNode exchange(String code) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/token"))
-                .header("Authorization", "Basic " + base64("web:" + WEB_SECRET))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of(
-                        "grant_type",
-                        "authorization_code",
-                        "code",
-                        code,
-                        "redirect_uri",
-                        REDIRECT_URI,
-                        "code_verifier",
-                        Browser.VERIFIER)))));
+        HttpResponse<String> response = tokenRequest(Map.of(
+                "grant_type",
+                "authorization_code",
+                "code",
+                code,
+                "redirect_uri",
+                REDIRECT_URI,
+                "code_verifier",
+                Browser.VERIFIER));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> tokenRequest(Map<String, String> fields) {
+        return clientPost("/oauth2/token", fields);
+    }
+
+    private JsonNode introspect(String token) {
+        HttpResponse<String> response = clientPost("/oauth2/introspect", Map.of("token", token));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    /** A request of the web client, authenticated with its secret. */
+    private HttpResponse<String> clientPost(String path, Map<String, String> fields) {
+        return send(HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Authorization", "Basic " + base64("web:" + WEB_SECRET))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(fields))));
     }
 
     private String signUp(String password) {

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.meridian.auth.keys.KeySettings;
 import dev.meridian.auth.keys.SigningKeys;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
@@ -89,8 +91,14 @@ class AuthorizationServerConfiguration {
     }
 
     @Bean
-    OAuth2AuthorizationService authorizations(JdbcOperations jdbc, RegisteredClientRepository clients) {
-        return new JdbcOAuth2AuthorizationService(jdbc, clients);
+    OAuth2AuthorizationService authorizations(
+            JdbcOperations jdbc,
+            JdbcClient sql,
+            RegisteredClientRepository clients,
+            AuthSettings settings,
+            MeterRegistry meters) {
+        return new RefreshTokenFamilies(
+                new JdbcOAuth2AuthorizationService(jdbc, clients), sql, settings.refreshTokenTtl(), meters);
     }
 
     @Bean
