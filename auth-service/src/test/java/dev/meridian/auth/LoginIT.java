@@ -56,7 +56,11 @@ import tools.jackson.databind.json.JsonMapper;
             "meridian.auth.clients[0].grant-types=authorization_code,refresh_token",
             "meridian.auth.clients[0].scopes=openid,profile",
             "meridian.auth.clients[0].audiences=user-service,audit-service",
-            "meridian.auth.clients[0].redirect-uris=" + LoginIT.REDIRECT_URI
+            "meridian.auth.clients[0].redirect-uris=" + LoginIT.REDIRECT_URI,
+            "meridian.auth.clients[1].client-id=cli",
+            "meridian.auth.clients[1].grant-types=urn:ietf:params:oauth:grant-type:device_code",
+            "meridian.auth.clients[1].scopes=profile",
+            "meridian.auth.clients[1].audiences=user-service"
         })
 @RealInfrastructure(POSTGRES)
 class LoginIT {
@@ -152,6 +156,57 @@ class LoginIT {
     }
 
     @Test
+    void aCommandLineClientGetsTokensThroughTheDeviceFlowOnceTheUserApprovesInABrowser() {
+        String email = signUp("correct horse battery staple");
+        HttpResponse<String> started = send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/device_authorization"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("client_id", "cli", "scope", "profile")))));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        JsonNode device = JSON.readTree(started.body());
+        Map<String, String> poll = Map.of(
+                "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code", device.get("device_code").asString(),
+                "client_id", "cli");
+
+        HttpResponse<String> tooEarly = publicPost("/oauth2/token", poll);
+        assertThat(tooEarly.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(tooEarly.body()).get("error").asString()).isEqualTo("authorization_pending");
+
+        var browser = new Browser();
+        URI verification = URI.create(device.get("verification_uri_complete").asString());
+        HttpResponse<String> toLogin = browser.get(verification.getRawPath() + "?" + verification.getRawQuery());
+        assertThat(toLogin.statusCode()).isEqualTo(302);
+        HttpResponse<String> login = browser.login(email, "correct horse battery staple");
+        String back = login.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> consentPage = browser.get(
+                URI.create(back).getRawPath() + "?" + URI.create(back).getRawQuery());
+        assertThat(consentPage.body())
+                .as("the user confirms the code shown on the device")
+                .contains(device.get("user_code").asString());
+        Matcher state = Pattern.compile("name=\"state\" value=\"([^\"]+)\"").matcher(consentPage.body());
+        assertThat(state.find()).isTrue();
+        HttpResponse<String> approved = browser.post(
+                "/oauth2/device_verification",
+                Map.of(
+                        "client_id",
+                        "cli",
+                        "state",
+                        state.group(1),
+                        "user_code",
+                        device.get("user_code").asString(),
+                        "scope",
+                        "profile"));
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(302);
+
+        HttpResponse<String> tokens = publicPost("/oauth2/token", poll);
+        assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+        Jwt access = decoder()
+                .decode(JSON.readTree(tokens.body()).get("access_token").asString());
+        assertThat(access.getClaimAsStringList("roles")).containsExactly("USER");
+        assertThat(access.getAudience()).containsExactly("user-service");
+    }
+
+    @Test
     void aWrongPasswordSendsTheUserBackToTheLoginPageWithAnError() {
         String email = signUp("correct horse battery staple");
         var browser = new Browser();
@@ -222,6 +277,13 @@ class LoginIT {
         HttpResponse<String> response = clientPost("/oauth2/introspect", Map.of("token", token));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
+    }
+
+    /** A request of a public client, which has no secret to authenticate with. */
+    private HttpResponse<String> publicPost(String path, Map<String, String> fields) {
+        return send(HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(fields))));
     }
 
     /** A request of the web client, authenticated with its secret. */

@@ -51,10 +51,16 @@ class AuthorizationServerConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServer(HttpSecurity http, RegisteredClientRepository clients) throws Exception {
+        var deviceClients = new DeviceClientAuthentication(clients);
         http.oauth2AuthorizationServer(server -> {
                     http.securityMatcher(server.getEndpointsMatcher());
                     server.oidc(Customizer.withDefaults());
+                    server.deviceAuthorizationEndpoint(Customizer.withDefaults());
+                    server.deviceVerificationEndpoint(Customizer.withDefaults());
+                    server.clientAuthentication(authentication -> authentication
+                            .authenticationConverter(deviceClients)
+                            .authenticationProvider(deviceClients));
                 })
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 // The OIDC UserInfo endpoint takes the access tokens this server issued.
