@@ -207,6 +207,28 @@ class LoginIT {
     }
 
     @Test
+    void loggingOutRevokesTheTokensTheSessionHandedOut() {
+        String email = signUp("correct horse battery staple");
+        var browser = new Browser();
+        JsonNode tokens = exchange(browser.authorize(email, "correct horse battery staple"));
+
+        HttpResponse<String> logout = browser.get("/connect/logout?"
+                + form(Map.of("id_token_hint", tokens.get("id_token").asString(), "client_id", "web")));
+
+        assertThat(logout.statusCode()).as(logout.body()).isIn(200, 302);
+        assertThat(introspect(tokens.get("access_token").asString())
+                        .get("active")
+                        .asBoolean())
+                .isFalse();
+        HttpResponse<String> refresh = tokenRequest(Map.of(
+                "grant_type",
+                "refresh_token",
+                "refresh_token",
+                tokens.get("refresh_token").asString()));
+        assertThat(refresh.statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void aWrongPasswordSendsTheUserBackToTheLoginPageWithAnError() {
         String email = signUp("correct horse battery staple");
         var browser = new Browser();

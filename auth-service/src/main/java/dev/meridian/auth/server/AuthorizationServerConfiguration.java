@@ -51,11 +51,14 @@ class AuthorizationServerConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServer(HttpSecurity http, RegisteredClientRepository clients) throws Exception {
+    SecurityFilterChain authorizationServer(
+            HttpSecurity http, RegisteredClientRepository clients, OAuth2AuthorizationService authorizations)
+            throws Exception {
         var deviceClients = new DeviceClientAuthentication(clients);
         http.oauth2AuthorizationServer(server -> {
                     http.securityMatcher(server.getEndpointsMatcher());
-                    server.oidc(Customizer.withDefaults());
+                    server.oidc(oidc -> oidc.logoutEndpoint(
+                            logout -> logout.logoutResponseHandler(new RevokingLogout(authorizations))));
                     server.deviceAuthorizationEndpoint(Customizer.withDefaults());
                     server.deviceVerificationEndpoint(Customizer.withDefaults());
                     server.clientAuthentication(authentication -> authentication
