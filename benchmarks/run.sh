@@ -3,6 +3,7 @@
 # under benchmarks/results/.
 #   benchmarks/run.sh user-service   get-by-id and sign-up throughput and latency (needs wrk: apt-get install wrk)
 #   benchmarks/run.sh consumers      audit and notification consumer throughput and publish-to-row lag
+#   benchmarks/run.sh auth-service   client_credentials tokens/s and access-token validations/s
 # Uses this machine's PostgreSQL and Redis when they answer (else embedded ones) and Kafka as a local process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,8 @@ case "${1:-}" in
   user-service) main=UserServiceBenchmark; modules=user-service ;
     command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; } ;;
   consumers) main=ConsumerBenchmark; modules=audit-service,notification-service ;;
-  *) echo "usage: benchmarks/run.sh user-service|consumers" >&2; exit 2 ;;
+  auth-service) main=AuthServiceBenchmark; modules=auth-service ;;
+  *) echo "usage: benchmarks/run.sh user-service|consumers|auth-service" >&2; exit 2 ;;
 esac
 if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }

@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -26,11 +27,12 @@ public record AuthSettings(
 
     /**
      * A client registered at start-up (and updated on every start). Without a {@code secret} it is a public client,
-     * which must use PKCE. {@code audiences} are the resource servers its access tokens are for ({@code aud}).
+     * which must use PKCE. A secret must be random and long (e.g. {@code openssl rand -base64 32}): it is stored as a
+     * salted SHA-256, not a slow password hash. {@code audiences} are the resource servers its access tokens are for ({@code aud}).
      */
     public record Client(
             @NotBlank String clientId,
-            String secret,
+            @Size(min = 20) String secret,
             @NotEmpty Set<String> grantTypes,
             @DefaultValue Set<String> scopes,
             @NotEmpty Set<String> audiences,

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -21,7 +22,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.MessageDigestPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -148,10 +151,18 @@ class AuthorizationServerConfiguration {
         };
     }
 
+    /**
+     * For client secrets only (user passwords are checked at user-service). Client secrets are long random strings,
+     * not passwords people choose, so a salted SHA-256 is enough; bcrypt cost ~40 ms of CPU on every token request
+     * (measured: 23 client_credentials tokens/s on two cores, two thirds of the time in BCrypt). Secrets stored
+     * with bcrypt still match, and are re-hashed on their next use.
+     */
     @Bean
-    PasswordEncoder passwordEncoder() {
-        // Client secrets: bcrypt today, the {id} prefix lets stored hashes move to a stronger scheme.
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    @SuppressWarnings("deprecation") // MessageDigestPasswordEncoder: deprecated for passwords, right for random secrets
+    PasswordEncoder clientSecretEncoder() {
+        return new DelegatingPasswordEncoder(
+                "SHA-256",
+                Map.of("SHA-256", new MessageDigestPasswordEncoder("SHA-256"), "bcrypt", new BCryptPasswordEncoder()));
     }
 
     @Bean

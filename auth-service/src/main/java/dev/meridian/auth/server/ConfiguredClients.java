@@ -28,12 +28,12 @@ class ConfiguredClients implements ApplicationRunner {
 
     private final AuthSettings settings;
     private final RegisteredClientRepository clients;
-    private final PasswordEncoder passwords;
+    private final PasswordEncoder clientSecrets;
 
-    ConfiguredClients(AuthSettings settings, RegisteredClientRepository clients, PasswordEncoder passwords) {
+    ConfiguredClients(AuthSettings settings, RegisteredClientRepository clients, PasswordEncoder clientSecrets) {
         this.settings = settings;
         this.clients = clients;
-        this.passwords = passwords;
+        this.clientSecrets = clientSecrets;
     }
 
     @Override
@@ -52,7 +52,7 @@ class ConfiguredClients implements ApplicationRunner {
                         : RegisteredClient.from(existing))
                 .clientId(client.clientId())
                 .clientName(client.clientId())
-                .clientSecret(isPublic ? null : passwords.encode(client.secret()))
+                .clientSecret(isPublic ? null : clientSecrets.encode(client.secret()))
                 .clientAuthenticationMethods(methods -> {
                     methods.clear();
                     if (isPublic) {
