@@ -5,9 +5,11 @@ import static dev.meridian.testkit.Server.POSTGRES;
 import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.ServiceProcess;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -18,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -31,6 +34,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -68,6 +76,8 @@ class LoginIT {
     static final String ISSUER = "http://gateway.test:8080";
     static final String WEB_SECRET = "a-long-web-client-secret";
     static final String REDIRECT_URI = "http://127.0.0.1:9999/callback";
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final int USER_SERVICE_PORT = freePort();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
@@ -226,6 +236,53 @@ class LoginIT {
                 "refresh_token",
                 tokens.get("refresh_token").asString()));
         assertThat(refresh.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aPersonSignsInOnTheLoginPageInARealBrowserAndIsRedirectedWithACode() {
+        assumeTrue(
+                Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
+                "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+        String email = signUp("correct horse battery staple");
+        var options = new ChromeOptions()
+                .setBinary(CHROMIUM)
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage");
+        var driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .build();
+        WebDriver browser = new ChromeDriver(driver, options);
+        try {
+            browser.get(base() + "/oauth2/authorize?"
+                    + form(Map.of(
+                            "response_type", "code",
+                            "client_id", "web",
+                            "redirect_uri", REDIRECT_URI,
+                            "scope", "openid",
+                            "state", "af0ifjsldkj",
+                            "code_challenge", challenge(Browser.VERIFIER),
+                            "code_challenge_method", "S256")));
+            assertThat(browser.getTitle()).isEqualTo("Sign in to Meridian");
+
+            signIn(browser, email, "not the right password");
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> !browser.findElements(By.cssSelector("[role=alert]"))
+                            .isEmpty());
+            assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
+                    .isEqualTo("Wrong email or password");
+
+            signIn(browser, email, "correct horse battery staple");
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> browser.getCurrentUrl().startsWith(REDIRECT_URI));
+            assertThat(browser.getCurrentUrl()).contains("code=").contains("state=af0ifjsldkj");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static void signIn(WebDriver browser, String email, String password) {
+        browser.findElement(By.id("username")).sendKeys(email);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
     }
 
     @Test
