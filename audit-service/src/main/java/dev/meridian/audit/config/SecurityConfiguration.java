@@ -1,9 +1,11 @@
 package dev.meridian.audit.config;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -18,6 +20,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.client.RestTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,9 +52,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(JwtSettings settings) {
-        NimbusJwtDecoder decoder =
-                NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString()).build();
+    JwtDecoder jwtDecoder(JwtSettings settings, @LoadBalanced RestTemplate discovery) {
+        NimbusJwtDecoder decoder = jwkSet(settings.jwkSetUri(), discovery);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 new JwtTimestampValidator(settings.clockSkew()),
                 // Spring checks exp only when present: a token that never expires is refused here.
@@ -69,5 +71,21 @@ class SecurityConfiguration {
         var converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(roles);
         return converter;
+    }
+
+    /** The JWKS client: through discovery for {@code lb://auth-service/...} (from an instance Eureka lists). */
+    @Bean
+    @LoadBalanced
+    RestTemplate discovery() {
+        return new RestTemplate();
+    }
+
+    private static NimbusJwtDecoder jwkSet(URI uri, RestTemplate discovery) {
+        if ("lb".equals(uri.getScheme())) {
+            return NimbusJwtDecoder.withJwkSetUri("http" + uri.toString().substring("lb".length()))
+                    .restOperations(discovery)
+                    .build();
+        }
+        return NimbusJwtDecoder.withJwkSetUri(uri.toString()).build();
     }
 }

@@ -1,11 +1,13 @@
 package dev.meridian.user.config;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -27,6 +29,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.client.RestTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -62,9 +65,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(JwtSettings settings, Clock clock) {
-        NimbusJwtDecoder decoder =
-                NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString()).build();
+    JwtDecoder jwtDecoder(JwtSettings settings, Clock clock, @LoadBalanced RestTemplate discovery) {
+        NimbusJwtDecoder decoder = jwkSet(settings.jwkSetUri(), discovery);
         OAuth2TokenValidator<Jwt> audience =
                 new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(settings.audience()));
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
@@ -94,5 +96,21 @@ class SecurityConfiguration {
             return authorities;
         });
         return converter;
+    }
+
+    /** The JWKS client: through discovery for {@code lb://auth-service/...} (from an instance Eureka lists). */
+    @Bean
+    @LoadBalanced
+    RestTemplate discovery() {
+        return new RestTemplate();
+    }
+
+    private static NimbusJwtDecoder jwkSet(URI uri, RestTemplate discovery) {
+        if ("lb".equals(uri.getScheme())) {
+            return NimbusJwtDecoder.withJwkSetUri("http" + uri.toString().substring("lb".length()))
+                    .restOperations(discovery)
+                    .build();
+        }
+        return NimbusJwtDecoder.withJwkSetUri(uri.toString()).build();
     }
 }
