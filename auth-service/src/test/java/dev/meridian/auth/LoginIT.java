@@ -217,6 +217,25 @@ class LoginIT {
     }
 
     @Test
+    void aRevokedAccessTokenIsRefusedByTheUserInfoEndpoint() {
+        String email = signUp("correct horse battery staple");
+        JsonNode tokens = exchange(new Browser().authorize(email, "correct horse battery staple"));
+        String access = tokens.get("access_token").asString();
+        assertThat(userInfo(access).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> revoked = clientPost("/oauth2/revoke", Map.of("token", access));
+
+        assertThat(revoked.statusCode()).isEqualTo(200);
+        assertThat(userInfo(access).statusCode()).isEqualTo(401);
+    }
+
+    private HttpResponse<String> userInfo(String accessToken) {
+        return send(HttpRequest.newBuilder(URI.create(base() + "/userinfo"))
+                .header("Authorization", "Bearer " + accessToken)
+                .GET());
+    }
+
+    @Test
     void loggingOutRevokesTheTokensTheSessionHandedOut() {
         String email = signUp("correct horse battery staple");
         var browser = new Browser();
