@@ -53,8 +53,4 @@ record AuditApi(ApiClient http) {
                 .valueStream()
                 .toList();
     }
-
-    static JsonNode json(HttpResponse<String> response) {
-        return JSON.readTree(response.body());
-    }
 }

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.auth.keys.SigningKeys;
 import dev.meridian.testkit.RealInfrastructure;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -177,7 +174,7 @@ class AuthorizationServerIT {
 
     private HttpResponse<String> token(String clientId, String secret, String scope) {
         return send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/token"))
-                .header("Authorization", basic(clientId, secret))
+                .header("Authorization", OAuthHttp.basic(clientId, secret))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + scope)));
     }
@@ -185,7 +182,7 @@ class AuthorizationServerIT {
     private JsonNode introspect(int serverPort, String token) {
         HttpResponse<String> response =
                 send(HttpRequest.newBuilder(URI.create("http://localhost:" + serverPort + "/oauth2/introspect"))
-                        .header("Authorization", basic("auth-service", SECRET))
+                        .header("Authorization", OAuthHttp.basic("auth-service", SECRET))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString("token=" + token)));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -194,7 +191,7 @@ class AuthorizationServerIT {
 
     private HttpResponse<String> post(String url, String form) {
         return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", basic("auth-service", SECRET))
+                .header("Authorization", OAuthHttp.basic("auth-service", SECRET))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
@@ -210,19 +207,7 @@ class AuthorizationServerIT {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String basic(String clientId, String secret) {
-        return "Basic "
-                + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return OAuthHttp.send(HTTP, request, Duration.ofSeconds(10));
     }
 
     private String base() {

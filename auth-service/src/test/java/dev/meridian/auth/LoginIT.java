@@ -10,12 +10,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.ServiceProcess;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.CookieManager;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -78,7 +74,7 @@ class LoginIT {
     static final String REDIRECT_URI = "http://127.0.0.1:9999/callback";
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    private static final int USER_SERVICE_PORT = freePort();
+    private static final int USER_SERVICE_PORT = ServiceProcess.freePort();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
     private static ServiceProcess userService;
@@ -387,7 +383,7 @@ class LoginIT {
     /** A request of the web client, authenticated with its secret. */
     private HttpResponse<String> clientPost(String path, Map<String, String> fields) {
         return send(HttpRequest.newBuilder(URI.create(base() + path))
-                .header("Authorization", "Basic " + base64("web:" + WEB_SECRET))
+                .header("Authorization", OAuthHttp.basic("web", WEB_SECRET))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(fields))));
     }
@@ -510,16 +506,7 @@ class LoginIT {
     }
 
     private static String form(Map<String, String> fields) {
-        var form = new StringBuilder();
-        fields.forEach((name, value) -> form.append(form.isEmpty() ? "" : "&")
-                .append(name)
-                .append('=')
-                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        return form.toString();
-    }
-
-    private static String base64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        return OAuthHttp.form(fields);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
@@ -527,21 +514,6 @@ class LoginIT {
     }
 
     private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return OAuthHttp.send(http, request, Duration.ofSeconds(15));
     }
 }

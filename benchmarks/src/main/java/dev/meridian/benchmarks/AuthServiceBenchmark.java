@@ -50,7 +50,7 @@ public final class AuthServiceBenchmark {
 
     private void run(Path results) throws Exception {
         PostgresServer postgres = PostgresServer.shared();
-        int port = Benchmarks.freePort();
+        int port = ServiceProcess.freePort();
         baseUrl = "http://127.0.0.1:" + port;
         try (ServiceProcess auth = ServiceProcess.start(
                 ROOT,

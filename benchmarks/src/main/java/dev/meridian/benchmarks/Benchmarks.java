@@ -1,7 +1,5 @@
 package dev.meridian.benchmarks;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,11 +39,5 @@ final class Benchmarks {
 
     interface Harness {
         void run() throws Exception;
-    }
-
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

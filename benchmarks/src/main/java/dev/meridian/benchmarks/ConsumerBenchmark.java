@@ -125,7 +125,7 @@ public final class ConsumerBenchmark {
     }
 
     private ServiceProcess start(String module, String database) throws Exception {
-        int port = Benchmarks.freePort();
+        int port = ServiceProcess.freePort();
         Map<String, Object> properties = new HashMap<>(Map.of(
                 "server.port", port,
                 "spring.datasource.url", postgres.jdbcUrl(database),

@@ -63,7 +63,7 @@ public final class UserServiceBenchmark {
         RedisServer redis = RedisServer.shared();
         KafkaProcess kafka = KafkaProcess.startOnFreePort();
         TokenIssuer tokens = TokenIssuer.start("http://localhost:8080");
-        int port = Benchmarks.freePort();
+        int port = ServiceProcess.freePort();
         baseUrl = "http://127.0.0.1:" + port;
 
         ServiceProcess service = ServiceProcess.start(

@@ -63,6 +63,11 @@ public final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(module, process, log);
     }
 
+    /** A free local port to start a service on. */
+    public static int freePort() {
+        return Endpoints.freePort();
+    }
+
     /** Waits until the service answers 200 on {@code /readyz} at {@code port}; fails with its log's tail if not. */
     public void awaitReady(int port, Duration timeout) throws InterruptedException {
         var ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))

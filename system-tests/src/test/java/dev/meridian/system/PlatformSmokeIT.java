@@ -11,7 +11,6 @@ import com.jayway.jsonpath.JsonPath;
 import dev.meridian.testkit.Server;
 import dev.meridian.testkit.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +48,7 @@ class PlatformSmokeIT {
 
     @Test
     void everyServiceStartsAgainstRealInfrastructureRegistersAndReportsUp() throws Exception {
-        int discoveryPort = freePort();
+        int discoveryPort = ServiceProcess.freePort();
         String eureka = "http://127.0.0.1:" + discoveryPort;
         running.add(ServiceProcess.start(
                 ROOT,
@@ -131,11 +130,5 @@ class PlatformSmokeIT {
                 .timeout(Duration.ofSeconds(5))
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -65,10 +65,7 @@ public class SigningKeys {
     /** Starts signing with a new key now; the current one is retired and stays published. */
     public void rotate() {
         transactions.executeWithoutResult(tx -> {
-            jdbc.sql("select pg_advisory_xact_lock(?)")
-                    .param(ROTATION_LOCK)
-                    .query()
-                    .singleRow();
+            lockRotation();
             insert(newKey());
         });
         snapshot = new Snapshot(List.of(), Instant.MIN);
@@ -88,20 +85,26 @@ public class SigningKeys {
     private List<StoredKey> load(Instant now) {
         return transactions.execute(tx -> {
             List<StoredKey> keys = stored(now);
-            if (keys.isEmpty() || keys.getFirst().createdAt().isBefore(now.minus(settings.rotationInterval()))) {
+            if (dueForRotation(keys, now)) {
                 // One replica rotates; the others wait here, then find its key.
-                jdbc.sql("select pg_advisory_xact_lock(?)")
-                        .param(ROTATION_LOCK)
-                        .query()
-                        .singleRow();
+                lockRotation();
                 keys = stored(now);
-                if (keys.isEmpty() || keys.getFirst().createdAt().isBefore(now.minus(settings.rotationInterval()))) {
+                if (dueForRotation(keys, now)) {
                     insert(newKey());
                     keys = stored(now);
                 }
             }
             return keys;
         });
+    }
+
+    private boolean dueForRotation(List<StoredKey> keys, Instant now) {
+        return keys.isEmpty() || keys.getFirst().createdAt().isBefore(now.minus(settings.rotationInterval()));
+    }
+
+    /** Held until the transaction ends: one replica at a time creates a key. */
+    private void lockRotation() {
+        jdbc.sql("select pg_advisory_xact_lock(?)").param(ROTATION_LOCK).query().singleRow();
     }
 
     /**

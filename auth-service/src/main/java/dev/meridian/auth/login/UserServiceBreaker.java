@@ -56,8 +56,4 @@ class UserServiceBreaker {
         return CircuitBreaker.decorateSupplier(breaker, Bulkhead.decorateSupplier(bulkhead, call))
                 .get();
     }
-
-    CircuitBreaker.State state() {
-        return breaker.getState();
-    }
 }

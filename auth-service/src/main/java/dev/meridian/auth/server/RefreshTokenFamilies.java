@@ -42,9 +42,11 @@ class RefreshTokenFamilies implements OAuth2AuthorizationService {
 
     @Override
     public void save(OAuth2Authorization authorization) {
-        OAuth2Authorization previous = store.findById(authorization.getId());
-        String replaced = refreshToken(previous);
-        if (replaced != null && !replaced.equals(refreshToken(authorization))) {
+        // Only an authorization holding a refresh token can have rotated one (Spring Authorization Server never takes
+        // a refresh token away), so client_credentials and code requests skip the look-up on their hot path.
+        String current = refreshToken(authorization);
+        String replaced = current == null ? null : refreshToken(store.findById(authorization.getId()));
+        if (replaced != null && !replaced.equals(current)) {
             jdbc.sql("insert into superseded_refresh_token (token_hash, authorization_id) values (?, ?)"
                             + " on conflict do nothing")
                     .params(hash(replaced), authorization.getId())
