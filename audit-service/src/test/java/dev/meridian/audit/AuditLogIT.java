@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.meridian.events.CloudEventHeaders;
+import dev.meridian.events.RefreshTokenReused;
 import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
@@ -88,6 +90,21 @@ class AuditLogIT {
         assertThat(deactivation.get("source").asString()).isEqualTo(UserEvents.SOURCE);
         assertThat(deactivation.get("actorId").asString()).isEqualTo(admin.toString());
         assertThat(stream.get(1).get("data").get("name").asString()).isEqualTo("Ada L.");
+    }
+
+    @Test
+    void securityEventsFromAuthServiceJoinTheUsersStream() {
+        var alice = Events.aboutANewUser();
+        PUBLISHER.publish(alice.created());
+        RefreshTokenReused reuse = alice.refreshTokenReused();
+        PUBLISHER.publish(alice.userId().toString(), json(reuse), CloudEventHeaders.of(reuse, UserEvents.AUTH_SOURCE));
+
+        List<JsonNode> stream = awaitStream(alice.userId(), 2);
+
+        JsonNode reported = stream.get(1);
+        assertThat(reported.get("type").asString()).isEqualTo("dev.meridian.user.refresh-token-reused.v1");
+        assertThat(reported.get("source").asString()).isEqualTo(UserEvents.AUTH_SOURCE);
+        assertThat(reported.get("data").get("clientId").asString()).isEqualTo("web");
     }
 
     @Test

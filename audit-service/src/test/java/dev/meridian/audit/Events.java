@@ -1,5 +1,6 @@
 package dev.meridian.audit;
 
+import dev.meridian.events.RefreshTokenReused;
 import dev.meridian.events.UserActivated;
 import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserDeactivated;
@@ -34,6 +35,17 @@ record Events(UUID userId) {
 
     UserDeactivated deactivatedBy(UUID admin) {
         return new UserDeactivated(UUID.randomUUID(), userId, admin, Instant.now());
+    }
+
+    /** As auth-service publishes it. */
+    RefreshTokenReused refreshTokenReused() {
+        return new RefreshTokenReused(
+                UUID.randomUUID(),
+                userId,
+                null,
+                Instant.now(),
+                "web",
+                UUID.randomUUID().toString());
     }
 
     UserActivated activatedBy(UUID admin) {

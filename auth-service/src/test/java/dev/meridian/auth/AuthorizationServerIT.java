@@ -1,9 +1,11 @@
 package dev.meridian.auth;
 
 import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.auth.keys.SigningKeys;
+import dev.meridian.events.RevokedAccessTokens;
 import dev.meridian.testkit.RealInfrastructure;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +22,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
             "meridian.auth.clients[0].scopes=users.credentials.verify",
             "meridian.auth.clients[0].audiences=user-service"
         })
-@RealInfrastructure(POSTGRES)
+@RealInfrastructure({POSTGRES, REDIS})
 class AuthorizationServerIT {
 
     static final String ISSUER = "http://gateway.test:8080";
@@ -59,6 +62,9 @@ class AuthorizationServerIT {
 
     @Autowired
     HealthEndpoint health;
+
+    @Autowired
+    StringRedisTemplate redis;
 
     @Test
     void startsAgainstRealInfrastructureAndReportsReady() {
@@ -114,6 +120,22 @@ class AuthorizationServerIT {
 
         assertThat(revocation.statusCode()).isEqualTo(200);
         assertThat(introspect(port, token).get("active").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aRevokedAccessTokenGoesOnTheGatewaysRevocationListForTheRestOfItsLife() {
+        String token = accessToken();
+        Jwt jwt =
+                NimbusJwtDecoder.withJwkSetUri(base() + "/oauth2/jwks").build().decode(token);
+        String key = RevokedAccessTokens.key(jwt.getId());
+        assertThat(redis.hasKey(key)).isFalse();
+
+        post(base() + "/oauth2/revoke", "token=" + token);
+
+        assertThat(redis.hasKey(key)).isTrue();
+        long remaining =
+                Duration.between(java.time.Instant.now(), jwt.getExpiresAt()).toSeconds();
+        assertThat(redis.getExpire(key)).isBetween(remaining - 5, remaining + 5);
     }
 
     @Test

@@ -7,8 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.meridian.events.CloudEventHeaders;
+import dev.meridian.events.RefreshTokenReused;
+import dev.meridian.events.UserEvents;
+import dev.meridian.testkit.KafkaBroker;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.ServiceProcess;
+import dev.meridian.testkit.TopicReader;
 import java.io.File;
 import java.net.CookieManager;
 import java.net.URI;
@@ -23,10 +28,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +73,7 @@ import tools.jackson.databind.json.JsonMapper;
             "meridian.auth.clients[1].scopes=profile",
             "meridian.auth.clients[1].audiences=user-service"
         })
-@RealInfrastructure(POSTGRES)
+@RealInfrastructure({POSTGRES, REDIS, KAFKA})
 class LoginIT {
 
     static final String ISSUER = "http://gateway.test:8080";
@@ -82,7 +89,7 @@ class LoginIT {
     private static final Map<String, Object> USER_SERVICE_INFRASTRUCTURE = new HashMap<>();
 
     static {
-        for (var server : java.util.List.of(POSTGRES, REDIS, KAFKA)) {
+        for (var server : List.of(POSTGRES, REDIS, KAFKA)) {
             USER_SERVICE_INFRASTRUCTURE.putAll(server.springProperties("user-service-for-login"));
         }
     }
@@ -159,6 +166,29 @@ class LoginIT {
                         .asBoolean())
                 .as("the family's current access token")
                 .isFalse();
+        String user = decoder().decode(second.get("access_token").asString()).getSubject();
+        try (var events = new TopicReader(KafkaBroker.shared().bootstrapServers(), UserEvents.TOPIC)) {
+            List<ConsumerRecord<String, String>> reported =
+                    events
+                            .readUntil(all -> all.stream().anyMatch(e -> isReuseOf(e, user)), Duration.ofSeconds(30))
+                            .stream()
+                            .filter(e -> isReuseOf(e, user))
+                            .toList();
+            assertThat(reported)
+                    .as("the reuse reported for the user's audit log")
+                    .hasSize(1);
+            assertThat(TopicReader.header(reported.getFirst(), CloudEventHeaders.SOURCE))
+                    .isEqualTo(UserEvents.AUTH_SOURCE);
+            assertThat(JSON.readTree(reported.getFirst().value())
+                            .get("clientId")
+                            .asString())
+                    .isEqualTo("web");
+        }
+    }
+
+    private static boolean isReuseOf(ConsumerRecord<String, String> event, String user) {
+        return user.equals(event.key())
+                && RefreshTokenReused.TYPE.equals(TopicReader.header(event, CloudEventHeaders.TYPE));
     }
 
     @Test

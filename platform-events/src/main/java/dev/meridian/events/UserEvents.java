@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where user events travel and how they are labelled, shared by the publisher (user-service) and every
- * consumer. Events are keyed by user id so that one user's events stay in order on one partition.
+ * Where user events travel and how they are labelled, shared by the publishers (user-service for account changes,
+ * auth-service for security events such as {@link RefreshTokenReused}) and every consumer. Events are keyed by user id so that one user's events stay in order on one partition.
  */
 public final class UserEvents {
 
@@ -14,6 +14,9 @@ public final class UserEvents {
 
     /** The CloudEvents {@code source} attribute of events published by user-service. */
     public static final String SOURCE = "/meridian/user-service";
+
+    /** The CloudEvents {@code source} attribute of the security events auth-service publishes about a user. */
+    public static final String AUTH_SOURCE = "/meridian/auth-service";
 
     /** Prefix of every CloudEvents {@code type} Meridian publishes, e.g. {@code dev.meridian.user.created.v1}. */
     public static final String TYPE_PREFIX = "dev.meridian.user.";
@@ -34,7 +37,8 @@ public final class UserEvents {
                 UserCreated.TYPE, UserCreated.class,
                 UserUpdated.TYPE, UserUpdated.class,
                 UserDeactivated.TYPE, UserDeactivated.class,
-                UserActivated.TYPE, UserActivated.class);
+                UserActivated.TYPE, UserActivated.class,
+                RefreshTokenReused.TYPE, RefreshTokenReused.class);
     }
 
     /** The CloudEvents {@code type} of a user event, as {@code dev.meridian.user.<name>.v<version>}. */

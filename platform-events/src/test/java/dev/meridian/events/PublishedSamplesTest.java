@@ -50,6 +50,15 @@ class PublishedSamplesTest {
     }
 
     @Test
+    void refreshTokenReusedV1NamesTheClientAndTheRevokedFamily() throws IOException {
+        RefreshTokenReused event = read("refresh-token-reused.v1.json", RefreshTokenReused.class);
+
+        assertThat(event.clientId()).isEqualTo("web");
+        assertThat(event.authorizationId()).isEqualTo("7e1c9a54-3b2d-4c8e-9f0a-1b2c3d4e5f60");
+        assertThat(event.type()).isEqualTo("dev.meridian.user.refresh-token-reused.v1");
+    }
+
+    @Test
     void recordsRoundTripThroughJson() {
         var event = new UserCreated(
                 UUID.randomUUID(),

@@ -17,6 +17,7 @@ class UserEventsTest {
         assertThat(UserEvents.dataType(UserUpdated.TYPE)).contains(UserUpdated.class);
         assertThat(UserEvents.dataType(UserDeactivated.TYPE)).contains(UserDeactivated.class);
         assertThat(UserEvents.dataType(UserActivated.TYPE)).contains(UserActivated.class);
+        assertThat(UserEvents.dataType(RefreshTokenReused.TYPE)).contains(RefreshTokenReused.class);
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,15 +50,7 @@ public final class UserEventPublisher implements AutoCloseable {
 
     /** The CloudEvents headers user-service puts on the event, for tests that send altered copies. */
     public static Map<String, String> headers(UserEvent event) {
-        var headers = new LinkedHashMap<String, String>();
-        headers.put(CloudEventHeaders.ID, event.eventId().toString());
-        headers.put(CloudEventHeaders.TYPE, event.type());
-        headers.put(CloudEventHeaders.SOURCE, UserEvents.SOURCE);
-        headers.put(CloudEventHeaders.TIME, event.occurredAt().toString());
-        headers.put(CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
-        headers.put(CloudEventHeaders.SUBJECT, event.userId().toString());
-        headers.put(CloudEventHeaders.CONTENT_TYPE, "application/json");
-        return headers;
+        return CloudEventHeaders.of(event, UserEvents.SOURCE);
     }
 
     /** Sends exactly this record and waits until Kafka has it. */

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -108,9 +109,11 @@ class AuthorizationServerConfiguration {
             JdbcClient sql,
             RegisteredClientRepository clients,
             AuthSettings settings,
+            StringRedisTemplate redis,
+            SecurityEvents events,
             MeterRegistry meters) {
-        return new RefreshTokenFamilies(
-                new JdbcOAuth2AuthorizationService(jdbc, clients), sql, settings.refreshTokenTtl(), meters);
+        var store = new RevocationList(new JdbcOAuth2AuthorizationService(jdbc, clients), redis, meters);
+        return new RefreshTokenFamilies(store, sql, settings.refreshTokenTtl(), meters, events);
     }
 
     @Bean

@@ -20,7 +20,8 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
  * Refresh-token reuse detection (OAuth 2.1, section 4.3.1) on top of the JDBC authorization store. Each
  * authorization is a token family: when rotation replaces its refresh token, the old one is remembered (hashed).
  * A remembered token presented again was stolen or leaked, so the family is revoked: its current refresh and access
- * tokens stop working, and the attempt is logged and counted ({@code meridian.auth.refresh_token_reuse}).
+ * tokens stop working, and the attempt is logged, counted ({@code meridian.auth.refresh_token_reuse}) and reported to
+ * the user's audit log ({@link SecurityEvents}).
  */
 class RefreshTokenFamilies implements OAuth2AuthorizationService {
 
@@ -30,11 +31,18 @@ class RefreshTokenFamilies implements OAuth2AuthorizationService {
     private final JdbcClient jdbc;
     private final Duration remembered;
     private final Counter reuses;
+    private final SecurityEvents events;
 
-    RefreshTokenFamilies(OAuth2AuthorizationService store, JdbcClient jdbc, Duration remembered, MeterRegistry meters) {
+    RefreshTokenFamilies(
+            OAuth2AuthorizationService store,
+            JdbcClient jdbc,
+            Duration remembered,
+            MeterRegistry meters,
+            SecurityEvents events) {
         this.store = store;
         this.jdbc = jdbc;
         this.remembered = remembered;
+        this.events = events;
         this.reuses = Counter.builder("meridian.auth.refresh_token_reuse")
                 .description("Rotated refresh tokens presented again; each revoked its token family")
                 .register(meters);
@@ -93,6 +101,7 @@ class RefreshTokenFamilies implements OAuth2AuthorizationService {
                 family.getRegisteredClientId(),
                 family.getPrincipalName(),
                 family.getId());
+        events.refreshTokenReused(family);
     }
 
     private static String refreshToken(OAuth2Authorization authorization) {

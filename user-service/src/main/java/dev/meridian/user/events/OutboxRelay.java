@@ -146,13 +146,8 @@ class OutboxRelay {
     /** CloudEvents 1.0 Kafka binding, binary mode: attributes as {@code ce_} headers, the event JSON as value. */
     private static ProducerRecord<String, String> record(PendingEvent event) {
         var headers = new RecordHeaders();
-        header(headers, CloudEventHeaders.ID, event.eventId().toString());
-        header(headers, CloudEventHeaders.TYPE, event.type());
-        header(headers, CloudEventHeaders.SOURCE, UserEvents.SOURCE);
-        header(headers, CloudEventHeaders.TIME, event.occurredAt().toString());
-        header(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
-        header(headers, CloudEventHeaders.SUBJECT, event.userId().toString());
-        header(headers, CloudEventHeaders.CONTENT_TYPE, "application/json");
+        CloudEventHeaders.of(event.eventId(), event.type(), UserEvents.SOURCE, event.occurredAt(), event.userId())
+                .forEach((name, value) -> header(headers, name, value));
         if (event.traceParent() != null) {
             header(headers, "traceparent", event.traceParent());
         }

@@ -1,0 +1,96 @@
+package dev.meridian.auth.server;
+
+import dev.meridian.events.RevokedAccessTokens;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+
+/**
+ * Publishes every access token this server stops honouring before it expires (RFC 7009 revocation, logout, a
+ * token family revoked for refresh-token reuse) on the {@link RevokedAccessTokens revocation list} in Redis, so that
+ * the gateway refuses it at once without asking this server per request. Each entry lives as long as the token would
+ * have. The authorization store stays the source of truth (introspection and {@code /userinfo} read it): if Redis
+ * cannot be written, the revocation still holds here, the failure is logged and counted
+ * ({@code meridian.auth.revocation_list.failures}), and the gateway honours the token until it expires.
+ */
+class RevocationList implements OAuth2AuthorizationService {
+
+    private static final Logger log = LoggerFactory.getLogger(RevocationList.class);
+
+    private final OAuth2AuthorizationService store;
+    private final StringRedisTemplate redis;
+    private final Counter listed;
+    private final Counter failures;
+
+    RevocationList(OAuth2AuthorizationService store, StringRedisTemplate redis, MeterRegistry meters) {
+        this.store = store;
+        this.redis = redis;
+        this.listed = Counter.builder("meridian.auth.revocation_list.entries")
+                .description("Access tokens put on the revocation list the gateway reads")
+                .register(meters);
+        this.failures = Counter.builder("meridian.auth.revocation_list.failures")
+                .description("Revoked access tokens that could not be put on the revocation list")
+                .register(meters);
+    }
+
+    @Override
+    public void save(OAuth2Authorization authorization) {
+        store.save(authorization);
+        OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
+        if (access != null && access.isInvalidated()) {
+            list(access);
+        }
+    }
+
+    @Override
+    public void remove(OAuth2Authorization authorization) {
+        store.remove(authorization);
+        if (authorization.getAccessToken() != null) {
+            list(authorization.getAccessToken());
+        }
+    }
+
+    @Override
+    public OAuth2Authorization findById(String id) {
+        return store.findById(id);
+    }
+
+    @Override
+    public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+        return store.findByToken(token, tokenType);
+    }
+
+    private void list(OAuth2Authorization.Token<OAuth2AccessToken> access) {
+        Object jti = access.getClaims() == null ? null : access.getClaims().get("jti");
+        Instant expiresAt = access.getToken().getExpiresAt();
+        if (jti == null || expiresAt == null) {
+            return;
+        }
+        // Rounded up to whole seconds plus one, so the entry never disappears while a validator still accepts it.
+        Duration remaining = Duration.between(Instant.now(), expiresAt).plusSeconds(2);
+        if (remaining.isNegative() || remaining.isZero()) {
+            return;
+        }
+        try {
+            redis.opsForValue().set(RevokedAccessTokens.key(jti.toString()), "revoked", remaining);
+            listed.increment();
+        } catch (DataAccessException e) {
+            failures.increment();
+            log.error(
+                    "Access token {} is revoked here but could not be put on the revocation list: the gateway honours"
+                            + " it until it expires at {}",
+                    jti,
+                    expiresAt,
+                    e);
+        }
+    }
+}
