@@ -36,7 +36,7 @@ class PlatformSmokeIT {
     private static final Map<String, List<Server>> SERVICES = Map.of(
             "gateway-service", List.of(REDIS),
             "user-service", List.of(POSTGRES, REDIS, KAFKA),
-            "auth-service", List.of(POSTGRES),
+            "auth-service", List.of(POSTGRES, REDIS, KAFKA),
             "audit-service", List.of(POSTGRES, KAFKA),
             "notification-service", List.of(POSTGRES, KAFKA, SMTP));
     private static final Path ROOT = Path.of(System.getProperty("meridian.root", ".."));
