@@ -107,4 +107,16 @@ public final class RedisServer {
         }
         stop(embedded);
     }
+
+    /** Starts a stopped embedded server again, at the same address and empty. */
+    public void start() {
+        if (embedded == null) {
+            throw new IllegalStateException("Only an embedded Redis can be started by the testkit");
+        }
+        try {
+            embedded.start();
+        } catch (IOException e) {
+            throw new InfrastructureUnavailableException("Embedded Redis did not start again on port " + port, e);
+        }
+    }
 }

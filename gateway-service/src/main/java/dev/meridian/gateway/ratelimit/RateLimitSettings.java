@@ -1,0 +1,42 @@
+package dev.meridian.gateway.ratelimit;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Token-bucket limits: {@code tiers} are named limits a route picks ({@code ClientRateLimit=<tier>,<key>}),
+ * {@code clients} override the tier for one client id (partners with a contract, say) on client-keyed routes.
+ * {@code trustedProxies} (addresses or CIDR blocks) are the only peers whose {@code X-Forwarded-For} is believed.
+ * Redis answers within {@code redisTimeout} or the instance's local buckets decide, and keep deciding for
+ * {@code redisRetryInterval} before Redis is asked again.
+ */
+@ConfigurationProperties("meridian.gateway.rate-limits")
+@Validated
+public record RateLimitSettings(
+        @NotEmpty Map<String, @Valid Limit> tiers,
+        @DefaultValue Map<String, @Valid Limit> clients,
+        @DefaultValue List<String> trustedProxies,
+        @DefaultValue("50ms") Duration redisTimeout,
+        @DefaultValue("1s") Duration redisRetryInterval,
+        @DefaultValue("100000") @Positive int localBuckets) {
+
+    /** {@code replenishRate} requests per second on average, up to {@code burstCapacity} at once. */
+    public record Limit(
+            @Positive int replenishRate, @Positive int burstCapacity) {}
+
+    Limit tier(String name) {
+        Limit limit = tiers.get(name);
+        if (limit == null) {
+            throw new IllegalArgumentException(
+                    "No rate-limit tier '" + name + "' in meridian.gateway.rate-limits.tiers " + tiers.keySet());
+        }
+        return limit;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.meridian.gateway.resilience;
+
+import dev.meridian.gateway.problem.ProblemResponses;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code RouteGuard}: a bulkhead and a circuit breaker per route (Resilience4j, used directly so that what
+ * {@link GuardSettings} says is what runs). A request past a full bulkhead or an open breaker, a backend that cannot
+ * be reached and one that does not answer in the route's {@code response-timeout} all get a problem response at
+ * once — 503 with {@code Retry-After}, or 504 — for every method. 5xx answers, errors and timeouts count as
+ * failures; a request the client abandons counts as nothing.
+ */
+@Component
+@EnableConfigurationProperties(GuardSettings.class)
+public class RouteGuardGatewayFilterFactory extends AbstractGatewayFilterFactory<Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(RouteGuardGatewayFilterFactory.class);
+
+    private final CircuitBreakerRegistry breakers;
+    private final BulkheadRegistry bulkheads;
+    private final Duration openFor;
+
+    public RouteGuardGatewayFilterFactory(GuardSettings settings, MeterRegistry meters) {
+        super(Object.class);
+        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.slidingWindowSize())
+                .minimumNumberOfCalls(settings.minimumNumberOfCalls())
+                .failureRateThreshold(settings.failureRateThreshold())
+                .waitDurationInOpenState(settings.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .build());
+        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+                .maxConcurrentCalls(settings.maxConcurrentCalls())
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+        this.openFor = settings.waitInOpenState();
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+        breakers.getEventPublisher()
+                .onEntryAdded(added -> added.getAddedEntry()
+                        .getEventPublisher()
+                        .onStateTransition(event -> log.warn(
+                                "Circuit breaker of route {}: {}",
+                                event.getCircuitBreakerName(),
+                                event.getStateTransition())));
+    }
+
+    @Override
+    public GatewayFilter apply(Object unused) {
+        return (exchange, chain) -> {
+            Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+            String routeId = route == null ? "none" : route.getId();
+            Bulkhead bulkhead = bulkheads.bulkhead(routeId);
+            if (!bulkhead.tryAcquirePermission()) {
+                return unavailable(exchange, "Too many requests in flight to this service; retry shortly", 1);
+            }
+            CircuitBreaker breaker = breakers.circuitBreaker(routeId);
+            if (!breaker.tryAcquirePermission()) {
+                bulkhead.onComplete();
+                return unavailable(
+                        exchange, "The service is failing and is not being called for now", openFor.toSeconds());
+            }
+            long start = System.nanoTime();
+            return chain.filter(exchange)
+                    .doOnSuccess(done -> {
+                        HttpStatusCode status = exchange.getResponse().getStatusCode();
+                        if (status != null && status.is5xxServerError()) {
+                            breaker.onError(elapsed(start), TimeUnit.NANOSECONDS, new ServerError(status));
+                        } else {
+                            breaker.onSuccess(elapsed(start), TimeUnit.NANOSECONDS);
+                        }
+                    })
+                    .onErrorResume(error -> {
+                        breaker.onError(elapsed(start), TimeUnit.NANOSECONDS, error);
+                        log.info("Route {} failed: {}", routeId, error.toString());
+                        return fallback(exchange, error);
+                    })
+                    .doOnCancel(breaker::releasePermission)
+                    .doFinally(signal -> bulkhead.onComplete());
+        };
+    }
+
+    private Mono<Void> fallback(ServerWebExchange exchange, Throwable error) {
+        if (error instanceof ResponseStatusException timedOut
+                && timedOut.getStatusCode().value() == 504) {
+            return ProblemResponses.write(exchange, HttpStatus.GATEWAY_TIMEOUT, "The service did not answer in time");
+        }
+        return unavailable(exchange, "The service is unavailable; retry shortly", 1);
+    }
+
+    private static Mono<Void> unavailable(ServerWebExchange exchange, String detail, long retryAfterSeconds) {
+        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
+        return ProblemResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, detail);
+    }
+
+    private static long elapsed(long start) {
+        return System.nanoTime() - start;
+    }
+
+    /** A 5xx answer, recorded as the breaker's failure while the answer itself goes to the client. */
+    private static final class ServerError extends RuntimeException {
+        ServerError(HttpStatusCode status) {
+            super("answered " + status.value(), null, false, false);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.meridian.gateway.security;
+
+import dev.meridian.gateway.problem.ProblemResponses;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerExchangeFilterFunction;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The edge's security: every route needs a valid access token except the public ones listed here. The gateway keeps
+ * no session; the token is passed on unchanged and every service checks it again (defence in depth).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(JwtSettings.class)
+class EdgeSecurity {
+
+    /** Open without a token: sign-up, the authorization server's own endpoints (it authenticates), API docs. */
+    private static final String[] PUBLIC_PATHS = {
+        "/oauth2/**",
+        "/login",
+        "/.well-known/**",
+        "/userinfo",
+        "/connect/**",
+        "/v3/api-docs/**",
+        "/swagger-ui.html",
+        "/swagger-ui/**",
+        "/webjars/**",
+        "/livez",
+        "/api-docs/**",
+        "/readyz",
+    };
+
+    /** Never routed: let them through security so that routing answers 404 for them, with or without a token. */
+    private static final String[] HIDDEN_PATHS = {"/internal/**", "/actuator/**"};
+
+    @Bean
+    SecurityWebFilterChain edge(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
+        var problems = new SecurityProblems();
+        return http.authorizeExchange(exchanges -> exchanges
+                        .pathMatchers(HttpMethod.POST, "/api/users")
+                        .permitAll()
+                        .pathMatchers(PUBLIC_PATHS)
+                        .permitAll()
+                        .pathMatchers(HIDDEN_PATHS)
+                        .permitAll()
+                        // CORS preflights carry no token; the gateway's globalcors configuration answers them.
+                        .pathMatchers(HttpMethod.OPTIONS)
+                        .permitAll()
+                        .anyExchange()
+                        .authenticated())
+                .oauth2ResourceServer(oauth2 -> oauth2.jwt(jwt -> jwt.jwtDecoder(decoder))
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems))
+                .exceptionHandling(
+                        errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                // The login page posts through the gateway: auth-service checks its CSRF token; the API is stateless.
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .requestCache(cache -> cache.disable())
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .headers(headers -> headers.referrerPolicy(referrer ->
+                                referrer.policy(ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER))
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("frame-ancestors 'none'")))
+                .build();
+    }
+
+    /**
+     * Spring Security's firewall refuses paths that could reach something else after normalisation downstream
+     * ({@code ..}, encoded slashes and dots, {@code ;}): answered as a 400 problem like every other refusal.
+     */
+    @Bean
+    ServerExchangeRejectedHandler rejectedAsProblem() {
+        return (exchange, rejected) ->
+                ProblemResponses.write(exchange, HttpStatus.BAD_REQUEST, "The request path is not allowed");
+    }
+
+    @Bean
+    ReactiveJwtDecoder jwtDecoder(
+            JwtSettings settings,
+            ReactorLoadBalancerExchangeFilterFunction discovery,
+            ReactiveStringRedisTemplate redis,
+            MeterRegistry meters) {
+        NimbusReactiveJwtDecoder decoder = jwkSet(settings.jwkSetUri(), discovery);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                new JwtTimestampValidator(settings.clockSkew()),
+                // Spring checks exp only when present: a token that never expires is refused here.
+                new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
+                new JwtIssuerValidator(settings.issuer().toString()),
+                new JwtClaimValidator<List<String>>(
+                        JwtClaimNames.AUD,
+                        aud -> aud != null && aud.stream().anyMatch(settings.audiences()::contains))));
+        return new RevocationCheck(decoder, redis, settings.revocationCheckTimeout(), meters);
+    }
+
+    /** The JWKS client: through discovery for {@code lb://auth-service/...} (from an instance Eureka lists). */
+    private static NimbusReactiveJwtDecoder jwkSet(URI uri, ReactorLoadBalancerExchangeFilterFunction discovery) {
+        if ("lb".equals(uri.getScheme())) {
+            return NimbusReactiveJwtDecoder.withJwkSetUri(
+                            "http" + uri.toString().substring("lb".length()))
+                    .webClient(WebClient.builder().filter(discovery).build())
+                    .build();
+        }
+        return NimbusReactiveJwtDecoder.withJwkSetUri(uri.toString()).build();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.meridian.gateway.security;
+
+import dev.meridian.events.RevokedAccessTokens;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import reactor.core.publisher.Mono;
+
+/**
+ * A decoder that also refuses access tokens auth-service has revoked: after the signature and claims are checked, the
+ * token's {@code jti} is looked up on the revocation list in Redis ({@link RevokedAccessTokens}), one round trip,
+ * never a call to auth-service. If Redis does not answer within the timeout the token is let through — it is still
+ * signed and unexpired, and services check it again — and the miss is logged and counted
+ * ({@code meridian.gateway.revocation_checks{outcome="unavailable"}}).
+ */
+final class RevocationCheck implements ReactiveJwtDecoder {
+
+    private static final Logger log = LoggerFactory.getLogger(RevocationCheck.class);
+
+    private final ReactiveJwtDecoder decoder;
+    private final ReactiveStringRedisTemplate redis;
+    private final Duration timeout;
+    private final Counter refused;
+    private final Counter unavailable;
+
+    RevocationCheck(
+            ReactiveJwtDecoder decoder, ReactiveStringRedisTemplate redis, Duration timeout, MeterRegistry meters) {
+        this.decoder = decoder;
+        this.redis = redis;
+        this.timeout = timeout;
+        this.refused = Counter.builder("meridian.gateway.revocation_checks")
+                .tag("outcome", "revoked")
+                .register(meters);
+        this.unavailable = Counter.builder("meridian.gateway.revocation_checks")
+                .tag("outcome", "unavailable")
+                .register(meters);
+    }
+
+    @Override
+    public Mono<Jwt> decode(String token) {
+        return decoder.decode(token).flatMap(this::notRevoked);
+    }
+
+    private Mono<Jwt> notRevoked(Jwt jwt) {
+        if (jwt.getId() == null) {
+            return Mono.error(new BadJwtException("The token has no jti, so it could not be revoked"));
+        }
+        return redis.hasKey(RevokedAccessTokens.key(jwt.getId()))
+                .timeout(timeout)
+                .onErrorResume(e -> {
+                    unavailable.increment();
+                    log.warn("Revocation list unreadable ({}); token {} let through", e.toString(), jwt.getId());
+                    return Mono.just(false);
+                })
+                .flatMap(revoked -> {
+                    if (revoked) {
+                        refused.increment();
+                        return Mono.error(new BadJwtException("The token has been revoked"));
+                    }
+                    return Mono.just(jwt);
+                });
+    }
+}

@@ -1,0 +1,307 @@
+package dev.meridian.gateway;
+
+import static dev.meridian.testkit.Server.REDIS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meridian.events.RevokedAccessTokens;
+import dev.meridian.testkit.RealInfrastructure;
+import dev.meridian.testkit.TokenIssuer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "eureka.client.enabled=false",
+            "management.server.port=0",
+            "meridian.gateway.guard.sliding-window-size=4",
+            "meridian.gateway.guard.minimum-number-of-calls=4",
+            "meridian.gateway.guard.wait-in-open-state=2s",
+            "spring.cloud.gateway.server.webflux.globalcors.cors-configurations.[/api/**].allowed-origins=https://app.example.com",
+            "spring.cloud.gateway.server.webflux.globalcors.cors-configurations.[/api/**].allowed-methods=GET,POST,PATCH",
+            "spring.cloud.gateway.server.webflux.globalcors.cors-configurations.[/api/**].allowed-headers=Authorization,Content-Type"
+        })
+@RealInfrastructure(REDIS)
+class GatewayRoutingIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TokenIssuer ISSUER = TokenIssuer.start(Edge.ISSUER);
+    private static final Backend USERS_A = Backend.start("user-service-a");
+    private static final Backend USERS_B = Backend.start("user-service-b");
+    private static final Backend AUDIT = Backend.start("audit-service");
+    private static final Backend NOTIFICATIONS = Backend.start("notification-service");
+    private static final Backend AUTH = Backend.start("auth-service");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    Edge edge;
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        String instances = "spring.cloud.discovery.client.simple.instances.";
+        registry.add(instances + "user-service[0].uri", USERS_A::uri);
+        registry.add(instances + "user-service[1].uri", USERS_B::uri);
+        registry.add(instances + "audit-service[0].uri", AUDIT::uri);
+        registry.add(instances + "notification-service[0].uri", NOTIFICATIONS::uri);
+        registry.add(instances + "auth-service[0].uri", AUTH::uri);
+        registry.add("meridian.gateway.jwt.issuer", ISSUER::issuer);
+        registry.add("meridian.gateway.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+    }
+
+    @BeforeEach
+    void healthyBackends() {
+        edge = new Edge(port, ISSUER);
+        for (Backend backend : List.of(USERS_A, USERS_B, AUDIT, NOTIFICATIONS, AUTH)) {
+            backend.start();
+            backend.answerWith(200);
+            backend.delayBy(Duration.ZERO);
+            backend.forget();
+        }
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        List.of(USERS_A, USERS_B, AUDIT, NOTIFICATIONS, AUTH).forEach(Backend::close);
+    }
+
+    @Test
+    void routesEachApiToItsServiceAndPassesTheTokenOnWithoutSpoofableIdentityHeaders() {
+        String token = edge.token("web");
+
+        HttpResponse<String> users = edge.send(edge.request("/api/users/me", token)
+                .header("X-User-Id", "someone-else")
+                .GET());
+        HttpResponse<String> audit = edge.get("/api/audit/events", token);
+        HttpResponse<String> notifications = edge.get("/api/notifications/deliveries", token);
+
+        assertThat(users.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(users.body()).get("instance").asString()).startsWith("user-service");
+        assertThat(JSON.readTree(audit.body()).get("instance").asString()).isEqualTo("audit-service");
+        assertThat(JSON.readTree(notifications.body()).get("instance").asString())
+                .isEqualTo("notification-service");
+        Backend.Received received = only(USERS_A, USERS_B);
+        assertThat(header(received, "Authorization")).isEqualTo("Bearer " + token);
+        assertThat(header(received, "X-User-Id")).isNull();
+        assertThat(header(received, "traceparent"))
+                .as("trace context propagated")
+                .isNotNull();
+        assertThat(users.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    }
+
+    @Test
+    void spreadsRequestsOverInstancesAndStopsUsingOneThatStopped() {
+        String token = edge.token("balanced");
+        IntStream.range(0, 10).forEach(i -> edge.get("/api/users/me", token));
+        assertThat(USERS_A.count()).isPositive();
+        assertThat(USERS_B.count()).isPositive();
+
+        USERS_A.stop();
+        List<Integer> statuses = IntStream.range(0, 20)
+                .mapToObj(i -> edge.get("/api/users/me", token).statusCode())
+                .toList();
+        HttpResponse<String> signUp = edge.post("/api/users", null, "{\"email\":\"a@example.com\"}");
+
+        assertThat(statuses).as("every GET answered by the instance still up").containsOnly(200);
+        assertThat(signUp.statusCode())
+                .as("a refused connection is retried even for POST")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void protectedRoutesRefuseMissingAndBadTokensWithProblems() {
+        Instant past = Instant.now().minus(Duration.ofHours(1));
+        Map<String, String> tokens = Map.of(
+                "garbage", "not-a-jwt",
+                "expired",
+                        ISSUER.sign(edge.claims("web")
+                                .issueTime(Date.from(past.minusSeconds(900)))
+                                .expirationTime(Date.from(past))
+                                .build()),
+                "wrong audience",
+                        ISSUER.sign(edge.claims("web").audience("elsewhere").build()),
+                "no expiry", ISSUER.sign(edge.claims("web").expirationTime(null).build()),
+                "unknown key", ISSUER.sign(edge.claims("web").build(), "another-kid"),
+                "foreign issuer",
+                        TokenIssuer.start(Edge.ISSUER).sign(edge.claims("web").build()));
+
+        HttpResponse<String> none = edge.get("/api/users/me", null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        tokens.forEach((what, token) -> {
+            HttpResponse<String> refused = edge.get("/api/users/me", token);
+            assertThat(refused.statusCode()).as(what).isEqualTo(401);
+            assertThat(JSON.readTree(refused.body()).get("status").asInt()).isEqualTo(401);
+        });
+        assertThat(USERS_A.count() + USERS_B.count())
+                .as("nothing reached the service")
+                .isZero();
+    }
+
+    @Test
+    void publicRoutesNeedNoToken() {
+        assertThat(edge.post("/api/users", null, "{}").statusCode())
+                .as("sign-up")
+                .isEqualTo(200);
+        assertThat(edge.get("/.well-known/openid-configuration", null).statusCode())
+                .isEqualTo(200);
+        assertThat(edge.get("/oauth2/jwks", null).statusCode()).isEqualTo(200);
+        assertThat(AUTH.count()).isEqualTo(2);
+        assertThat(edge.get("/livez", null).statusCode()).isEqualTo(200);
+        USERS_A.forget();
+        USERS_B.forget();
+        assertThat(edge.get("/api-docs/user-service", null).statusCode()).isEqualTo(200);
+        assertThat(only(USERS_A, USERS_B).path())
+                .as("docs fetched from the service")
+                .isEqualTo("/v3/api-docs");
+    }
+
+    @Test
+    void aRevokedTokenIsRefusedAtOnce() throws Exception {
+        String token = edge.token("web");
+        assertThat(edge.get("/api/users/me", token).statusCode()).isEqualTo(200);
+        String jti = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
+
+        redis.opsForValue().set(RevokedAccessTokens.key(jti), "revoked", Duration.ofMinutes(15));
+
+        assertThat(edge.get("/api/users/me", token).statusCode()).isEqualTo(401);
+        assertThat(edge.get("/api/users/me", edge.token("web")).statusCode())
+                .as("other tokens of the client")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void internalAndActuatorPathsAreNotReachableFromOutside() {
+        String token = edge.token("web");
+        for (String path : List.of(
+                "/internal/credentials/verify",
+                "/actuator/health",
+                "/actuator/env",
+                "/api/users/%2e%2e/internal/credentials/verify",
+                "/api/users/..%2Finternal/credentials/verify")) {
+            HttpResponse<String> response = edge.get(path, token);
+            assertThat(response.statusCode()).as(path).isIn(400, 404);
+            assertThat(response.headers().firstValue("Content-Type")).as(path).isPresent();
+        }
+        assertThat(edge.post("/internal/credentials/verify", null, "{}").statusCode())
+                .isEqualTo(404);
+        assertThat(USERS_A.received().stream().map(Backend.Received::path).collect(Collectors.toSet()))
+                .noneMatch(path -> path.contains("internal"));
+        assertThat(USERS_B.received().stream().map(Backend.Received::path).collect(Collectors.toSet()))
+                .noneMatch(path -> path.contains("internal"));
+    }
+
+    @Test
+    void aServiceThatIsDownGetsAFast503ProblemThenTheBreakerOpensAndLaterCloses() throws Exception {
+        String token = edge.token("web");
+        NOTIFICATIONS.stop();
+
+        long started = System.nanoTime();
+        HttpResponse<String> down = edge.get("/api/notifications/deliveries", token);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(down.headers().firstValue("Retry-After")).isPresent();
+        assertThat(took).isLessThan(Duration.ofSeconds(1));
+        for (int i = 0; i < 4; i++) {
+            edge.send(edge.request("/api/notifications/deliveries", token)
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        }
+
+        NOTIFICATIONS.start();
+        HttpResponse<String> open = edge.get("/api/notifications/deliveries", token);
+        assertThat(open.statusCode()).as("breaker open: not even tried").isEqualTo(503);
+        assertThat(NOTIFICATIONS.count()).isZero();
+
+        Thread.sleep(2_200);
+        assertThat(edge.get("/api/notifications/deliveries", token).statusCode())
+                .as("after the open period, trial calls go through")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aServiceThatDoesNotAnswerInTimeGetsA504Problem() {
+        AUDIT.delayBy(Duration.ofSeconds(7));
+
+        HttpResponse<String> slow = edge.get("/api/audit/events", edge.token("web"));
+
+        assertThat(slow.statusCode()).isEqualTo(504);
+        assertThat(JSON.readTree(slow.body()).get("status").asInt()).isEqualTo(504);
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedBeforeItReachesTheService() {
+        String big = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+
+        HttpResponse<String> response = edge.post("/api/users", null, big);
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(USERS_A.count() + USERS_B.count()).isZero();
+    }
+
+    @Test
+    void corsPreflightFromAConfiguredOriginIsAnswered() {
+        HttpResponse<String> preflight = edge.send(edge.request("/api/users/me", null)
+                .header("Origin", "https://app.example.com")
+                .header("Access-Control-Request-Method", "GET")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> foreign = edge.send(edge.request("/api/users/me", null)
+                .header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "GET")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .contains("https://app.example.com");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void unknownPathsAre404Problems() {
+        HttpResponse<String> response = edge.get("/nowhere/" + UUID.randomUUID(), edge.token("web"));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(404);
+    }
+
+    private static Backend.Received only(Backend... instances) {
+        List<Backend.Received> all = java.util.Arrays.stream(instances)
+                .flatMap(instance -> instance.received().stream())
+                .toList();
+        assertThat(all).hasSize(1);
+        return all.getFirst();
+    }
+
+    private static String header(Backend.Received received, String name) {
+        return received.headers().entrySet().stream()
+                .filter(entry -> entry.getKey().equalsIgnoreCase(name))
+                .map(entry -> entry.getValue().getFirst())
+                .findFirst()
+                .orElse(null);
+    }
+}
