@@ -100,6 +100,8 @@ class AuthorizationServerIT {
         assertThat(jwt.getSubject()).isEqualTo("auth-service");
         assertThat(jwt.getAudience()).containsExactly("user-service");
         assertThat(jwt.getClaimAsStringList("scope")).containsExactly("users.credentials.verify");
+        assertThat(jwt.getClaimAsString("client_id")).isEqualTo("auth-service");
+        assertThat(jwt.getId()).as("jti, the key of the revocation list").isNotBlank();
         assertThat(jwt.getHeaders()).containsKey("kid");
     }
 

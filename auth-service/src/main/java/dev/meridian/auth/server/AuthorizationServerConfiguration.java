@@ -132,11 +132,13 @@ class AuthorizationServerConfiguration {
     }
 
     @Bean
-    OAuth2TokenCustomizer<JwtEncodingContext> audienceAndRoles() {
+    OAuth2TokenCustomizer<JwtEncodingContext> clientAudienceAndRoles() {
         return context -> {
             if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
                 return;
             }
+            // RFC 9068 (JWT access tokens): the client the token was issued to; the gateway's rate limits key on it.
+            context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
             String audiences =
                     context.getRegisteredClient().getClientSettings().getSetting(ConfiguredClients.AUDIENCES);
             if (audiences != null) {
