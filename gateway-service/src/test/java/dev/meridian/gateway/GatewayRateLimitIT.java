@@ -63,6 +63,7 @@ class GatewayRateLimitIT {
         return Map.of(
                 "spring.data.redis.url", REDIS::url,
                 "spring.cloud.discovery.client.simple.instances.user-service[0].uri", USERS::uri,
+                "spring.cloud.discovery.client.simple.instances.auth-service[0].uri", USERS::uri,
                 "meridian.gateway.jwt.issuer", ISSUER::issuer,
                 "meridian.gateway.jwt.jwk-set-uri", ISSUER::jwkSetUri);
     }
@@ -112,6 +113,22 @@ class GatewayRateLimitIT {
         }
 
         assertThat(neighbourStatuses).isNotEmpty().containsOnly(200);
+    }
+
+    @Test
+    void signInAttemptsAreLimitedPerAddressMoreStrictlyThanTheApi() {
+        Edge edge = new Edge(port, ISSUER);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            statuses.add(edge.send(edge.request("/login", null)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=a&password=b")))
+                    .statusCode());
+        }
+
+        // The login tier: bursts of 10, then 2 a second, whatever the (unauthenticated) caller.
+        assertThat(statuses.subList(0, 10)).containsOnly(200);
+        assertThat(statuses.subList(12, 15)).containsOnly(429);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.route.Route;
@@ -22,6 +23,7 @@ import org.springframework.stereotype.Component;
  * an empty body.)
  */
 @Component
+@EnableConfigurationProperties(RateLimitSettings.class)
 public class ClientRateLimitGatewayFilterFactory
         extends AbstractGatewayFilterFactory<ClientRateLimitGatewayFilterFactory.Config> {
 
@@ -72,6 +74,9 @@ public class ClientRateLimitGatewayFilterFactory
     @Override
     public GatewayFilter apply(Config config) {
         RateLimitSettings.Limit tierLimit = settings.tier(config.getTier());
+        if (!settings.enabled()) {
+            return (exchange, chain) -> chain.filter(exchange);
+        }
         ClientKeys.KeyBy keyBy = ClientKeys.KeyBy.valueOf(config.getKey().toUpperCase(Locale.ROOT));
         return (exchange, chain) -> keys.keyOf(exchange, keyBy).flatMap(key -> {
             Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
@@ -80,24 +85,25 @@ public class ClientRateLimitGatewayFilterFactory
                     ? settings.clients().getOrDefault(key.substring("client:".length()), tierLimit)
                     : tierLimit;
             exchange.getAttributes().putIfAbsent(CLIENT_KEY_ATTRIBUTE, key);
-            return buckets.take(routeId + ":" + key, limit).flatMap(decision -> {
-                count(routeId, decision);
-                HttpHeaders headers = exchange.getResponse().getHeaders();
-                headers.set("X-RateLimit-Remaining", Long.toString(decision.remaining()));
-                headers.set("X-RateLimit-Replenish-Rate", Integer.toString(limit.replenishRate()));
-                headers.set("X-RateLimit-Burst-Capacity", Integer.toString(limit.burstCapacity()));
-                if (decision.allowed()) {
-                    return chain.filter(exchange);
-                }
-                headers.set(
-                        HttpHeaders.RETRY_AFTER,
-                        Long.toString(Math.max(1, (decision.retryAfterMillis() + 999) / 1000)));
-                return ProblemResponses.write(
-                        exchange,
-                        HttpStatus.TOO_MANY_REQUESTS,
-                        "Rate limit reached: " + limit.replenishRate() + " requests per second, bursts of "
-                                + limit.burstCapacity() + "; retry after the time in Retry-After");
-            });
+            return buckets.take(routeId + ":" + config.getTier() + ":" + key, limit)
+                    .flatMap(decision -> {
+                        count(routeId, decision);
+                        HttpHeaders headers = exchange.getResponse().getHeaders();
+                        headers.set("X-RateLimit-Remaining", Long.toString(decision.remaining()));
+                        headers.set("X-RateLimit-Replenish-Rate", Integer.toString(limit.replenishRate()));
+                        headers.set("X-RateLimit-Burst-Capacity", Integer.toString(limit.burstCapacity()));
+                        if (decision.allowed()) {
+                            return chain.filter(exchange);
+                        }
+                        headers.set(
+                                HttpHeaders.RETRY_AFTER,
+                                Long.toString(Math.max(1, (decision.retryAfterMillis() + 999) / 1000)));
+                        return ProblemResponses.write(
+                                exchange,
+                                HttpStatus.TOO_MANY_REQUESTS,
+                                "Rate limit reached: " + limit.replenishRate() + " requests per second, bursts of "
+                                        + limit.burstCapacity() + "; retry after the time in Retry-After");
+                    });
         });
     }
 

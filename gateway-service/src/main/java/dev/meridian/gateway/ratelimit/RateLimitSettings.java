@@ -3,7 +3,6 @@ package dev.meridian.gateway.ratelimit;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Positive;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,8 +13,7 @@ import org.springframework.validation.annotation.Validated;
  * Token-bucket limits: {@code tiers} are named limits a route picks ({@code ClientRateLimit=<tier>,<key>}),
  * {@code clients} override the tier for one client id (partners with a contract, say) on client-keyed routes.
  * {@code trustedProxies} (addresses or CIDR blocks) are the only peers whose {@code X-Forwarded-For} is believed.
- * Redis answers within {@code redisTimeout} or the instance's local buckets decide, and keep deciding for
- * {@code redisRetryInterval} before Redis is asked again.
+ * {@code enabled=false} switches limiting off (benchmarks compare with and without it).
  */
 @ConfigurationProperties("meridian.gateway.rate-limits")
 @Validated
@@ -23,8 +21,7 @@ public record RateLimitSettings(
         @NotEmpty Map<String, @Valid Limit> tiers,
         @DefaultValue Map<String, @Valid Limit> clients,
         @DefaultValue List<String> trustedProxies,
-        @DefaultValue("50ms") Duration redisTimeout,
-        @DefaultValue("1s") Duration redisRetryInterval,
+        @DefaultValue("true") boolean enabled,
         @DefaultValue("100000") @Positive int localBuckets) {
 
     /** {@code replenishRate} requests per second on average, up to {@code burstCapacity} at once. */

@@ -1,6 +1,7 @@
 package dev.meridian.gateway.security;
 
 import dev.meridian.gateway.problem.ProblemResponses;
+import dev.meridian.gateway.redis.RedisAvailability;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Instant;
@@ -102,6 +103,7 @@ class EdgeSecurity {
             JwtSettings settings,
             ReactorLoadBalancerExchangeFilterFunction discovery,
             ReactiveStringRedisTemplate redis,
+            RedisAvailability availability,
             MeterRegistry meters) {
         NimbusReactiveJwtDecoder decoder = jwkSet(settings.jwkSetUri(), discovery);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
@@ -112,7 +114,7 @@ class EdgeSecurity {
                 new JwtClaimValidator<List<String>>(
                         JwtClaimNames.AUD,
                         aud -> aud != null && aud.stream().anyMatch(settings.audiences()::contains))));
-        return new RevocationCheck(decoder, redis, settings.revocationCheckTimeout(), meters);
+        return new RevocationCheck(decoder, redis, availability, meters);
     }
 
     /** The JWKS client: through discovery for {@code lb://auth-service/...} (from an instance Eureka lists). */

@@ -20,5 +20,4 @@ public record JwtSettings(
         @NotNull URI issuer,
         @NotEmpty Set<String> audiences,
         @NotNull URI jwkSetUri,
-        @DefaultValue("30s") Duration clockSkew,
-        @DefaultValue("50ms") Duration revocationCheckTimeout) {}
+        @DefaultValue("30s") Duration clockSkew) {}

@@ -1,9 +1,9 @@
 package dev.meridian.gateway.security;
 
 import dev.meridian.events.RevokedAccessTokens;
+import dev.meridian.gateway.redis.RedisAvailability;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -15,8 +15,8 @@ import reactor.core.publisher.Mono;
 /**
  * A decoder that also refuses access tokens auth-service has revoked: after the signature and claims are checked, the
  * token's {@code jti} is looked up on the revocation list in Redis ({@link RevokedAccessTokens}), one round trip,
- * never a call to auth-service. If Redis does not answer within the timeout the token is let through — it is still
- * signed and unexpired, and services check it again — and the miss is logged and counted
+ * never a call to auth-service. While Redis does not answer ({@link RedisAvailability}) the token is let through —
+ * it is still signed and unexpired, and services check it again — and counted
  * ({@code meridian.gateway.revocation_checks{outcome="unavailable"}}).
  */
 final class RevocationCheck implements ReactiveJwtDecoder {
@@ -25,15 +25,18 @@ final class RevocationCheck implements ReactiveJwtDecoder {
 
     private final ReactiveJwtDecoder decoder;
     private final ReactiveStringRedisTemplate redis;
-    private final Duration timeout;
+    private final RedisAvailability availability;
     private final Counter refused;
     private final Counter unavailable;
 
     RevocationCheck(
-            ReactiveJwtDecoder decoder, ReactiveStringRedisTemplate redis, Duration timeout, MeterRegistry meters) {
+            ReactiveJwtDecoder decoder,
+            ReactiveStringRedisTemplate redis,
+            RedisAvailability availability,
+            MeterRegistry meters) {
         this.decoder = decoder;
         this.redis = redis;
-        this.timeout = timeout;
+        this.availability = availability;
         this.refused = Counter.builder("meridian.gateway.revocation_checks")
                 .tag("outcome", "revoked")
                 .register(meters);
@@ -51,11 +54,17 @@ final class RevocationCheck implements ReactiveJwtDecoder {
         if (jwt.getId() == null) {
             return Mono.error(new BadJwtException("The token has no jti, so it could not be revoked"));
         }
+        if (!availability.worthTrying()) {
+            unavailable.increment();
+            return Mono.just(jwt);
+        }
         return redis.hasKey(RevokedAccessTokens.key(jwt.getId()))
-                .timeout(timeout)
+                .timeout(availability.timeout())
+                .doOnNext(answer -> availability.answered())
                 .onErrorResume(e -> {
+                    availability.failed(e);
                     unavailable.increment();
-                    log.warn("Revocation list unreadable ({}); token {} let through", e.toString(), jwt.getId());
+                    log.debug("Revocation list unreadable ({}); token {} let through", e.toString(), jwt.getId());
                     return Mono.just(false);
                 })
                 .flatMap(revoked -> {

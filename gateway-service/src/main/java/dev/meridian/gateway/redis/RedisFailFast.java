@@ -1,10 +1,9 @@
-package dev.meridian.gateway.ratelimit;
+package dev.meridian.gateway.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +15,6 @@ import org.springframework.context.annotation.Configuration;
  * local buckets decide without delay.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(RateLimitSettings.class)
 class RedisFailFast {
 
     @Bean

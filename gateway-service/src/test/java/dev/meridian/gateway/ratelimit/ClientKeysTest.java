@@ -1,0 +1,58 @@
+package dev.meridian.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+class ClientKeysTest {
+
+    private final ClientKeys behindTheLoadBalancer =
+            new ClientKeys(new RateLimitSettings(Map.of(), Map.of(), List.of("10.0.0.0/8", "192.168.1.7"), true, 10));
+
+    @Test
+    void theForwardedAddressIsBelievedOnlyFromATrustedProxy() {
+        assertThat(behindTheLoadBalancer.ip(from("10.1.2.3", "203.0.113.9"))).isEqualTo("ip:203.0.113.9");
+        assertThat(behindTheLoadBalancer.ip(from("198.51.100.4", "203.0.113.9")))
+                .as("a client naming an address of its choice")
+                .isEqualTo("ip:198.51.100.4");
+    }
+
+    @Test
+    void theClientIsTheNearestAddressThatIsNotATrustedProxy() {
+        assertThat(behindTheLoadBalancer.ip(from("10.1.2.3", "6.6.6.6, 203.0.113.9, 192.168.1.7")))
+                .as("the spoofed leftmost entry is ignored")
+                .isEqualTo("ip:203.0.113.9");
+    }
+
+    @Test
+    void withoutTrustedProxiesForwardedHeadersAreIgnored() {
+        var direct = new ClientKeys(new RateLimitSettings(Map.of(), Map.of(), List.of(), true, 10));
+
+        assertThat(direct.ip(from("10.1.2.3", "203.0.113.9"))).isEqualTo("ip:10.1.2.3");
+    }
+
+    @Test
+    void aTokenRequestCountsAgainstTheClientItNamesInBasicCredentials() {
+        var request = MockServerHttpRequest.post("/oauth2/token")
+                .remoteAddress(new InetSocketAddress("198.51.100.4", 5000))
+                .header("Authorization", "Basic d2ViOnNlY3JldA==") // web:secret
+                .build();
+
+        assertThat(behindTheLoadBalancer
+                        .keyOf(MockServerWebExchange.from(request), ClientKeys.KeyBy.BASIC)
+                        .block())
+                .isEqualTo("client:web");
+    }
+
+    private static MockServerWebExchange from(String peer, String forwardedFor) {
+        return MockServerWebExchange.from(MockServerHttpRequest.get("/api/users/me")
+                .remoteAddress(new InetSocketAddress(peer, 5000))
+                .header("X-Forwarded-For", forwardedFor)
+                .build());
+    }
+}
