@@ -4,6 +4,7 @@
 #   benchmarks/run.sh user-service   get-by-id and sign-up throughput and latency (needs wrk: apt-get install wrk)
 #   benchmarks/run.sh consumers      audit and notification consumer throughput and publish-to-row lag
 #   benchmarks/run.sh auth-service   client_credentials tokens/s and access-token validations/s
+#   benchmarks/run.sh gateway        the same request direct, through nginx and through the gateway (wrk, hey, nginx)
 # Uses this machine's PostgreSQL and Redis when they answer (else embedded ones) and Kafka as a local process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,13 @@ case "${1:-}" in
     command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; } ;;
   consumers) main=ConsumerBenchmark; modules=audit-service,notification-service ;;
   auth-service) main=AuthServiceBenchmark; modules=auth-service ;;
-  *) echo "usage: benchmarks/run.sh user-service|consumers|auth-service" >&2; exit 2 ;;
+  gateway) main=GatewayBenchmark; modules=user-service,gateway-service ;
+    for tool in wrk hey nginx; do
+      command -v $tool >/dev/null || PATH=$PATH:/usr/sbin command -v $tool >/dev/null \
+        || { echo "$tool is needed: apt-get install -y --no-install-recommends wrk hey nginx-light" >&2; exit 1; }
+    done
+    export PATH=$PATH:/usr/sbin ;;
+  *) echo "usage: benchmarks/run.sh user-service|consumers|auth-service|gateway" >&2; exit 2 ;;
 esac
 if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }

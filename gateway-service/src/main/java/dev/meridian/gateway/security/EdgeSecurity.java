@@ -114,7 +114,8 @@ class EdgeSecurity {
                 new JwtClaimValidator<List<String>>(
                         JwtClaimNames.AUD,
                         aud -> aud != null && aud.stream().anyMatch(settings.audiences()::contains))));
-        return new RevocationCheck(decoder, redis, availability, meters);
+        return new RevocationCheck(
+                new VerifiedTokens(decoder, settings.verifiedTokenCacheTime(), 100_000), redis, availability, meters);
     }
 
     /** The JWKS client: through discovery for {@code lb://auth-service/...} (from an instance Eureka lists). */

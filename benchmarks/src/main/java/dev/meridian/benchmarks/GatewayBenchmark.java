@@ -1,0 +1,381 @@
+package dev.meridian.benchmarks;
+
+import dev.meridian.benchmarks.Wrk.Result;
+import dev.meridian.testkit.KafkaProcess;
+import dev.meridian.testkit.PostgresServer;
+import dev.meridian.testkit.RedisServer;
+import dev.meridian.testkit.ServiceProcess;
+import dev.meridian.testkit.TokenIssuer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The same request — {@code GET /api/users/{id}} with the user's token, served from user-service's cache — sent
+ * directly to user-service, through nginx, and through the gateway (JWT check, revocation list and rate limiter in
+ * Redis, routing, route guard), the gateway also with its limiter off and with an unresponsive Redis. At saturation
+ * with wrk, and at a fixed rate (half the direct maximum) with hey. Every process runs on this one machine.
+ */
+public final class GatewayBenchmark {
+
+    private static final Path ROOT = Path.of(System.getProperty("meridian.root", "."));
+    private static final int CONNECTIONS = 32;
+    private static final Duration WARM_UP = Duration.ofSeconds(8);
+    /** A gateway reaches its steady state only after about a minute of load here: C2 has a deep stack to compile. */
+    private static final Duration GATEWAY_WARM_UP = Duration.ofSeconds(60);
+
+    private static final Duration MEASURED = Duration.ofSeconds(20);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Path work;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    private GatewayBenchmark(Path work) {
+        this.work = work;
+    }
+
+    public static void main(String[] args) {
+        Path results = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
+        Benchmarks.runThenExit(() -> {
+            var benchmark = new GatewayBenchmark(Files.createTempDirectory("meridian-gateway-bench-"));
+            try {
+                benchmark.run(results);
+            } finally {
+                benchmark.stopAll();
+            }
+        });
+    }
+
+    private void run(Path results) throws Exception {
+        PostgresServer postgres = PostgresServer.shared();
+        RedisServer redis = RedisServer.shared();
+        KafkaProcess kafka = KafkaProcess.startOnFreePort();
+        running.add(kafka);
+        TokenIssuer tokens = TokenIssuer.start("http://localhost:8080");
+
+        int userPort = ServiceProcess.freePort();
+        String direct = "http://127.0.0.1:" + userPort;
+        ServiceProcess users = ServiceProcess.start(
+                ROOT,
+                "user-service",
+                Benchmarks.jvmOptions("-Xmx1g"),
+                Map.of(
+                        "server.port", userPort,
+                        "spring.datasource.url", postgres.createIsolatedDatabase("gateway-bench"),
+                        "spring.datasource.username", postgres.username(),
+                        "spring.datasource.password", postgres.password(),
+                        "spring.data.redis.url", redis.url(),
+                        "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                        "meridian.security.jwt.issuer", tokens.issuer(),
+                        "meridian.security.jwt.jwk-set-uri", tokens.jwkSetUri(),
+                        "eureka.client.enabled", false,
+                        "logging.level.root", "WARN"),
+                work.resolve("user-service"));
+        running.add(users);
+        users.awaitReady(userPort, Duration.ofMinutes(2));
+
+        String gateway = startGateway("gateway", direct, tokens, Map.of("spring.data.redis.url", redis.url()));
+        String limiterOff = startGateway(
+                "gateway-limiter-off",
+                direct,
+                tokens,
+                Map.of("spring.data.redis.url", redis.url(), "meridian.gateway.rate-limits.enabled", false));
+        String redisHangs = startGateway(
+                "gateway-redis-hangs", direct, tokens, Map.of("spring.data.redis.url", unresponsiveRedis()));
+        String nginx = startNginx(userPort);
+
+        List<String[]> readers = signUp(direct, tokens, 200);
+        Path script = Wrk.getByIdScript(work, "readers.lua", readers, false);
+
+        var saturation = new ArrayList<String>();
+        for (String warming : List.of(gateway, limiterOff, redisHangs)) {
+            Wrk.run(warming, script, CONNECTIONS, GATEWAY_WARM_UP);
+        }
+        Result directMax = measure(direct, script, CONNECTIONS);
+        saturation.add(row("user-service directly", directMax, directMax));
+        Result viaNginx = measure(nginx, script, CONNECTIONS);
+        saturation.add(row("nginx → user-service", viaNginx, directMax));
+        Result viaGateway = measure(gateway, script, CONNECTIONS);
+        saturation.add(
+                row("gateway → user-service (JWT, revocation list, limiter, routing, guard)", viaGateway, directMax));
+        Result withoutLimiter = measure(limiterOff, script, CONNECTIONS);
+        saturation.add(row("gateway, limiter off", withoutLimiter, directMax));
+        Result withRedisHanging = measure(redisHangs, script, CONNECTIONS);
+        saturation.add(row("gateway, Redis unresponsive (local buckets)", withRedisHanging, directMax));
+        Result sixtyFour = measure(gateway, script, 64);
+        saturation.add(row("gateway, 64 connections", sixtyFour, directMax));
+
+        int rate = (int) (directMax.perSecond() / 2);
+        String[] reader = readers.getFirst();
+        Hey directAtRate = Hey.run(direct + "/api/users/" + reader[0], reader[1], rate, MEASURED);
+        Hey gatewayAtRate = Hey.run(gateway + "/api/users/" + reader[0], reader[1], rate, MEASURED);
+        Hey nginxAtRate = Hey.run(nginx + "/api/users/" + reader[0], reader[1], rate, MEASURED);
+        Hey hangingAtRate = Hey.run(redisHangs + "/api/users/" + reader[0], reader[1], rate, MEASURED);
+
+        String report = """
+                # Gateway benchmark
+
+                Recorded %s on %d cores, %s; every process on this one machine: user-service (`-Xmx1g`), three
+                gateways (`-Xmx512m`), nginx %s (2 workers, keep-alive upstream), PostgreSQL, Redis, Kafka, and the
+                load generators (wrk with 2 threads; hey). The request: `GET /api/users/{id}` with the user's RS256
+                token, 200 users at random, answered from user-service's cache.
+
+                ## At saturation (wrk, %d s after %d s of warm-up, and a minute of it for each gateway first)
+
+                | path | requests/s | × direct | p50 ms | p99 ms | non-2xx |
+                |---|---:|---:|---:|---:|---:|
+                %s
+                Ratios: gateway / direct **%.2f**, gateway / nginx **%.2f**, limiter on / limiter off **%.2f**.
+
+                ## At a fixed rate: %d requests/s, half the direct maximum (hey, %d s)
+
+                | path | achieved/s | p50 ms | p99 ms | non-2xx |
+                |---|---:|---:|---:|---:|
+                %s
+                Added by the gateway at this rate: p50 **%.2f ms**, p99 **%.2f ms**; by nginx: p50 %.2f ms.
+                With Redis unresponsive the gateway adds p50 %.2f ms over the gateway with Redis (bounded by
+                `meridian.gateway.redis.timeout`, 50 ms, paid once per `retry-interval`, 1 s, not per request).
+                """.formatted(
+                        LocalDate.now(),
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                        nginxVersion(),
+                        MEASURED.toSeconds(),
+                        WARM_UP.toSeconds(),
+                        String.join("", saturation),
+                        viaGateway.perSecond() / directMax.perSecond(),
+                        viaGateway.perSecond() / viaNginx.perSecond(),
+                        viaGateway.perSecond() / withoutLimiter.perSecond(),
+                        rate,
+                        MEASURED.toSeconds(),
+                        directAtRate.row("user-service directly")
+                                + nginxAtRate.row("nginx → user-service")
+                                + gatewayAtRate.row("gateway → user-service")
+                                + hangingAtRate.row("gateway, Redis unresponsive"),
+                        gatewayAtRate.p50() - directAtRate.p50(),
+                        gatewayAtRate.p99() - directAtRate.p99(),
+                        nginxAtRate.p50() - directAtRate.p50(),
+                        hangingAtRate.p50() - gatewayAtRate.p50());
+        Files.createDirectories(results);
+        Path file = results.resolve("gateway-service.md");
+        Files.writeString(file, report);
+        System.out.println(report);
+        System.out.println("Recorded in " + file);
+    }
+
+    private Result measure(String baseUrl, Path script, int connections) throws Exception {
+        Wrk.run(baseUrl, script, connections, WARM_UP);
+        return Wrk.run(baseUrl, script, connections, MEASURED);
+    }
+
+    private String startGateway(String name, String userService, TokenIssuer tokens, Map<String, Object> extra)
+            throws Exception {
+        int port = ServiceProcess.freePort();
+        Map<String, Object> properties = new HashMap<>(Map.of(
+                "server.port",
+                port,
+                "management.server.port",
+                ServiceProcess.freePort(),
+                "eureka.client.enabled",
+                false,
+                "spring.cloud.discovery.client.simple.instances.user-service[0].uri",
+                userService,
+                "meridian.gateway.jwt.issuer",
+                tokens.issuer(),
+                "meridian.gateway.jwt.jwk-set-uri",
+                tokens.jwkSetUri(),
+                // Far above the offered load: the limiter does all its work but never refuses.
+                "meridian.gateway.rate-limits.tiers.default.replenish-rate",
+                1_000_000,
+                "meridian.gateway.rate-limits.tiers.default.burst-capacity",
+                1_000_000,
+                "logging.level.root",
+                "WARN"));
+        properties.putAll(extra);
+        ServiceProcess process = ServiceProcess.start(
+                ROOT, "gateway-service", Benchmarks.jvmOptions("-Xmx512m"), properties, work.resolve(name));
+        running.add(process);
+        process.awaitReady(port, Duration.ofMinutes(2));
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** A TCP server that accepts connections and never answers: the worst kind of Redis outage. */
+    private String unresponsiveRedis() throws IOException {
+        var server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    held.add(server.accept());
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        running.add(server);
+        return "redis://127.0.0.1:" + server.getLocalPort();
+    }
+
+    private String startNginx(int userPort) throws Exception {
+        int port = ServiceProcess.freePort();
+        Path folder = Files.createDirectories(work.resolve("nginx"));
+        Path config = folder.resolve("nginx.conf");
+        Files.writeString(config, """
+                worker_processes 2;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log;
+                events { worker_connections 1024; }
+                http {
+                  access_log off;
+                  upstream users { server 127.0.0.1:%2$d; keepalive 64; }
+                  server {
+                    listen 127.0.0.1:%3$d;
+                    location / {
+                      proxy_pass http://users;
+                      proxy_http_version 1.1;
+                      proxy_set_header Connection "";
+                    }
+                  }
+                }
+                """.formatted(folder, userPort, port));
+        Process nginx = new ProcessBuilder(
+                        "nginx", "-p", folder.toString(), "-c", config.toString(), "-g", "daemon off;")
+                .redirectErrorStream(true)
+                .redirectOutput(folder.resolve("out.log").toFile())
+                .start();
+        running.add(() -> {
+            nginx.destroy();
+            nginx.waitFor();
+        });
+        String base = "http://127.0.0.1:" + port;
+        for (int i = 0; i < 50; i++) {
+            try {
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/livez")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return base;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("nginx did not start: " + Files.readString(folder.resolve("out.log")));
+    }
+
+    private static String nginxVersion() throws Exception {
+        Process version =
+                new ProcessBuilder("nginx", "-v").redirectErrorStream(true).start();
+        String output = new String(version.getInputStream().readAllBytes()).strip();
+        version.waitFor();
+        return output.replace("nginx version: ", "");
+    }
+
+    /** Accounts signed up through user-service, each with a token to read itself. */
+    private List<String[]> signUp(String base, TokenIssuer tokens, int count) throws Exception {
+        List<String[]> readers = new ArrayList<>();
+        Pattern idPattern = Pattern.compile("\"id\":\"([^\"]+)\"");
+        for (int i = 0; i < count; i++) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/users"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("""
+                                    {"email": "%s@bench.example", "name": "Reader", "password": "correct horse battery"}""".formatted(UUID.randomUUID())))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher id = idPattern.matcher(response.body());
+            if (!id.find()) {
+                throw new IllegalStateException("Unexpected sign-up answer: " + response.body());
+            }
+            String token = tokens.sign(tokens.claims(id.group(1), "user-service")
+                    .claim("roles", List.of("USER"))
+                    .claim("client_id", "bench")
+                    .build());
+            readers.add(new String[] {id.group(1), token});
+        }
+        return readers;
+    }
+
+    private static String row(String path, Result result, Result direct) {
+        return "| %s | %.0f | %.2f | %.2f | %.2f | %d |%n"
+                .formatted(
+                        path,
+                        result.perSecond(),
+                        result.perSecond() / direct.perSecond(),
+                        result.p50(),
+                        result.p99(),
+                        result.errors());
+    }
+
+    private void stopAll() {
+        for (AutoCloseable process : running.reversed()) {
+            try {
+                process.close();
+            } catch (Exception e) {
+                System.err.println("Could not stop " + process + ": " + e);
+            }
+        }
+    }
+
+    /** hey at a fixed total rate (16 workers, each limited to its share), with its latency percentiles. */
+    record Hey(double perSecond, double p50, double p99, long errors) {
+
+        private static final int WORKERS = 16;
+
+        static Hey run(String url, String token, int rate, Duration duration) throws Exception {
+            Process hey = new ProcessBuilder(
+                            "hey",
+                            "-z",
+                            duration.toSeconds() + "s",
+                            "-c",
+                            Integer.toString(WORKERS),
+                            "-q",
+                            Integer.toString(Math.max(1, rate / WORKERS)),
+                            "-H",
+                            "Authorization: Bearer " + token,
+                            url)
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(hey.getInputStream().readAllBytes());
+            if (hey.waitFor() != 0) {
+                throw new IllegalStateException("hey failed: " + output);
+            }
+            long ok = (long) number(output, "\\[200\\]\\s+(\\d+) responses", 0);
+            long total = 0;
+            Matcher statuses =
+                    Pattern.compile("\\[(\\d{3})\\]\\s+(\\d+) responses").matcher(output);
+            while (statuses.find()) {
+                total += Long.parseLong(statuses.group(2));
+            }
+            return new Hey(
+                    number(output, "Requests/sec:\\s+([\\d.]+)", Double.NaN),
+                    number(output, "50%+ in ([\\d.]+) secs", Double.NaN) * 1000,
+                    number(output, "99%+ in ([\\d.]+) secs", Double.NaN) * 1000,
+                    total - ok);
+        }
+
+        String row(String path) {
+            return "| %s | %.0f | %.2f | %.2f | %d |%n".formatted(path, perSecond, p50, p99, errors);
+        }
+
+        private static double number(String output, String regex, double fallback) {
+            Matcher m = Pattern.compile(regex).matcher(output);
+            return m.find() ? Double.parseDouble(m.group(1)) : fallback;
+        }
+    }
+}
