@@ -1,7 +1,15 @@
 package dev.meridian.benchmarks;
 
+import dev.meridian.testkit.KafkaProcess;
+import dev.meridian.testkit.PostgresServer;
+import dev.meridian.testkit.RedisServer;
+import dev.meridian.testkit.ServiceProcess;
+import dev.meridian.testkit.TokenIssuer;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** What every benchmark harness does the same way. */
 final class Benchmarks {
@@ -35,6 +43,44 @@ final class Benchmarks {
         } finally {
             System.exit(status);
         }
+    }
+
+    /**
+     * user-service from its jar ({@code -Xmx1g}) on {@code port}, on the given database, trusting {@code tokens}, not
+     * registering anywhere; answers once it is ready.
+     */
+    static ServiceProcess startUserService(
+            int port,
+            PostgresServer postgres,
+            String database,
+            RedisServer redis,
+            KafkaProcess kafka,
+            TokenIssuer tokens,
+            Path logs)
+            throws Exception {
+        ServiceProcess service = ServiceProcess.start(
+                Path.of(System.getProperty("meridian.root", ".")),
+                "user-service",
+                jvmOptions("-Xmx1g"),
+                Map.of(
+                        "server.port", port,
+                        "spring.datasource.url", database,
+                        "spring.datasource.username", postgres.username(),
+                        "spring.datasource.password", postgres.password(),
+                        "spring.data.redis.url", redis.url(),
+                        "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                        "meridian.security.jwt.issuer", tokens.issuer(),
+                        "meridian.security.jwt.jwk-set-uri", tokens.jwkSetUri(),
+                        "eureka.client.enabled", false,
+                        "logging.level.root", "WARN"),
+                logs);
+        try {
+            service.awaitReady(port, Duration.ofMinutes(2));
+        } catch (Exception | Error e) {
+            service.close();
+            throw e;
+        }
+        return service;
     }
 
     interface Harness {

@@ -72,24 +72,15 @@ public final class GatewayBenchmark {
 
         int userPort = ServiceProcess.freePort();
         String direct = "http://127.0.0.1:" + userPort;
-        ServiceProcess users = ServiceProcess.start(
-                ROOT,
-                "user-service",
-                Benchmarks.jvmOptions("-Xmx1g"),
-                Map.of(
-                        "server.port", userPort,
-                        "spring.datasource.url", postgres.createIsolatedDatabase("gateway-bench"),
-                        "spring.datasource.username", postgres.username(),
-                        "spring.datasource.password", postgres.password(),
-                        "spring.data.redis.url", redis.url(),
-                        "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                        "meridian.security.jwt.issuer", tokens.issuer(),
-                        "meridian.security.jwt.jwk-set-uri", tokens.jwkSetUri(),
-                        "eureka.client.enabled", false,
-                        "logging.level.root", "WARN"),
+        ServiceProcess users = Benchmarks.startUserService(
+                userPort,
+                postgres,
+                postgres.createIsolatedDatabase("gateway-bench"),
+                redis,
+                kafka,
+                tokens,
                 work.resolve("user-service"));
         running.add(users);
-        users.awaitReady(userPort, Duration.ofMinutes(2));
 
         String gateway = startGateway("gateway", direct, tokens, Map.of("spring.data.redis.url", redis.url()));
         String limiterOff = startGateway(

@@ -21,7 +21,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,7 +36,6 @@ import java.util.regex.Pattern;
  */
 public final class UserServiceBenchmark {
 
-    private static final Path ROOT = Path.of(System.getProperty("meridian.root", "."));
     private static final String AUDIENCE = "user-service";
     private static final int CONNECTIONS = 32;
     private static final Duration WRK_DURATION = Duration.ofSeconds(30);
@@ -67,24 +65,8 @@ public final class UserServiceBenchmark {
         int port = ServiceProcess.freePort();
         baseUrl = "http://127.0.0.1:" + port;
 
-        ServiceProcess service = ServiceProcess.start(
-                ROOT,
-                "user-service",
-                Benchmarks.jvmOptions("-Xmx1g"),
-                Map.of(
-                        "server.port", port,
-                        "spring.datasource.url", database,
-                        "spring.datasource.username", postgres.username(),
-                        "spring.datasource.password", postgres.password(),
-                        "spring.data.redis.url", redis.url(),
-                        "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                        "meridian.security.jwt.issuer", tokens.issuer(),
-                        "meridian.security.jwt.jwk-set-uri", tokens.jwkSetUri(),
-                        "eureka.client.enabled", false,
-                        "logging.level.root", "WARN"),
-                work);
+        ServiceProcess service = Benchmarks.startUserService(port, postgres, database, redis, kafka, tokens, work);
         try {
-            service.awaitReady(port, Duration.ofMinutes(2));
             var report = new StringBuilder();
             report.append(header(postgres, redis));
 

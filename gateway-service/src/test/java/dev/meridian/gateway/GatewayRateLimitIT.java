@@ -121,7 +121,7 @@ class GatewayRateLimitIT {
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
             statuses.add(edge.send(edge.request("/login", null)
-                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .setHeader("Content-Type", "application/x-www-form-urlencoded")
                             .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=a&password=b")))
                     .statusCode());
         }
