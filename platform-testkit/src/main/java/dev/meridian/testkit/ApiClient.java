@@ -31,8 +31,7 @@ public record ApiClient(String baseUrl) {
         return send(request);
     }
 
-    /** A request with the JSON headers and the token, for a test to add to before {@link #send}. */
-    public HttpRequest.Builder request(String path, String token) {
+    private HttpRequest.Builder request(String path, String token) {
         var request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, application/problem+json");
@@ -46,7 +45,7 @@ public record ApiClient(String baseUrl) {
         return json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
     }
 
-    public static HttpResponse<String> send(HttpRequest.Builder request) {
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
