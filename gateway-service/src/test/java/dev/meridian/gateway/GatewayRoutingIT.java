@@ -260,7 +260,11 @@ class GatewayRoutingIT {
         HttpResponse<String> response = edge.post("/api/users", null, big);
 
         assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(USERS_A.count() + USERS_B.count()).isZero();
+        assertThat(edge.get("/livez", null).statusCode())
+                .as("the next request is answered (the refused body does not block the connection)")
+                .isEqualTo(200);
     }
 
     @Test

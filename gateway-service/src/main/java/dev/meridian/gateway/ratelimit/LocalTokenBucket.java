@@ -6,8 +6,8 @@ final class LocalTokenBucket {
     private double tokens;
     private long countedAt;
 
-    LocalTokenBucket(int capacity, long now) {
-        this.tokens = capacity;
+    LocalTokenBucket(int tokens, long now) {
+        this.tokens = tokens;
         this.countedAt = now;
     }
 

@@ -69,8 +69,9 @@ class TokenBuckets {
     }
 
     private Decision takeLocally(String key, RateLimitSettings.Limit limit, long now) {
-        return local.get(key, k -> new LocalTokenBucket(limit.burstCapacity(), now))
-                .take(limit, now);
+        // Empty at first: the key may just have spent its burst in Redis, and a Redis that flaps must not hand out a
+        // fresh burst each time it fails. The local bucket refills at the key's rate from here.
+        return local.get(key, k -> new LocalTokenBucket(0, now)).take(limit, now);
     }
 
     private static long number(List<?> reply, int index) {
