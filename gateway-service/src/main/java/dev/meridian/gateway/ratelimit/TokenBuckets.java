@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.meridian.gateway.redis.RedisAvailability;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -48,6 +50,19 @@ class TokenBuckets {
                 .build();
     }
 
+    /**
+     * Connects to Redis and loads the script before the first request, so that the first requests do not pay for the
+     * connection within the 50 ms bound and fall back to local buckets for nothing.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void warmUp() {
+        redis.execute(SCRIPT, List.of(KEY_PREFIX + "warm-up"), List.of("1", "1", "0"))
+                .next()
+                .timeout(Duration.ofSeconds(5))
+                .onErrorResume(e -> Mono.empty())
+                .subscribe();
+    }
+
     Mono<Decision> take(String key, RateLimitSettings.Limit limit) {
         if (!availability.worthTrying()) {
             return Mono.just(takeLocally(key, limit, System.nanoTime()));
@@ -69,9 +84,10 @@ class TokenBuckets {
     }
 
     private Decision takeLocally(String key, RateLimitSettings.Limit limit, long now) {
-        // Empty at first: the key may just have spent its burst in Redis, and a Redis that flaps must not hand out a
-        // fresh burst each time it fails. The local bucket refills at the key's rate from here.
-        return local.get(key, k -> new LocalTokenBucket(0, now)).take(limit, now);
+        // One second's worth at first, not the burst: the key may just have spent its burst in Redis, and a Redis
+        // that flaps (at most once per retry interval) must not hand out a fresh burst each time it fails.
+        return local.get(key, k -> new LocalTokenBucket(Math.min(limit.replenishRate(), limit.burstCapacity()), now))
+                .take(limit, now);
     }
 
     private static long number(List<?> reply, int index) {

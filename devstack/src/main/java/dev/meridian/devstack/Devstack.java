@@ -1,0 +1,277 @@
+package dev.meridian.devstack;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.meridian.testkit.KafkaBroker;
+import dev.meridian.testkit.PostgresServer;
+import dev.meridian.testkit.RedisServer;
+import dev.meridian.testkit.Server;
+import dev.meridian.testkit.ServiceProcess;
+import dev.meridian.testkit.SmtpServer;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The whole platform on this machine, one command: real PostgreSQL, Redis, Kafka (KRaft) and SMTP from the testkit
+ * (the {@code MERIDIAN_*} variables point it at servers of your own instead), a mailbox page for the mail it
+ * catches, then Eureka and the five services as separate JVMs from their packaged jars, each on its usual port with
+ * the {@code dev} profile. Prints a line per component, then the URLs and a walkthrough; Ctrl-C stops everything.
+ *
+ * <p>{@code java -jar devstack/target/devstack.jar [--scale user-service=2 ...]}
+ */
+public final class Devstack {
+
+    static final String ISSUER = "http://localhost:8080";
+    private static final int MAILBOX_PORT = 8025;
+    private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+
+    static {
+        PORTS.put("discovery-service", 8761);
+        PORTS.put("auth-service", 8082);
+        PORTS.put("user-service", 8081);
+        PORTS.put("audit-service", 8083);
+        PORTS.put("notification-service", 8084);
+        PORTS.put("gateway-service", 8080);
+    }
+
+    private static final Map<String, List<Server>> INFRASTRUCTURE = Map.of(
+            "discovery-service", List.of(),
+            "gateway-service", List.of(Server.REDIS),
+            "user-service", List.of(Server.POSTGRES, Server.REDIS, Server.KAFKA),
+            "auth-service", List.of(Server.POSTGRES, Server.REDIS, Server.KAFKA),
+            "audit-service", List.of(Server.POSTGRES, Server.KAFKA),
+            "notification-service", List.of(Server.POSTGRES, Server.KAFKA, Server.SMTP));
+
+    private final Path root;
+    private final Path runFolder;
+    private final Map<String, Integer> scale;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    Devstack(Path root, Path runFolder, Map<String, Integer> scale) {
+        this.root = root;
+        this.runFolder = runFolder;
+        this.scale = scale;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Integer> scale = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--scale") && i + 1 < args.length) {
+                String[] service = args[++i].split("=", 2);
+                if (!PORTS.containsKey(service[0]) || service.length != 2) {
+                    fail("--scale takes <service>=<instances>, a service among " + PORTS.keySet());
+                }
+                scale.put(service[0], Integer.parseInt(service[1]));
+            } else {
+                fail("Usage: java -jar devstack/target/devstack.jar [--scale <service>=<instances>]...");
+            }
+        }
+        Path root = Path.of(System.getProperty("meridian.root", "."))
+                .toAbsolutePath()
+                .normalize();
+        Path runs = root.resolve("devstack/runs")
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        var devstack = new Devstack(root, runs, scale);
+        Runtime.getRuntime().addShutdownHook(new Thread(devstack::stop, "devstack-stop"));
+        devstack.start();
+        devstack.printWelcome();
+        new CountDownLatch(1).await(); // until Ctrl-C
+    }
+
+    void start() throws Exception {
+        long started = System.nanoTime();
+        refuseIfPortsAreTaken();
+        say("run folder (logs): " + runFolder);
+        timed(
+                "PostgreSQL",
+                () -> PostgresServer.shared().origin() + " at "
+                        + PostgresServer.shared().jdbcUrl());
+        timed(
+                "Redis",
+                () -> RedisServer.shared().origin() + " at "
+                        + RedisServer.shared().url());
+        timed("Kafka (KRaft)", () -> "at " + KafkaBroker.shared().bootstrapServers());
+        timed(
+                "SMTP",
+                () -> SmtpServer.shared().origin() + " at "
+                        + SmtpServer.shared().host() + ":" + SmtpServer.shared().port());
+        if (SmtpServer.shared().origin() == dev.meridian.testkit.Origin.EMBEDDED) {
+            timed("mailbox", () -> startMailbox().toString());
+        }
+        startService("discovery-service", PORTS.get("discovery-service"));
+        for (String service : List.of("auth-service", "user-service", "audit-service", "notification-service")) {
+            startService(service, PORTS.get(service));
+        }
+        startService("gateway-service", PORTS.get("gateway-service"));
+        say("platform up in %.0f s".formatted((System.nanoTime() - started) / 1e9));
+    }
+
+    private void startService(String service, int port) throws Exception {
+        int instances = scale.getOrDefault(service, 1);
+        for (int instance = 1; instance <= instances; instance++) {
+            int instancePort = instance == 1 ? port : ServiceProcess.freePort();
+            String name = instances == 1 ? service : service + "-" + instance;
+            long started = System.nanoTime();
+            ServiceProcess process = ServiceProcess.start(
+                    root,
+                    service,
+                    ServiceProcess.SMALL_JVM,
+                    properties(service, instancePort),
+                    runFolder.resolve(name));
+            running.add(process);
+            process.awaitReady(instancePort, Duration.ofMinutes(3));
+            say("%-24s ready on :%d in %.1f s (log %s)"
+                    .formatted(name, instancePort, (System.nanoTime() - started) / 1e9, runFolder.resolve(name)));
+        }
+    }
+
+    private Map<String, Object> properties(String service, int port) {
+        Map<String, Object> properties = new HashMap<>(Map.of(
+                "server.port",
+                port,
+                "spring.profiles.active",
+                "dev",
+                "eureka.client.service-url.defaultZone",
+                "http://127.0.0.1:8761/eureka/",
+                "eureka.instance.hostname",
+                "127.0.0.1",
+                "meridian.auth.issuer",
+                ISSUER,
+                "meridian.security.jwt.issuer",
+                ISSUER,
+                "meridian.gateway.jwt.issuer",
+                ISSUER,
+                "logging.structured.format.console",
+                "ecs"));
+        if (service.equals("gateway-service")) {
+            properties.put("management.server.port", 8090);
+        }
+        INFRASTRUCTURE.get(service).forEach(server -> properties.putAll(server.springProperties(service)));
+        return properties;
+    }
+
+    /** A page listing the mail the embedded SMTP server caught (sender, recipient, subject, text). */
+    private InetSocketAddress startMailbox() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", MAILBOX_PORT), 0);
+            server.createContext("/", exchange -> {
+                byte[] body = mailbox().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            running.add(() -> server.stop(0));
+            return server.getAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("The mailbox could not start on port " + MAILBOX_PORT, e);
+        }
+    }
+
+    private static String mailbox() {
+        var page = new StringBuilder();
+        List<MimeMessage> messages = SmtpServer.shared().awaitMessages(0, Duration.ZERO);
+        page.append(messages.size()).append(" message(s)\n");
+        for (MimeMessage message : messages) {
+            try {
+                page.append("\n---\nTo: ")
+                        .append(String.join(", ", List.of(message.getHeader("To"))))
+                        .append("\nSubject: ")
+                        .append(message.getSubject())
+                        .append("\nDate: ")
+                        .append(message.getSentDate())
+                        .append('\n');
+            } catch (MessagingException e) {
+                page.append("\n--- (unreadable: ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return page.toString();
+    }
+
+    private void refuseIfPortsAreTaken() {
+        List<Integer> needed = new ArrayList<>(PORTS.values());
+        needed.addAll(List.of(8090, MAILBOX_PORT));
+        for (int port : needed) {
+            try (var socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress("127.0.0.1", port));
+            } catch (IOException taken) {
+                fail("Port " + port + " is already in use (another devstack, or a service started by hand?)."
+                        + " Stop what uses it and start again: devstack needs " + needed + ".");
+            }
+        }
+    }
+
+    void printWelcome() {
+        System.out.println("""
+
+                Meridian is up.
+                  gateway (the platform)   http://localhost:8080
+                  Swagger UI               http://localhost:8080/swagger-ui.html
+                  Eureka dashboard         http://localhost:8761
+                  mailbox (caught mail)    http://localhost:8025
+                  gateway metrics          http://localhost:8090/actuator/prometheus
+                  logs                     %s
+
+                Try it (copy and paste):
+                  # 1. sign up
+                  curl -s localhost:8080/api/users -H 'Content-Type: application/json' \\
+                    -d '{"email":"ada@example.com","name":"Ada Lovelace","password":"correct horse battery"}'
+                  # 2. the welcome mail arrived
+                  curl -s localhost:8025
+                  # 3. a token (the development service client), then a call with it through the gateway
+                  TOKEN=$(curl -s -u auth-service:dev-only-auth-service-secret localhost:8080/oauth2/token \\
+                    -d grant_type=client_credentials -d scope=users.credentials.verify | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
+                  curl -si localhost:8080/api/users/me -H "Authorization: Bearer $TOKEN" | head -1
+                  #    403: the gateway accepted the token; user-service does not let a service client read accounts
+                  curl -si localhost:8080/api/users/me | head -1      # 401 without a token
+                  # 4. sign in as Ada in a browser (authorization code + PKCE): see docs/auth-service.md
+
+                Ctrl-C stops everything.
+                """.formatted(runFolder));
+    }
+
+    void stop() {
+        for (AutoCloseable process : running.reversed()) {
+            try {
+                process.close();
+            } catch (Exception e) {
+                System.err.println("devstack: could not stop " + process + ": " + e);
+            }
+        }
+        running.clear();
+    }
+
+    private interface Step {
+        String run() throws Exception;
+    }
+
+    private static void timed(String component, Step step) throws Exception {
+        long started = System.nanoTime();
+        String detail = step.run();
+        say("%-24s %s (%.1f s)".formatted(component, detail, (System.nanoTime() - started) / 1e9));
+    }
+
+    private static void say(String line) {
+        System.out.println("devstack: " + line);
+    }
+
+    private static void fail(String message) {
+        System.err.println("devstack: " + message);
+        System.exit(2);
+    }
+}
