@@ -15,8 +15,12 @@ import java.util.List;
 record Edge(int port, TokenIssuer issuer) {
 
     static final String ISSUER = "http://gateway.test";
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 without the h2c upgrade the JDK client tries on plain http: with the upgrade, a request on a fresh
+    // connection occasionally went unanswered for 30 s in CI (under investigation, see docs/gateway-service.md).
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** A valid access token of OAuth client {@code client} for a user, meant for user-service. */
     String token(String client) {

@@ -36,12 +36,16 @@ import tools.jackson.databind.json.JsonMapper;
             "eureka.client.enabled=false",
             "management.server.port=0",
             "meridian.gateway.rate-limits.tiers.default.replenish-rate=" + GatewayRateLimitIT.RATE,
-            "meridian.gateway.rate-limits.tiers.default.burst-capacity=" + GatewayRateLimitIT.BURST
+            "meridian.gateway.rate-limits.tiers.default.burst-capacity=" + GatewayRateLimitIT.BURST,
+            // The flood below saturates two cores; Redis must decide every admission here (the local fallback has
+            // its own tests), so a slow answer is waited for rather than decided locally.
+            "meridian.gateway.redis.timeout=" + GatewayRateLimitIT.REDIS_TIMEOUT
         })
 class GatewayRateLimitIT {
 
     static final int RATE = 10;
     static final int BURST = 10;
+    static final String REDIS_TIMEOUT = "1s";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final RedisServer REDIS = RedisServer.startEmbedded();
     private static final TokenIssuer ISSUER = TokenIssuer.start(Edge.ISSUER);
@@ -208,7 +212,8 @@ class GatewayRateLimitIT {
                 "--management.server.port=0",
                 "--eureka.client.enabled=false",
                 "--meridian.gateway.rate-limits.tiers.default.replenish-rate=" + RATE,
-                "--meridian.gateway.rate-limits.tiers.default.burst-capacity=" + BURST));
+                "--meridian.gateway.rate-limits.tiers.default.burst-capacity=" + BURST,
+                "--meridian.gateway.redis.timeout=" + REDIS_TIMEOUT));
         properties().forEach((name, value) -> args.add("--" + name + "=" + value.get()));
         return new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
     }
