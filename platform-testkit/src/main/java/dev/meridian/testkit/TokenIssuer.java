@@ -47,6 +47,9 @@ public final class TokenIssuer {
             byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
             server.createContext("/oauth2/jwks", exchange -> {
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
+                // One request per connection: a Reactor Netty client (the gateway's JWKS fetch on an unknown kid)
+                // reusing a kept-alive connection to this JDK server was seen waiting 30 s for an answer.
+                exchange.getResponseHeaders().add("Connection", "close");
                 exchange.sendResponseHeaders(200, jwks.length);
                 exchange.getResponseBody().write(jwks);
                 exchange.close();

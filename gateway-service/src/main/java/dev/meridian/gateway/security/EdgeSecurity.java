@@ -3,7 +3,9 @@ package dev.meridian.gateway.security;
 import dev.meridian.gateway.problem.ProblemResponses;
 import dev.meridian.gateway.redis.RedisAvailability;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelOption;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
@@ -27,6 +30,7 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * The edge's security: every route needs a valid access token except the public ones listed here. The gateway keeps
@@ -118,14 +122,24 @@ class EdgeSecurity {
                 new VerifiedTokens(decoder, settings.verifiedTokenCacheTime(), 100_000), redis, availability, meters);
     }
 
-    /** The JWKS client: through discovery for {@code lb://auth-service/...} (from an instance Eureka lists). */
+    /**
+     * The JWKS client: through discovery for {@code lb://auth-service/...} (from an instance Eureka lists). Bounded in
+     * time: a key-set fetch (on start-up and for every unknown {@code kid}) that does not answer fails the request
+     * after 2 s instead of holding it open.
+     */
     private static NimbusReactiveJwtDecoder jwkSet(URI uri, ReactorLoadBalancerExchangeFilterFunction discovery) {
+        var client = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1000)
+                        .responseTimeout(Duration.ofSeconds(2))));
         if ("lb".equals(uri.getScheme())) {
             return NimbusReactiveJwtDecoder.withJwkSetUri(
                             "http" + uri.toString().substring("lb".length()))
-                    .webClient(WebClient.builder().filter(discovery).build())
+                    .webClient(client.filter(discovery).build())
                     .build();
         }
-        return NimbusReactiveJwtDecoder.withJwkSetUri(uri.toString()).build();
+        return NimbusReactiveJwtDecoder.withJwkSetUri(uri.toString())
+                .webClient(client.build())
+                .build();
     }
 }
