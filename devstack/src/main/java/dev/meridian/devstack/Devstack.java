@@ -189,7 +189,7 @@ public final class Devstack {
         for (MimeMessage message : messages) {
             try {
                 page.append("\n---\nTo: ")
-                        .append(String.join(", ", List.of(message.getHeader("To"))))
+                        .append(message.getHeader("To", ", "))
                         .append("\nSubject: ")
                         .append(message.getSubject())
                         .append("\nDate: ")
