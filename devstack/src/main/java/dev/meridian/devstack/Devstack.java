@@ -12,6 +12,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +28,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The whole platform on this machine, one command: real PostgreSQL, Redis, Kafka (KRaft) and SMTP from the testkit
  * (the {@code MERIDIAN_*} variables point it at servers of your own instead), a mailbox page for the mail it
- * catches, then Eureka and the five services as separate JVMs from their packaged jars, each on its usual port with
- * the {@code dev} profile. Prints a line per component, then the URLs and a walkthrough; Ctrl-C stops everything.
+ * catches, a Zipkin server for the traces (fed over OTLP through {@link TraceRelay}), then Eureka and the five
+ * services as separate JVMs from their packaged jars, each on its usual port with the {@code dev} profile. Prints a
+ * line per component, then the URLs and a walkthrough ({@code walkthrough.sh}); Ctrl-C stops everything.
  *
  * <p>{@code java -jar devstack/target/devstack.jar [--scale user-service=2 ...]}
  */
@@ -36,6 +38,8 @@ public final class Devstack {
 
     static final String ISSUER = "http://localhost:8080";
     private static final int MAILBOX_PORT = 8025;
+    private static final int ZIPKIN_PORT = 9411;
+    private static final int OTLP_PORT = 4318;
     private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
 
     static {
@@ -111,6 +115,7 @@ public final class Devstack {
         if (SmtpServer.shared().origin() == dev.meridian.testkit.Origin.EMBEDDED) {
             timed("mailbox", () -> startMailbox().toString());
         }
+        timed("trace UI (Zipkin)", this::startZipkin);
         startService("discovery-service", PORTS.get("discovery-service"));
         for (String service : List.of("auth-service", "user-service", "audit-service", "notification-service")) {
             startService(service, PORTS.get(service));
@@ -138,6 +143,24 @@ public final class Devstack {
         }
     }
 
+    private String startZipkin() throws Exception {
+        Path jar = root.resolve("devstack/target/zipkin-server.jar");
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build devstack with its package phase first");
+        }
+        ServiceProcess zipkin = ServiceProcess.startJar(
+                "zipkin",
+                jar,
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                Map.of("QUERY_PORT", ZIPKIN_PORT, "STORAGE_TYPE", "mem", "MEM_MAX_SPANS", 200_000),
+                runFolder.resolve("zipkin"));
+        running.add(zipkin);
+        zipkin.awaitOk(URI.create("http://127.0.0.1:" + ZIPKIN_PORT + "/health"), Duration.ofMinutes(2));
+        TraceRelay relay = TraceRelay.start(OTLP_PORT, URI.create("http://127.0.0.1:" + ZIPKIN_PORT));
+        running.add(relay);
+        return "http://localhost:" + ZIPKIN_PORT + ", OTLP/HTTP in at " + relay.endpoint();
+    }
+
     private Map<String, Object> properties(String service, int port) {
         Map<String, Object> properties = new HashMap<>(Map.of(
                 "server.port",
@@ -155,7 +178,12 @@ public final class Devstack {
                 "meridian.gateway.jwt.issuer",
                 ISSUER,
                 "logging.structured.format.console",
-                "ecs"));
+                "ecs",
+                "management.opentelemetry.tracing.export.otlp.endpoint",
+                "http://127.0.0.1:" + OTLP_PORT + "/v1/traces",
+                // Spans reach the trace UI a second after the request, not five.
+                "management.opentelemetry.tracing.export.schedule-delay",
+                "1s"));
         if (service.equals("gateway-service")) {
             properties.put("management.server.port", 8090);
         }
@@ -168,7 +196,11 @@ public final class Devstack {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", MAILBOX_PORT), 0);
             server.createContext("/", exchange -> {
-                byte[] body = mailbox().getBytes(StandardCharsets.UTF_8);
+                String query = exchange.getRequestURI().getQuery();
+                String to = query != null && query.startsWith("to=")
+                        ? java.net.URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8)
+                        : null;
+                byte[] body = mailbox(to).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
@@ -182,9 +214,22 @@ public final class Devstack {
         }
     }
 
-    private static String mailbox() {
+    /** Every message caught, or those to {@code to} (waiting up to 10 s for the first: mail is sent after commit). */
+    private static String mailbox(String to) {
         var page = new StringBuilder();
-        List<MimeMessage> messages = SmtpServer.shared().awaitMessages(0, Duration.ZERO);
+        List<MimeMessage> messages = to == null ? SmtpServer.shared().awaitMessages(0, Duration.ZERO) : List.of();
+        for (int waited = 0; to != null && waited < 100; waited++) {
+            messages = SmtpServer.shared().messagesTo(to);
+            if (!messages.isEmpty()) {
+                break;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         page.append(messages.size()).append(" message(s)\n");
         for (MimeMessage message : messages) {
             try {
@@ -204,7 +249,7 @@ public final class Devstack {
 
     private void refuseIfPortsAreTaken() {
         List<Integer> needed = new ArrayList<>(PORTS.values());
-        needed.addAll(List.of(8090, MAILBOX_PORT));
+        needed.addAll(List.of(8090, MAILBOX_PORT, ZIPKIN_PORT, OTLP_PORT));
         for (int port : needed) {
             try (var socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
@@ -217,32 +262,31 @@ public final class Devstack {
     }
 
     void printWelcome() {
-        System.out.println("""
+        System.out.printf("""
 
                 Meridian is up.
                   gateway (the platform)   http://localhost:8080
                   Swagger UI               http://localhost:8080/swagger-ui.html
                   Eureka dashboard         http://localhost:8761
-                  mailbox (caught mail)    http://localhost:8025
+                  traces (Zipkin)          http://localhost:%d
+                  mailbox (caught mail)    http://localhost:%d
                   gateway metrics          http://localhost:8090/actuator/prometheus
                   logs                     %s
 
-                Try it (copy and paste):
-                  # 1. sign up
-                  curl -s localhost:8080/api/users -H 'Content-Type: application/json' \\
-                    -d '{"email":"ada@example.com","name":"Ada Lovelace","password":"correct horse battery"}'
-                  # 2. the welcome mail arrived
-                  curl -s localhost:8025
-                  # 3. a token (the development service client), then a call with it through the gateway
-                  TOKEN=$(curl -s -u auth-service:dev-only-auth-service-secret localhost:8080/oauth2/token \\
-                    -d grant_type=client_credentials -d scope=users.credentials.verify | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
-                  curl -si localhost:8080/api/users/me -H "Authorization: Bearer $TOKEN" | head -1
-                  #    403: the gateway accepted the token; user-service does not let a service client read accounts
-                  curl -si localhost:8080/api/users/me | head -1      # 401 without a token
-                  # 4. sign in as Ada in a browser (authorization code + PKCE): see docs/auth-service.md
-
+                Try it: copy and paste, from the repository's root (or run devstack/walkthrough.sh).
+                %s
                 Ctrl-C stops everything.
-                """.formatted(runFolder));
+                """, ZIPKIN_PORT, MAILBOX_PORT, runFolder, walkthrough());
+    }
+
+    /** The walkthrough printed at start-up; the system tests run the same file. */
+    static String walkthrough() {
+        try (var in = Devstack.class.getResourceAsStream("/walkthrough.sh")) {
+            String script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return script.substring(script.indexOf("\n# 1.")).indent(2);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("walkthrough.sh is missing from devstack's jar", e);
+        }
     }
 
     void stop() {

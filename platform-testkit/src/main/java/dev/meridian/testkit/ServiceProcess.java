@@ -49,18 +49,25 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the build's package phase first");
         }
+        return startJar(module, jar, jvmOptions, properties, logFolder);
+    }
+
+    /** Starts any runnable jar as {@code name}, like {@link #start}: JVM options, {@code -D} properties, one log. */
+    public static ServiceProcess startJar(
+            String name, Path jar, List<String> jvmOptions, Map<String, ?> properties, Path logFolder)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
-        properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        properties.forEach((property, value) -> command.add("-D" + property + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         Files.createDirectories(logFolder);
-        Path log = logFolder.resolve(module + ".log");
+        Path log = logFolder.resolve(name + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new ServiceProcess(module, process, log);
+        return new ServiceProcess(name, process, log);
     }
 
     /** A free local port to start a service on. */
@@ -70,9 +77,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Waits until the service answers 200 on {@code /readyz} at {@code port}; fails with its log's tail if not. */
     public void awaitReady(int port, Duration timeout) throws InterruptedException {
-        var ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                .timeout(Duration.ofSeconds(2))
-                .build();
+        awaitOk(URI.create("http://127.0.0.1:" + port + "/readyz"), timeout);
+    }
+
+    /** Waits until {@code url} answers 200; fails with the log's tail if it does not within {@code timeout}. */
+    public void awaitOk(URI url, Duration timeout) throws InterruptedException {
+        var ready = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline) && process.isAlive()) {
             try {
@@ -84,7 +94,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(module + " did not become ready within " + timeout + "; " + logTail(40));
+        throw new IllegalStateException(module + " did not answer " + url + " within " + timeout + "; " + logTail(40));
     }
 
     public String module() {

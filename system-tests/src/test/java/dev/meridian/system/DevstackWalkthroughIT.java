@@ -1,0 +1,134 @@
+package dev.meridian.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The README's "run it" command as a newcomer runs it: devstack's jar started from the repository's root, the
+ * platform up within three minutes, then the walkthrough it prints run as it is ({@code devstack/walkthrough.sh},
+ * the file it prints), and Ctrl-C (SIGTERM) leaving no process behind. devstack uses its usual fixed ports.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DevstackWalkthroughIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("meridian.root", ".."));
+    private static final Path OUTPUT = Path.of("target", "devstack-it.log");
+    private static final Pattern UP = Pattern.compile("devstack: platform up in (\\d+) s");
+
+    private static Process devstack;
+    private static long upInSeconds;
+
+    @BeforeAll
+    static void startDevstack() throws Exception {
+        Files.createDirectories(OUTPUT.getParent());
+        devstack = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"), "-jar", "devstack/target/devstack.jar")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .start();
+        upInSeconds = awaitPlatformUp(Duration.ofMinutes(4));
+    }
+
+    @AfterAll
+    static void stopDevstack() throws Exception {
+        if (devstack != null && devstack.isAlive()) {
+            devstack.destroy();
+            devstack.waitFor(90, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void comesUpWithinThreeMinutesAndItsWalkthroughWorksAsPrinted() throws Exception {
+        assertThat(upInSeconds).as("platform up in (s)").isLessThan(180);
+
+        Process walkthrough = new ProcessBuilder("bash", "devstack/walkthrough.sh")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(walkthrough.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(walkthrough.waitFor(2, TimeUnit.MINUTES)).isTrue();
+
+        assertThat(walkthrough.exitValue()).as(output).isZero();
+        Matcher signedUp =
+                Pattern.compile("signed up (\\S+) as ([0-9a-f-]{36})").matcher(output);
+        assertThat(signedUp.find()).as(output).isTrue();
+        String email = signedUp.group(1);
+        String id = signedUp.group(2);
+        assertThat(output)
+                .as("her own account, read with her token")
+                .contains("{\"id\":\"" + id + "\",\"email\":\"" + email + "\"")
+                .contains("without a token: 401")
+                .as("the welcome mail")
+                .contains("To: " + email, "Subject: Welcome to Meridian")
+                .as("her audit log")
+                .contains("\"type\":\"dev.meridian.user.created.v1\"")
+                .as("one trace from the gateway through Kafka to both consumers")
+                .contains(
+                        "\"serviceName\":\"gateway-service\"",
+                        "\"serviceName\":\"user-service\"",
+                        "\"serviceName\":\"audit-service\"",
+                        "\"serviceName\":\"notification-service\"");
+    }
+
+    @Test
+    @Order(2)
+    void ctrlCStopsEveryProcessItStarted() throws Exception {
+        List<ProcessHandle> started = devstack.descendants().toList();
+        assertThat(started).as("discovery, five services and Zipkin").hasSizeGreaterThanOrEqualTo(7);
+
+        devstack.destroy();
+
+        assertThat(devstack.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.stream().filter(ProcessHandle::isAlive)).isEmpty();
+    }
+
+    /** Copies devstack's output to target/devstack-it.log until it says the platform is up; answers how long it took. */
+    private static long awaitPlatformUp(Duration timeout) throws Exception {
+        var reader = new BufferedReader(new InputStreamReader(devstack.getInputStream(), StandardCharsets.UTF_8));
+        var log = Files.newBufferedWriter(OUTPUT, StandardCharsets.UTF_8);
+        CompletableFuture<Long> up = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (log) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    log.write(line);
+                    log.newLine();
+                    log.flush();
+                    Matcher matcher = UP.matcher(line);
+                    if (matcher.find()) {
+                        up.complete(Long.parseLong(matcher.group(1)));
+                    }
+                }
+                up.completeExceptionally(new IllegalStateException("devstack exited; see " + OUTPUT.toAbsolutePath()));
+            } catch (IOException e) {
+                up.completeExceptionally(e);
+            }
+        });
+        Instant deadline = Instant.now().plus(timeout);
+        try {
+            return up.get(Duration.between(Instant.now(), deadline).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(
+                    "devstack was not up within " + timeout + "; see " + OUTPUT.toAbsolutePath(), e);
+        }
+    }
+}
