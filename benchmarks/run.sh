@@ -5,10 +5,12 @@
 #   benchmarks/run.sh consumers      audit and notification consumer throughput and publish-to-row lag
 #   benchmarks/run.sh auth-service   client_credentials tokens/s and access-token validations/s
 #   benchmarks/run.sh gateway        the same request direct, through nginx and through the gateway (wrk, hey, nginx)
+#   benchmarks/run.sh devstack       the local platform's start-up time and each process's memory (devstack.sh)
 # Uses this machine's PostgreSQL and Redis when they answer (else embedded ones) and Kafka as a local process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
+  devstack) exec benchmarks/devstack.sh ;;
   user-service) main=UserServiceBenchmark; modules=user-service ;
     command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; } ;;
   consumers) main=ConsumerBenchmark; modules=audit-service,notification-service ;;
@@ -19,7 +21,7 @@ case "${1:-}" in
         || { echo "$tool is needed: apt-get install -y --no-install-recommends wrk hey nginx-light" >&2; exit 1; }
     done
     export PATH=$PATH:/usr/sbin ;;
-  *) echo "usage: benchmarks/run.sh user-service|consumers|auth-service|gateway" >&2; exit 2 ;;
+  *) echo "usage: benchmarks/run.sh user-service|consumers|auth-service|gateway|devstack" >&2; exit 2 ;;
 esac
 if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Start-up time and memory of the local platform (benchmarks/run.sh devstack): builds devstack as the README says,
+# starts it as a newcomer would (fully embedded infrastructure: the MERIDIAN_* variables are cleared), records how
+# long until "platform up" and each process's resident memory (RSS, from /proc) when up and again after the
+# walkthrough ran, then stops it. Writes benchmarks/results/devstack.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
+unset MERIDIAN_POSTGRES_URL MERIDIAN_REDIS_URL MERIDIAN_KAFKA_BOOTSTRAP_SERVERS MERIDIAN_SMTP_URL
+export MERIDIAN_DOCKER=false
+result=benchmarks/results/devstack.md
+log=$(mktemp)
+
+build_started=$(date +%s)
+./mvnw -q -B -pl devstack -am package -DskipTests -Djacoco.skip -Dspotless.check.skip
+build_seconds=$(( $(date +%s) - build_started ))
+
+"$JAVA_HOME/bin/java" -jar devstack/target/devstack.jar >"$log" 2>&1 &
+devstack=$!
+trap 'kill $devstack 2>/dev/null; wait $devstack 2>/dev/null; rm -f "$log"' EXIT
+until grep -q "platform up in" "$log"; do
+  kill -0 $devstack 2>/dev/null || { cat "$log" >&2; exit 1; }
+  sleep 1
+done
+up_seconds=$(sed -n 's/.*platform up in \([0-9]*\) s.*/\1/p' "$log")
+components=$(grep '^devstack: ' "$log" | sed 's/^devstack: //' | grep -v 'run folder\|platform up' \
+  | sed -E 's/^([a-z (A-Z)-]+[a-zA-Z)]) +.*[ (]([0-9.]+) s\)?.*/| \1 | \2 |/')
+
+# name → RSS in MB: each JVM by the jar it runs, embedded PostgreSQL and Redis summed over their processes.
+memory() {
+  local pid name rss
+  declare -A total=()
+  for pid in $(pgrep -f 'devstack.jar|\.jar$|zipkin-server.jar|embedded-pg|redis-server' || true); do
+    [ -r /proc/$pid/status ] || continue
+    args=$(tr '\0' ' ' </proc/$pid/cmdline)
+    case "$args" in
+      *devstack.jar*) name="devstack (Kafka broker, mailbox, trace relay)" ;;
+      *zipkin-server.jar*) name="Zipkin" ;;
+      *-0.1.0-SNAPSHOT.jar*) name=$(sed -E 's#.*/([a-z-]+)-0\.1\.0-SNAPSHOT\.jar.*#\1#' <<<"$args") ;;
+      *embedded-pg*|*postgres*) name="PostgreSQL (all processes)" ;;
+      *redis-server*) name="Redis" ;;
+      *) continue ;;
+    esac
+    rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+    total[$name]=$(( ${total[$name]:-0} + ${rss:-0} ))
+  done
+  for name in "${!total[@]}"; do printf '%s\t%d\n' "$name" $(( total[$name] / 1024 )); done | sort
+}
+sleep 5
+at_up=$(memory)
+bash devstack/walkthrough.sh >/dev/null
+sleep 2
+after=$(memory)
+
+{
+  echo "# devstack: start-up time and memory"
+  echo
+  echo "Run $(date -u +%Y-%m-%dT%H:%MZ) by \`benchmarks/run.sh devstack\` on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB,"
+  echo "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1). Fully embedded infrastructure (no MERIDIAN_* variables)."
+  echo
+  echo "Build (\`./mvnw -q -pl devstack -am package -DskipTests\`, warm Maven repository): ${build_seconds} s."
+  echo "**Platform up in ${up_seconds} s** (the jar started → gateway ready; target: under 180 s)."
+  echo
+  echo "| component | ready after (s, its own start) |"
+  echo "|---|---|"
+  echo "$components"
+  echo
+  echo "| process | RSS when up (MB) | RSS after the walkthrough (MB) |"
+  echo "|---|---|---|"
+  join -t $'\t' <(echo "$at_up") <(echo "$after") | awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3; up+=$2; after+=$3} END {printf "| **total** | **%d** | **%d** |\n", up, after}'
+  echo
+  echo "Services run with devstack's small-JVM options (\`-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1\`),"
+  echo "Zipkin with \`-Xmx256m\`. PostgreSQL's RSS counts its shared buffers once per process that touched them, so"
+  echo "its total overstates what it uses."
+} >"$result"
+cat "$result"
