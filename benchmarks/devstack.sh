@@ -17,27 +17,31 @@ build_seconds=$(( $(date +%s) - build_started ))
 
 "$JAVA_HOME/bin/java" -jar devstack/target/devstack.jar >"$log" 2>&1 &
 devstack=$!
-trap 'kill $devstack 2>/dev/null; wait $devstack 2>/dev/null; rm -f "$log"' EXIT
+trap 'kill $devstack 2>/dev/null; wait $devstack 2>/dev/null || true; rm -f "$log"' EXIT
 until grep -q "platform up in" "$log"; do
   kill -0 $devstack 2>/dev/null || { cat "$log" >&2; exit 1; }
   sleep 1
 done
 up_seconds=$(sed -n 's/.*platform up in \([0-9]*\) s.*/\1/p' "$log")
+# "devstack: <name, padded to 24> <detail> (<seconds> s)" or "... ready on :port in <seconds> s (log ...)"
 components=$(grep '^devstack: ' "$log" | sed 's/^devstack: //' | grep -v 'run folder\|platform up' \
-  | sed -E 's/^([a-z (A-Z)-]+[a-zA-Z)]) +.*[ (]([0-9.]+) s\)?.*/| \1 | \2 |/')
+  | sed -E 's/^(.{24}).*[ (]([0-9.]+) s( \(log.*|\))$/| \1 | \2 |/; s/ +\|/ |/')
 
 # name → RSS in MB: each JVM by the jar it runs, embedded PostgreSQL and Redis summed over their processes.
 memory() {
   local pid name rss
   declare -A total=()
-  for pid in $(pgrep -f 'devstack.jar|\.jar$|zipkin-server.jar|embedded-pg|redis-server' || true); do
+  local postmaster
+  postmaster=$(pgrep -f 'embedded-pg.*/bin/postgres' || true)
+  for pid in $(pgrep -f 'devstack.jar|\.jar$|zipkin-server.jar|redis-server' || true) $postmaster \
+    $([ -n "$postmaster" ] && pgrep -P "$postmaster"); do
     [ -r /proc/$pid/status ] || continue
     args=$(tr '\0' ' ' </proc/$pid/cmdline)
     case "$args" in
       *devstack.jar*) name="devstack (Kafka broker, mailbox, trace relay)" ;;
       *zipkin-server.jar*) name="Zipkin" ;;
       *-0.1.0-SNAPSHOT.jar*) name=$(sed -E 's#.*/([a-z-]+)-0\.1\.0-SNAPSHOT\.jar.*#\1#' <<<"$args") ;;
-      *embedded-pg*|*postgres*) name="PostgreSQL (all processes)" ;;
+      *postgres*) name="PostgreSQL (all processes)" ;;
       *redis-server*) name="Redis" ;;
       *) continue ;;
     esac
