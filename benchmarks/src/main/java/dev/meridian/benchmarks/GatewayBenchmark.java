@@ -43,6 +43,14 @@ public final class GatewayBenchmark {
 
     private static final Duration MEASURED = Duration.ofSeconds(20);
 
+    /**
+     * {@code -Dbench.quick=true}: direct and the gateway only, printed, not recorded — for trying a change.
+     * {@code -Dbench.gateway="name=value;..."}: extra properties for every gateway started.
+     */
+    private static final boolean QUICK = Boolean.getBoolean("bench.quick");
+
+    private static final Map<String, Object> GATEWAY_OVERRIDES = overrides(System.getProperty("bench.gateway", ""));
+
     private final HttpClient http = HttpClient.newHttpClient();
     private final Path work;
     private final List<AutoCloseable> running = new ArrayList<>();
@@ -83,6 +91,21 @@ public final class GatewayBenchmark {
         running.add(users);
 
         String gateway = startGateway("gateway", direct, tokens, Map.of("spring.data.redis.url", redis.url()));
+        if (QUICK) {
+            Path script = Wrk.getByIdScript(work, "readers.lua", signUp(direct, tokens, 200), false);
+            Wrk.run(gateway, script, CONNECTIONS, GATEWAY_WARM_UP);
+            Result directMax = measure(direct, script, CONNECTIONS);
+            Result viaGateway = measure(gateway, script, CONNECTIONS);
+            System.out.printf(
+                    "quick: direct %.0f/s, gateway %.0f/s (%.2f×), gateway p50 %.2f ms p99 %.2f ms, overrides %s%n",
+                    directMax.perSecond(),
+                    viaGateway.perSecond(),
+                    viaGateway.perSecond() / directMax.perSecond(),
+                    viaGateway.p50(),
+                    viaGateway.p99(),
+                    GATEWAY_OVERRIDES);
+            return;
+        }
         String limiterOff = startGateway(
                 "gateway-limiter-off",
                 direct,
@@ -200,11 +223,22 @@ public final class GatewayBenchmark {
                 "logging.level.root",
                 "WARN"));
         properties.putAll(extra);
+        properties.putAll(GATEWAY_OVERRIDES);
         ServiceProcess process = ServiceProcess.start(
                 ROOT, "gateway-service", Benchmarks.jvmOptions("-Xmx512m"), properties, work.resolve(name));
         running.add(process);
         process.awaitReady(port, Duration.ofMinutes(2));
         return "http://127.0.0.1:" + port;
+    }
+
+    private static Map<String, Object> overrides(String spec) {
+        Map<String, Object> overrides = new HashMap<>();
+        for (String pair : spec.split(";")) {
+            if (pair.contains("=")) {
+                overrides.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        return overrides;
     }
 
     /** A TCP server that accepts connections and never answers: the worst kind of Redis outage. */

@@ -52,13 +52,15 @@ class TokenBuckets {
 
     /**
      * Connects to Redis and loads the script before the first request, so that the first requests do not pay for the
-     * connection within the 50 ms bound and fall back to local buckets for nothing.
+     * connection within the 50 ms bound and fall back to local buckets for nothing. A Redis that does not answer now
+     * is left to {@link RedisAvailability}'s probe: requests start on local buckets.
      */
     @EventListener(ApplicationReadyEvent.class)
     void warmUp() {
         redis.execute(SCRIPT, List.of(KEY_PREFIX + "warm-up"), List.of("1", "1", "0"))
                 .next()
-                .timeout(Duration.ofSeconds(5))
+                .timeout(Duration.ofSeconds(2))
+                .doOnError(availability::failed)
                 .onErrorResume(e -> Mono.empty())
                 .subscribe();
     }
