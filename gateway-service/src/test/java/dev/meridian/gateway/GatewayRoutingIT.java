@@ -208,10 +208,14 @@ class GatewayRoutingIT {
         assertThat(edge.get("/livez", null).statusCode()).isEqualTo(200);
         USERS_A.forget();
         USERS_B.forget();
-        assertThat(edge.get("/api-docs/user-service", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> docs = edge.get("/api-docs/user-service", null);
+        assertThat(docs.statusCode()).isEqualTo(200);
         assertThat(only(USERS_A, USERS_B).path())
                 .as("docs fetched from the service")
                 .isEqualTo("/v3/api-docs");
+        assertThat(JSON.readTree(docs.body()).get("servers").get(0).get("url").asString())
+                .as("Swagger UI's requests go through the gateway, not to the service's own address")
+                .isEqualTo(ISSUER.issuer());
     }
 
     @Test
