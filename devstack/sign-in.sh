@@ -26,8 +26,13 @@ challenge=$(printf '%s' "$verifier" | openssl dgst -sha256 -binary | base64url)
 state=$(openssl rand 16 | base64url)
 http() { curl -sS --max-time 10 -b "$cookies" -c "$cookies" "$@"; }
 
-# 1. The authorization request: the server keeps it in the session and sends the browser to its login page.
-http -o /dev/null "$gateway/oauth2/authorize?response_type=code&client_id=$client&scope=openid%20profile&state=$state&redirect_uri=$redirect&code_challenge=$challenge&code_challenge_method=S256"
+# 1. The authorization request: the server keeps it in the session and sends the browser to its login page — on
+#    the gateway, where the browser's cookies are.
+login=$(http -o /dev/null -w '%{redirect_url}' "$gateway/oauth2/authorize?response_type=code&client_id=$client&scope=openid%20profile&state=$state&redirect_uri=$redirect&code_challenge=$challenge&code_challenge_method=S256")
+if [[ $login != "$gateway/login" ]]; then
+  echo "sign-in: expected a redirect to $gateway/login, got '$login'" >&2
+  exit 1
+fi
 
 # 2. The login form, with its CSRF token; then the credentials.
 csrf=$(http "$gateway/login" | sed -n 's/.*name="_csrf"[^>]*value="\([^"]*\)".*/\1/p' | head -1)

@@ -205,6 +205,9 @@ class GatewayRoutingIT {
                 .isEqualTo(200);
         assertThat(edge.get("/oauth2/jwks", null).statusCode()).isEqualTo(200);
         assertThat(AUTH.count()).isEqualTo(2);
+        assertThat(header(AUTH.received().getLast(), "Host"))
+                .as("auth-service builds browser redirects from the client's Host: the gateway's")
+                .isEqualTo("127.0.0.1:" + port);
         assertThat(edge.get("/livez", null).statusCode()).isEqualTo(200);
         USERS_A.forget();
         USERS_B.forget();
