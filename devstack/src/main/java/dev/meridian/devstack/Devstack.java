@@ -206,6 +206,8 @@ public final class Devstack {
                 exchange.getResponseBody().write(body);
                 exchange.close();
             });
+            // A thread per request: a page waiting for someone's mail must not hold up the others.
+            server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
             server.start();
             running.add(() -> server.stop(0));
             return server.getAddress();
