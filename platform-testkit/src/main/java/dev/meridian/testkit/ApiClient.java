@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /**
  * A plain HTTP client for a service's API under test: what a real client sends, headers and bytes included. A null
@@ -13,7 +14,13 @@ import java.net.http.HttpResponse;
  */
 public record ApiClient(String baseUrl) {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    // HTTP/1.1 keep-alive, as most API clients speak (the JDK client would otherwise try an h2c upgrade); bounded, so
+    // a request that is never answered fails its test instead of hanging the build.
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     public HttpResponse<String> get(String path, String token) {
         return send(request(path, token).GET());
@@ -31,8 +38,10 @@ public record ApiClient(String baseUrl) {
         return send(request);
     }
 
-    private HttpRequest.Builder request(String path, String token) {
+    /** A request with the JSON headers and the token, for a test to add to before {@link #send}. */
+    public HttpRequest.Builder request(String path, String token) {
         var request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, application/problem+json");
         if (token != null) {
@@ -45,7 +54,7 @@ public record ApiClient(String baseUrl) {
         return json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
+    public static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
