@@ -13,9 +13,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -24,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 
 /**
  * The whole platform on this machine, one command: real PostgreSQL, Redis, Kafka (KRaft) and SMTP from the testkit
@@ -145,7 +149,7 @@ public final class Devstack {
 
     private String startZipkin() throws Exception {
         Path jar = root.resolve("devstack/target/zipkin-server.jar");
-        if (!java.nio.file.Files.isRegularFile(jar)) {
+        if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build devstack with its package phase first");
         }
         ServiceProcess zipkin = ServiceProcess.startJar(
@@ -191,14 +195,14 @@ public final class Devstack {
         return properties;
     }
 
-    /** A page listing the mail the embedded SMTP server caught (sender, recipient, subject, text). */
+    /** A page listing the mail the embedded SMTP server caught (recipient, subject, date); {@code ?to=} one address. */
     private InetSocketAddress startMailbox() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", MAILBOX_PORT), 0);
             server.createContext("/", exchange -> {
                 String query = exchange.getRequestURI().getQuery();
                 String to = query != null && query.startsWith("to=")
-                        ? java.net.URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8)
+                        ? URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8)
                         : null;
                 byte[] body = mailbox(to).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
@@ -207,7 +211,7 @@ public final class Devstack {
                 exchange.close();
             });
             // A thread per request: a page waiting for someone's mail must not hold up the others.
-            server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.start();
             running.add(() -> server.stop(0));
             return server.getAddress();
@@ -216,22 +220,9 @@ public final class Devstack {
         }
     }
 
-    /** Every message caught, or those to {@code to} (waiting up to 10 s for the first: mail is sent after commit). */
     private static String mailbox(String to) {
         var page = new StringBuilder();
-        List<MimeMessage> messages = to == null ? SmtpServer.shared().awaitMessages(0, Duration.ZERO) : List.of();
-        for (int waited = 0; to != null && waited < 100; waited++) {
-            messages = SmtpServer.shared().messagesTo(to);
-            if (!messages.isEmpty()) {
-                break;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        List<MimeMessage> messages = caught(to);
         page.append(messages.size()).append(" message(s)\n");
         for (MimeMessage message : messages) {
             try {
@@ -247,6 +238,25 @@ public final class Devstack {
             }
         }
         return page.toString();
+    }
+
+    /** Every message caught, or those to {@code to}, waiting up to 10 s for the first (mail is sent after commit). */
+    private static List<MimeMessage> caught(String to) {
+        if (to == null) {
+            return SmtpServer.shared().awaitMessages(0, Duration.ZERO);
+        }
+        Instant deadline = Instant.now().plusSeconds(10);
+        List<MimeMessage> messages = SmtpServer.shared().messagesTo(to);
+        while (messages.isEmpty() && Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            messages = SmtpServer.shared().messagesTo(to);
+        }
+        return messages;
     }
 
     private void refuseIfPortsAreTaken() {

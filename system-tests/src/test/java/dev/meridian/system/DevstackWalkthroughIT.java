@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -123,9 +122,8 @@ class DevstackWalkthroughIT {
                 up.completeExceptionally(e);
             }
         });
-        Instant deadline = Instant.now().plus(timeout);
         try {
-            return up.get(Duration.between(Instant.now(), deadline).toMillis(), TimeUnit.MILLISECONDS);
+            return up.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException(
                     "devstack was not up within " + timeout + "; see " + OUTPUT.toAbsolutePath(), e);

@@ -94,10 +94,6 @@ class EdgeSecurity {
     }
 
     /**
-     * Spring Security's firewall refuses paths that could reach something else after normalisation downstream
-     * ({@code ..}, encoded slashes and dots, {@code ;}): answered as a 400 problem like every other refusal.
-     */
-    /**
      * No observation wrapped around each security filter, authentication and authorization: switched off by
      * {@code management.observations.enable.spring.security=false} they still cost a decorator per filter on every
      * request (2 % of the gateway's CPU in a profile); the HTTP server observation times and traces the request.
@@ -107,6 +103,10 @@ class EdgeSecurity {
         return SecurityObservationSettings.noObservations();
     }
 
+    /**
+     * Spring Security's firewall refuses paths that could reach something else after normalisation downstream
+     * ({@code ..}, encoded slashes and dots, {@code ;}): answered as a 400 problem like every other refusal.
+     */
     @Bean
     ServerExchangeRejectedHandler rejectedAsProblem() {
         return (exchange, rejected) ->
