@@ -11,8 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -22,6 +26,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -125,16 +130,29 @@ class AuthorizationServerIT {
     }
 
     @Test
-    void aRevokedAccessTokenStaysOnTheGatewaysRevocationListUntilNoValidatorWouldAcceptIt() {
+    void aRevokedAccessTokenStaysOnTheGatewaysRevocationListUntilNoValidatorWouldAcceptIt() throws Exception {
         String token = accessToken();
         Jwt jwt =
                 NimbusJwtDecoder.withJwkSetUri(base() + "/oauth2/jwks").build().decode(token);
         String key = RevokedAccessTokens.key(jwt.getId());
         assertThat(redis.hasKey(key)).isFalse();
+        var announcements = new LinkedBlockingQueue<String>();
+        RedisConnection subscriber = redis.getRequiredConnectionFactory().getConnection();
+        subscriber.subscribe(
+                (message, channel) -> announcements.add(new String(message.getBody(), StandardCharsets.UTF_8)),
+                RevokedAccessTokens.CHANNEL.getBytes(StandardCharsets.UTF_8));
 
-        post(base() + "/oauth2/revoke", "token=" + token);
+        try {
+            post(base() + "/oauth2/revoke", "token=" + token);
 
-        assertThat(redis.hasKey(key)).isTrue();
+            assertThat(redis.hasKey(key)).isTrue();
+            RevokedAccessTokens.Listed announced = RevokedAccessTokens.Listed.parse(
+                    Objects.requireNonNull(announcements.poll(5, TimeUnit.SECONDS), "no announcement"));
+            assertThat(announced.jti()).isEqualTo(jwt.getId());
+            assertThat(announced.until()).isAfter(jwt.getExpiresAt().plus(Duration.ofSeconds(30)));
+        } finally {
+            subscriber.close();
+        }
         long acceptedFor = Duration.between(java.time.Instant.now(), jwt.getExpiresAt())
                 .plus(Duration.ofSeconds(30))
                 .toSeconds();

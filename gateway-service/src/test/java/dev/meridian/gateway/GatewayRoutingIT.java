@@ -3,7 +3,6 @@ package dev.meridian.gateway;
 import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meridian.events.RevokedAccessTokens;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.TokenIssuer;
 import java.net.http.HttpRequest;
@@ -19,10 +18,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -53,9 +50,6 @@ class GatewayRoutingIT {
 
     @LocalServerPort
     int port;
-
-    @Autowired
-    StringRedisTemplate redis;
 
     Edge edge;
 
@@ -219,20 +213,6 @@ class GatewayRoutingIT {
         assertThat(JSON.readTree(docs.body()).get("servers").get(0).get("url").asString())
                 .as("Swagger UI's requests go through the gateway, not to the service's own address")
                 .isEqualTo(ISSUER.issuer());
-    }
-
-    @Test
-    void aRevokedTokenIsRefusedAtOnce() throws Exception {
-        String token = edge.token("web");
-        assertThat(edge.get("/api/users/me", token).statusCode()).isEqualTo(200);
-        String jti = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
-
-        redis.opsForValue().set(RevokedAccessTokens.key(jti), "revoked", Duration.ofMinutes(15));
-
-        assertThat(edge.get("/api/users/me", token).statusCode()).isEqualTo(401);
-        assertThat(edge.get("/api/users/me", edge.token("web")).statusCode())
-                .as("other tokens of the client")
-                .isEqualTo(200);
     }
 
     @Test

@@ -6,12 +6,16 @@ import java.time.Instant;
 /**
  * The revocation list in Redis, written by auth-service and read by the gateway: one key per revoked access token,
  * named by the token's {@code jti}, kept until no validator would accept the token any more. A token whose key exists
- * is refused without asking auth-service.
+ * is refused without asking auth-service. Each entry is also announced on {@link #CHANNEL}, so that gateways keep a
+ * copy of the list in memory instead of asking Redis on every request.
  */
 public final class RevokedAccessTokens {
 
     /** Prefix of every key on the list. */
     public static final String KEY_PREFIX = "meridian:revoked-access-token:";
+
+    /** The Redis pub/sub channel every new entry is announced on ({@link Listed#text()}). */
+    public static final String CHANNEL = "meridian:revoked-access-tokens";
 
     /**
      * How long an entry outlives its token's {@code exp}: validators accept a token for their clock skew past it (30 s
@@ -29,5 +33,34 @@ public final class RevokedAccessTokens {
     /** How long to keep the entry of a token expiring at {@code expiresAt}; zero or less: no entry is needed. */
     public static Duration timeToLive(Instant expiresAt, Instant now) {
         return Duration.between(now, expiresAt).plus(KEPT_PAST_EXPIRY);
+    }
+
+    /** An entry as announced on {@link #CHANNEL}: the token's {@code jti}, and until when it is listed. */
+    public record Listed(String jti, Instant until) {
+
+        public Listed {
+            if (jti.isBlank() || jti.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("A jti to list must be non-blank text without spaces: " + jti);
+            }
+        }
+
+        /** {@code "<jti> <until, epoch milliseconds>"}. */
+        public String text() {
+            return jti + " " + until.toEpochMilli();
+        }
+
+        /** Reads {@link #text()}; an announcement in any other shape is refused. */
+        public static Listed parse(String text) {
+            int space = text.indexOf(' ');
+            if (space <= 0) {
+                throw new IllegalArgumentException("Not a revocation announcement: " + text);
+            }
+            try {
+                return new Listed(
+                        text.substring(0, space), Instant.ofEpochMilli(Long.parseLong(text.substring(space + 1))));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Not a revocation announcement: " + text, e);
+            }
+        }
     }
 }

@@ -16,8 +16,8 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
 /**
  * Publishes every access token this server stops honouring before it expires (RFC 7009 revocation, logout, a
- * token family revoked for refresh-token reuse) on the {@link RevokedAccessTokens revocation list} in Redis, so that
- * the gateway refuses it at once without asking this server per request. Each entry lives as long as a validator
+ * token family revoked for refresh-token reuse) on the {@link RevokedAccessTokens revocation list} in Redis, and
+ * announces it on the list's channel, so that the gateway refuses it at once without asking this server per request. Each entry lives as long as a validator
  * could still accept the token (its remaining life plus {@link RevokedAccessTokens#KEPT_PAST_EXPIRY}). The
  * authorization store stays the source of truth (introspection and {@code /userinfo} read it): if Redis cannot be
  * written, the revocation still holds here, the failure is logged and counted
@@ -82,6 +82,10 @@ class RevocationList implements OAuth2AuthorizationService {
         }
         try {
             redis.opsForValue().set(RevokedAccessTokens.key(jti.toString()), "revoked", keep);
+            // Gateways keep the list in memory from these announcements (and re-read the keys after missing any).
+            redis.convertAndSend(
+                    RevokedAccessTokens.CHANNEL,
+                    new RevokedAccessTokens.Listed(jti.toString(), Instant.now().plus(keep)).text());
             listed.increment();
         } catch (DataAccessException e) {
             failures.increment();

@@ -2,6 +2,8 @@ package dev.meridian.gateway.redis;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,7 @@ public class RedisAvailability implements DisposableBean {
     private final Duration timeout;
     private final Duration retryInterval;
     private final AtomicBoolean down = new AtomicBoolean();
+    private final List<Runnable> whenAnsweringAgain = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("redis-probe").daemon().factory());
 
@@ -53,6 +56,16 @@ public class RedisAvailability implements DisposableBean {
         return timeout;
     }
 
+    /** How often Redis is tried again while it fails. */
+    public Duration retryInterval() {
+        return retryInterval;
+    }
+
+    /** Runs {@code action} each time Redis answers again after failing. */
+    public void whenAnsweringAgain(Runnable action) {
+        whenAnsweringAgain.add(action);
+    }
+
     /** False from a failure until the probe finds Redis answering again. */
     public boolean worthTrying() {
         return !down.get();
@@ -61,14 +74,15 @@ public class RedisAvailability implements DisposableBean {
     public void answered() {
         if (down.compareAndSet(true, false)) {
             log.info("Redis answers again: rate limits are global and the revocation list is read again");
+            whenAnsweringAgain.forEach(Runnable::run);
         }
     }
 
     public void failed(Throwable cause) {
         if (down.compareAndSet(false, true)) {
             log.warn(
-                    "Redis did not answer ({}): local rate-limit buckets decide and the revocation list is skipped"
-                            + " until it does",
+                    "Redis did not answer ({}): local rate-limit buckets decide and revocations are checked against"
+                            + " the gateway's last copy of the list until it does",
                     cause.toString());
             probe.schedule(this::probe, retryInterval.toMillis(), TimeUnit.MILLISECONDS);
         }

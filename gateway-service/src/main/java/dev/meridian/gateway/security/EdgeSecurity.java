@@ -117,6 +117,7 @@ class EdgeSecurity {
     ReactiveJwtDecoder jwtDecoder(
             JwtSettings settings,
             ReactorLoadBalancerExchangeFilterFunction discovery,
+            LocalRevocationList revocationList,
             ReactiveStringRedisTemplate redis,
             RedisAvailability availability,
             MeterRegistry meters) {
@@ -130,7 +131,11 @@ class EdgeSecurity {
                         JwtClaimNames.AUD,
                         aud -> aud != null && aud.stream().anyMatch(settings.audiences()::contains))));
         return new RevocationCheck(
-                new VerifiedTokens(decoder, settings.verifiedTokenCacheTime(), 100_000), redis, availability, meters);
+                new VerifiedTokens(decoder, settings.verifiedTokenCacheTime(), 100_000),
+                revocationList,
+                redis,
+                availability,
+                meters);
     }
 
     /**

@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * signed by a key from {@code jwkSetUri} ({@code lb://auth-service/...} resolves through discovery). A token that
  * validated is trusted again without a new signature check for at most {@code verifiedTokenCacheTime}. The clock skew
  * may not exceed how long revoked tokens stay on the revocation list past their expiry, or a revoked token would be
- * accepted again for the difference.
+ * accepted again for the difference. The in-memory copy of the revocation list is re-read from Redis every
+ * {@code revocationResyncInterval}, which bounds how long an announcement this instance missed goes unheard.
  */
 @ConfigurationProperties("meridian.gateway.jwt")
 @Validated
@@ -25,7 +26,8 @@ public record JwtSettings(
         @NotEmpty Set<String> audiences,
         @NotNull URI jwkSetUri,
         @DefaultValue("30s") Duration clockSkew,
-        @DefaultValue("2m") Duration verifiedTokenCacheTime) {
+        @DefaultValue("2m") Duration verifiedTokenCacheTime,
+        @DefaultValue("30s") Duration revocationResyncInterval) {
 
     public JwtSettings {
         if (clockSkew.compareTo(RevokedAccessTokens.KEPT_PAST_EXPIRY) > 0) {

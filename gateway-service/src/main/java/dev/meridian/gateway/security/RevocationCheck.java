@@ -14,16 +14,18 @@ import reactor.core.publisher.Mono;
 
 /**
  * A decoder that also refuses access tokens auth-service has revoked: after the signature and claims are checked, the
- * token's {@code jti} is looked up on the revocation list in Redis ({@link RevokedAccessTokens}), one round trip,
- * never a call to auth-service. While Redis does not answer ({@link RedisAvailability}) the token is let through —
- * it is still signed and unexpired, and services check it again — and counted
- * ({@code meridian.gateway.revocation_checks{outcome="unavailable"}}).
+ * token's {@code jti} is looked up on the revocation list ({@link RevokedAccessTokens}), never with a call to
+ * auth-service: in the gateway's copy of the list ({@link LocalRevocationList}) once that is complete, in Redis
+ * (one round trip) until then. While neither can tell — no complete copy yet and Redis not answering
+ * ({@link RedisAvailability}) — the token is let through (it is still signed and unexpired, and services check it
+ * again) and counted ({@code meridian.gateway.revocation_checks{outcome="unavailable"}}).
  */
 final class RevocationCheck implements ReactiveJwtDecoder {
 
     private static final Logger log = LoggerFactory.getLogger(RevocationCheck.class);
 
     private final ReactiveJwtDecoder decoder;
+    private final LocalRevocationList copy;
     private final ReactiveStringRedisTemplate redis;
     private final RedisAvailability availability;
     private final Counter refused;
@@ -31,10 +33,12 @@ final class RevocationCheck implements ReactiveJwtDecoder {
 
     RevocationCheck(
             ReactiveJwtDecoder decoder,
+            LocalRevocationList copy,
             ReactiveStringRedisTemplate redis,
             RedisAvailability availability,
             MeterRegistry meters) {
         this.decoder = decoder;
+        this.copy = copy;
         this.redis = redis;
         this.availability = availability;
         this.refused = Counter.builder("meridian.gateway.revocation_checks")
@@ -54,6 +58,12 @@ final class RevocationCheck implements ReactiveJwtDecoder {
         if (jwt.getId() == null) {
             return Mono.error(new BadJwtException("The token has no jti, so it could not be revoked"));
         }
+        if (copy.isRevoked(jwt.getId())) {
+            return revoked();
+        }
+        if (copy.complete()) {
+            return Mono.just(jwt);
+        }
         if (!availability.worthTrying()) {
             unavailable.increment();
             return Mono.just(jwt);
@@ -67,12 +77,11 @@ final class RevocationCheck implements ReactiveJwtDecoder {
                     log.debug("Revocation list unreadable ({}); token {} let through", e.toString(), jwt.getId());
                     return Mono.just(false);
                 })
-                .flatMap(revoked -> {
-                    if (revoked) {
-                        refused.increment();
-                        return Mono.error(new BadJwtException("The token has been revoked"));
-                    }
-                    return Mono.just(jwt);
-                });
+                .flatMap(listed -> listed ? revoked() : Mono.just(jwt));
+    }
+
+    private Mono<Jwt> revoked() {
+        refused.increment();
+        return Mono.error(new BadJwtException("The token has been revoked"));
     }
 }

@@ -1,0 +1,138 @@
+package dev.meridian.gateway.security;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.meridian.events.RevokedAccessTokens;
+import dev.meridian.gateway.redis.RedisAvailability;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * The gateway's copy of the revocation list ({@link RevokedAccessTokens}), in memory, so that checking a token costs
+ * no Redis round trip. auth-service announces every entry on the list's channel and this copy hears it within
+ * milliseconds. Announcements are fire-and-forget, so one made while this instance was not listening (start-up, a
+ * dropped connection) would never be heard: the copy is also read from the keys themselves once subscribed, whenever
+ * Redis answers again after failing, and every {@code resyncInterval}. Until the first read has completed the copy is
+ * not {@link #complete()} and callers ask Redis per token; once it has, it stays in use through a Redis outage (what
+ * was listed before it stays refused).
+ */
+@Component
+class LocalRevocationList implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalRevocationList.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final RedisAvailability availability;
+    private final Duration resyncInterval;
+    private final Cache<String, Instant> listed = Caffeine.newBuilder()
+            .expireAfter(Expiry.writing((String jti, Instant until) -> until(until)))
+            .build();
+    private final Disposable.Composite running = Disposables.composite();
+    private volatile boolean complete;
+
+    LocalRevocationList(
+            ReactiveStringRedisTemplate redis,
+            RedisAvailability availability,
+            JwtSettings settings,
+            MeterRegistry meters) {
+        this.redis = redis;
+        this.availability = availability;
+        this.resyncInterval = settings.revocationResyncInterval();
+        meters.gaugeMapSize("meridian.gateway.revocation_list.size", Tags.empty(), listed.asMap());
+        availability.whenAnsweringAgain(this::resyncInBackground);
+    }
+
+    /** True once the keys have been read: from then on a token not listed here is not revoked. */
+    boolean complete() {
+        return complete;
+    }
+
+    boolean isRevoked(String jti) {
+        return listed.getIfPresent(jti) != null;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        running.add(Mono.defer(() -> redis.listenToChannelLater(RevokedAccessTokens.CHANNEL))
+                .flatMapMany(announcements -> Flux.merge(
+                        announcements
+                                .doOnNext(message -> heard(message.getMessage()))
+                                .then(),
+                        resync()))
+                .repeatWhen(ended -> ended.delayElements(availability.retryInterval()))
+                .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, availability.retryInterval())
+                        .doBeforeRetry(failure ->
+                                log.debug("Not subscribed to revocation announcements: {}", failure.failure())))
+                .subscribe());
+        running.add(Flux.interval(resyncInterval, resyncInterval)
+                .onBackpressureDrop()
+                .concatMap(tick -> resync())
+                .subscribe());
+    }
+
+    @Override
+    public void destroy() {
+        running.dispose();
+    }
+
+    private void heard(String announcement) {
+        try {
+            var entry = RevokedAccessTokens.Listed.parse(announcement);
+            listed.asMap().merge(entry.jti(), entry.until(), LocalRevocationList::later);
+        } catch (IllegalArgumentException unreadable) {
+            log.warn("Ignored an announcement on {}: {}", RevokedAccessTokens.CHANNEL, unreadable.getMessage());
+        }
+    }
+
+    private void resyncInBackground() {
+        running.add(resync().subscribe());
+    }
+
+    /**
+     * Reads every key on the list. An entry found here is kept until two intervals from now — it is found again by
+     * the next read for as long as its key lives — or until its announced time, whichever is later.
+     */
+    private Mono<Void> resync() {
+        Instant keepUntil = Instant.now().plus(resyncInterval.multipliedBy(2));
+        return redis.scan(ScanOptions.scanOptions()
+                        .match(RevokedAccessTokens.KEY_PREFIX + "*")
+                        .count(1000)
+                        .build())
+                .doOnNext(key -> listed.asMap()
+                        .merge(
+                                key.substring(RevokedAccessTokens.KEY_PREFIX.length()),
+                                keepUntil,
+                                LocalRevocationList::later))
+                .then()
+                .doOnSuccess(done -> complete = true)
+                .onErrorResume(failure -> {
+                    log.debug("Could not read the revocation list: {}", failure.toString());
+                    return Mono.empty();
+                });
+    }
+
+    private static Instant later(Instant one, Instant other) {
+        return one.isAfter(other) ? one : other;
+    }
+
+    private static Duration until(Instant until) {
+        Duration left = Duration.between(Instant.now(), until);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.meridian.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jwt.SignedJWT;
+import dev.meridian.events.RevokedAccessTokens;
+import dev.meridian.testkit.RedisServer;
+import dev.meridian.testkit.TokenIssuer;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Access tokens revoked at auth-service are refused at the edge: auth-service's way of listing them (a key per
+ * {@code jti} in Redis, announced on the list's channel) against a Redis of this test's own, which it stops and
+ * starts again. The gateway reads the list from its copy in memory.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "eureka.client.enabled=false",
+            "management.server.port=0",
+            "meridian.gateway.jwt.revocation-resync-interval=" + GatewayRevocationIT.RESYNC_INTERVAL
+        })
+class GatewayRevocationIT {
+
+    static final String RESYNC_INTERVAL = "2s";
+    private static final RedisServer REDIS = RedisServer.startEmbedded();
+    private static final TokenIssuer ISSUER = TokenIssuer.start(Edge.ISSUER);
+    private static final Backend USERS = Backend.start("user-service");
+    /** Listed before the gateway started: it never heard the announcement. */
+    private static final String LISTED_BEFORE_START = listedBeforeStart();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.url", REDIS::url);
+        registry.add("spring.cloud.discovery.client.simple.instances.user-service[0].uri", USERS::uri);
+        registry.add("meridian.gateway.jwt.issuer", ISSUER::issuer);
+        registry.add("meridian.gateway.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+    }
+
+    @AfterAll
+    static void stop() {
+        USERS.close();
+    }
+
+    @Test
+    void aTokenRevokedWhileTheGatewayRunsIsRefusedWithinASecond() throws Exception {
+        Edge edge = new Edge(port, ISSUER);
+        String token = edge.token("web");
+        assertThat(edge.get("/api/users/me", token).statusCode()).isEqualTo(200);
+
+        list(redis, token, true);
+        long listed = System.nanoTime();
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> edge.get("/api/users/me", token).statusCode() == 401);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - listed)).isLessThan(Duration.ofSeconds(1));
+        assertThat(edge.get("/api/users/me", edge.token("web")).statusCode())
+                .as("other tokens of the client")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aTokenListedBeforeTheGatewayStartedIsRefused() {
+        Edge edge = new Edge(port, ISSUER);
+
+        assertThat(edge.get("/api/users/me", LISTED_BEFORE_START).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aTokenWhoseAnnouncementWasMissedIsRefusedOnceTheListIsReadAgain() throws Exception {
+        Edge edge = new Edge(port, ISSUER);
+        String token = edge.token("web");
+
+        list(redis, token, false);
+
+        await().atMost(Duration.parse("PT" + RESYNC_INTERVAL).multipliedBy(3))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> edge.get("/api/users/me", token).statusCode() == 401);
+    }
+
+    @Test
+    void throughARedisOutageTokensRevokedBeforeItStayRefusedAndOthersAreServed() throws Exception {
+        Edge edge = new Edge(port, ISSUER);
+        String revoked = edge.token("web");
+        list(redis, revoked, true);
+        await().atMost(Duration.ofSeconds(1))
+                .until(() -> edge.get("/api/users/me", revoked).statusCode() == 401);
+
+        REDIS.stop();
+        try {
+            assertThat(edge.get("/api/users/me", revoked).statusCode()).isEqualTo(401);
+            assertThat(edge.get("/api/users/me", edge.token("web")).statusCode())
+                    .isEqualTo(200);
+        } finally {
+            REDIS.start();
+        }
+
+        // The restarted Redis is empty: a token revoked now is heard of afresh (once this test's client reconnects).
+        String revokedAfter = edge.token("web");
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            list(redis, revokedAfter, true);
+            return true;
+        });
+        await().atMost(Duration.parse("PT" + RESYNC_INTERVAL).multipliedBy(3))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> edge.get("/api/users/me", revokedAfter).statusCode() == 401);
+    }
+
+    /** As auth-service lists a revoked token: its key, for the token's life and 60 s more; announced, or not. */
+    private static void list(StringRedisTemplate redis, String token, boolean announce) throws ParseException {
+        var claims = SignedJWT.parse(token).getJWTClaimsSet();
+        Duration keep =
+                RevokedAccessTokens.timeToLive(claims.getExpirationTime().toInstant(), Instant.now());
+        redis.opsForValue().set(RevokedAccessTokens.key(claims.getJWTID()), "revoked", keep);
+        if (announce) {
+            redis.convertAndSend(
+                    RevokedAccessTokens.CHANNEL,
+                    new RevokedAccessTokens.Listed(
+                                    claims.getJWTID(), Instant.now().plus(keep))
+                            .text());
+        }
+    }
+
+    private static String listedBeforeStart() {
+        String token = new Edge(0, ISSUER).token("web");
+        var connection = new LettuceConnectionFactory(REDIS.host(), REDIS.port());
+        connection.afterPropertiesSet();
+        try {
+            list(new StringRedisTemplate(connection), token, false);
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            connection.destroy();
+        }
+        return token;
+    }
+}
