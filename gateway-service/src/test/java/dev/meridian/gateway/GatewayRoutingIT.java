@@ -87,6 +87,9 @@ class GatewayRoutingIT {
 
         HttpResponse<String> users = edge.send(edge.request("/api/users/me", token)
                 .header("X-User-Id", "someone-else")
+                .header("X-Forwarded-For", "6.6.6.6")
+                .header("X-Forwarded-Host", "evil.example")
+                .header("Forwarded", "for=6.6.6.6;host=evil.example")
                 .GET());
         HttpResponse<String> audit = edge.get("/api/audit/events", token);
         HttpResponse<String> notifications = edge.get("/api/notifications/deliveries", token);
@@ -99,6 +102,12 @@ class GatewayRoutingIT {
         Backend.Received received = only(USERS_A, USERS_B);
         assertThat(header(received, "Authorization")).isEqualTo("Bearer " + token);
         assertThat(header(received, "X-User-Id")).isNull();
+        assertThat(header(received, "X-Forwarded-For"))
+                .as("the client's address, not one it named")
+                .isEqualTo("127.0.0.1");
+        assertThat(header(received, "X-Forwarded-Host")).isEqualTo("127.0.0.1:" + port);
+        assertThat(header(received, "X-Forwarded-Proto")).isEqualTo("http");
+        assertThat(header(received, "Forwarded")).isNull();
         assertThat(header(received, "traceparent"))
                 .as("trace context propagated")
                 .isNotNull();

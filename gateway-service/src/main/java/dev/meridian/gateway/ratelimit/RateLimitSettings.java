@@ -3,7 +3,6 @@ package dev.meridian.gateway.ratelimit;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Positive;
-import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,7 +11,6 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Token-bucket limits: {@code tiers} are named limits a route picks ({@code ClientRateLimit=<tier>,<key>}),
  * {@code clients} override the tier for one client id (partners with a contract, say) on client-keyed routes.
- * {@code trustedProxies} (addresses or CIDR blocks) are the only peers whose {@code X-Forwarded-For} is believed.
  * {@code enabled=false} switches limiting off (benchmarks compare with and without it).
  */
 @ConfigurationProperties("meridian.gateway.rate-limits")
@@ -20,7 +18,6 @@ import org.springframework.validation.annotation.Validated;
 public record RateLimitSettings(
         @NotEmpty Map<String, @Valid Limit> tiers,
         @DefaultValue Map<String, @Valid Limit> clients,
-        @DefaultValue List<String> trustedProxies,
         @DefaultValue("true") boolean enabled,
         @DefaultValue("100000") @Positive int localBuckets) {
 

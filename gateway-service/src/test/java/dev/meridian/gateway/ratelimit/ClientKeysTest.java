@@ -2,9 +2,9 @@ package dev.meridian.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meridian.gateway.forwarding.ClientAddresses;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -12,28 +12,13 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 class ClientKeysTest {
 
     private final ClientKeys behindTheLoadBalancer =
-            new ClientKeys(new RateLimitSettings(Map.of(), Map.of(), List.of("10.0.0.0/8", "192.168.1.7"), true, 10));
+            new ClientKeys(new ClientAddresses(new ClientAddresses.Settings(List.of("10.0.0.0/8", "192.168.1.7"))));
 
     @Test
-    void theForwardedAddressIsBelievedOnlyFromATrustedProxy() {
+    void anIpKeyIsTheClientAddressNotAForwardedAddressTheClientNamed() {
         assertThat(behindTheLoadBalancer.ip(from("10.1.2.3", "203.0.113.9"))).isEqualTo("ip:203.0.113.9");
         assertThat(behindTheLoadBalancer.ip(from("198.51.100.4", "203.0.113.9")))
-                .as("a client naming an address of its choice")
                 .isEqualTo("ip:198.51.100.4");
-    }
-
-    @Test
-    void theClientIsTheNearestAddressThatIsNotATrustedProxy() {
-        assertThat(behindTheLoadBalancer.ip(from("10.1.2.3", "6.6.6.6, 203.0.113.9, 192.168.1.7")))
-                .as("the spoofed leftmost entry is ignored")
-                .isEqualTo("ip:203.0.113.9");
-    }
-
-    @Test
-    void withoutTrustedProxiesForwardedHeadersAreIgnored() {
-        var direct = new ClientKeys(new RateLimitSettings(Map.of(), Map.of(), List.of(), true, 10));
-
-        assertThat(direct.ip(from("10.1.2.3", "203.0.113.9"))).isEqualTo("ip:10.1.2.3");
     }
 
     @Test
