@@ -15,7 +15,7 @@ case "${1:-}" in
     command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; } ;;
   consumers) main=ConsumerBenchmark; modules=audit-service,notification-service ;;
   auth-service) main=AuthServiceBenchmark; modules=auth-service ;;
-  gateway) main=GatewayBenchmark; modules=user-service,gateway-service ;
+  gateway) main=GatewayBenchmark; modules=user-service,gateway-service,benchmarks/plain-gateway ;
     for tool in wrk hey nginx; do
       command -v $tool >/dev/null || PATH=$PATH:/usr/sbin command -v $tool >/dev/null \
         || { echo "$tool is needed: apt-get install -y --no-install-recommends wrk hey nginx-light" >&2; exit 1; }

@@ -91,18 +91,24 @@ public final class GatewayBenchmark {
         running.add(users);
 
         String gateway = startGateway("gateway", direct, tokens, Map.of("spring.data.redis.url", redis.url()));
+        String plain = startPlainGateway(direct);
         if (QUICK) {
             Path script = Wrk.getByIdScript(work, "readers.lua", signUp(direct, tokens, 200), false);
             Wrk.run(gateway, script, CONNECTIONS, GATEWAY_WARM_UP);
+            Wrk.run(plain, script, CONNECTIONS, GATEWAY_WARM_UP);
             Result directMax = measure(direct, script, CONNECTIONS);
             Result viaGateway = measure(gateway, script, CONNECTIONS);
+            Result viaPlain = measure(plain, script, CONNECTIONS);
             System.out.printf(
-                    "quick: direct %.0f/s, gateway %.0f/s (%.2f×), gateway p50 %.2f ms p99 %.2f ms, overrides %s%n",
+                    "quick: direct %.0f/s, gateway %.0f/s (%.2f×), gateway p50 %.2f ms p99 %.2f ms, plain Spring Cloud"
+                            + " Gateway %.0f/s (%.2f×), overrides %s%n",
                     directMax.perSecond(),
                     viaGateway.perSecond(),
                     viaGateway.perSecond() / directMax.perSecond(),
                     viaGateway.p50(),
                     viaGateway.p99(),
+                    viaPlain.perSecond(),
+                    viaPlain.perSecond() / directMax.perSecond(),
                     GATEWAY_OVERRIDES);
             return;
         }
@@ -119,7 +125,7 @@ public final class GatewayBenchmark {
         Path script = Wrk.getByIdScript(work, "readers.lua", readers, false);
 
         var saturation = new ArrayList<String>();
-        for (String warming : List.of(gateway, limiterOff, redisHangs)) {
+        for (String warming : List.of(gateway, limiterOff, redisHangs, plain)) {
             Wrk.run(warming, script, CONNECTIONS, GATEWAY_WARM_UP);
         }
         Result directMax = measure(direct, script, CONNECTIONS);
@@ -135,6 +141,11 @@ public final class GatewayBenchmark {
         saturation.add(row("gateway, Redis unresponsive (local buckets)", withRedisHanging, directMax));
         Result sixtyFour = measure(gateway, script, 64);
         saturation.add(row("gateway, 64 connections", sixtyFour, directMax));
+        Result viaPlain = measure(plain, script, CONNECTIONS);
+        saturation.add(row(
+                "plain Spring Cloud Gateway (one route; no JWT, limiter, filters, metrics or tracing)",
+                viaPlain,
+                directMax));
 
         int rate = (int) (directMax.perSecond() / 2);
         String[] reader = readers.getFirst();
@@ -153,7 +164,8 @@ public final class GatewayBenchmark {
                 # Gateway benchmark
 
                 Recorded %s on %d cores, %s; every process on this one machine: user-service (`-Xmx1g`), three
-                gateways (`-Xmx512m`), nginx %s (2 workers, keep-alive upstream), PostgreSQL, Redis, Kafka, and the
+                gateways and a plain Spring Cloud Gateway (`-Xmx512m`), nginx %s (2 workers, keep-alive upstream),
+                PostgreSQL, Redis, Kafka, and the
                 load generators (wrk with 2 threads; hey). The request: `GET /api/users/{id}` with the user's RS256
                 token, 200 users at random, answered from user-service's cache.
 
@@ -162,7 +174,8 @@ public final class GatewayBenchmark {
                 | path | requests/s | × direct | p50 ms | p99 ms | non-2xx |
                 |---|---:|---:|---:|---:|---:|
                 %s
-                Ratios: gateway / direct **%.2f**, gateway / nginx **%.2f**, limiter on / limiter off **%.2f**.
+                Ratios: gateway / direct **%.2f**, gateway / nginx **%.2f**, limiter on / limiter off **%.2f**;
+                plain Spring Cloud Gateway / direct %.2f, gateway / plain Spring Cloud Gateway %.2f.
 
                 ## At a fixed rate: %d requests/s, half the direct maximum (hey, %d s)
 
@@ -190,6 +203,8 @@ public final class GatewayBenchmark {
                         viaGateway.perSecond() / directMax.perSecond(),
                         viaGateway.perSecond() / viaNginx.perSecond(),
                         viaGateway.perSecond() / withoutLimiter.perSecond(),
+                        viaPlain.perSecond() / directMax.perSecond(),
+                        viaGateway.perSecond() / viaPlain.perSecond(),
                         rate,
                         MEASURED.toSeconds(),
                         directAtRate.row("user-service directly")
@@ -250,6 +265,21 @@ public final class GatewayBenchmark {
         running.add(process);
         process.awaitReady(port, Duration.ofMinutes(2));
         return "http://127.0.0.1:" + port;
+    }
+
+    /** benchmarks/plain-gateway: the framework alone, routing every path to user-service. */
+    private String startPlainGateway(String userService) throws Exception {
+        int port = ServiceProcess.freePort();
+        ServiceProcess process = ServiceProcess.startJar(
+                "plain-gateway",
+                ROOT.resolve("benchmarks/plain-gateway/target/plain-gateway-0.1.0-SNAPSHOT.jar"),
+                Benchmarks.jvmOptions("-Xmx512m"),
+                Map.of("server.port", port, "plain-gateway.target", userService),
+                work.resolve("plain-gateway"));
+        running.add(process);
+        String base = "http://127.0.0.1:" + port;
+        process.awaitOk(URI.create(base + "/livez"), Duration.ofMinutes(2));
+        return base;
     }
 
     private static Map<String, Object> overrides(String spec) {
