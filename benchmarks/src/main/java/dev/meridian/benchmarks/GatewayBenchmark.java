@@ -44,7 +44,8 @@ public final class GatewayBenchmark {
     private static final Duration MEASURED = Duration.ofSeconds(20);
 
     /**
-     * {@code -Dbench.quick=true}: direct and the gateway only, printed, not recorded — for trying a change.
+     * {@code -Dbench.quick=true}: direct, the gateway and the plain gateway only (and any {@code bench.variants}),
+     * printed, not recorded — for trying a change.
      * {@code -Dbench.gateway="name=value;..."}: extra properties for every gateway started.
      */
     private static final boolean QUICK = Boolean.getBoolean("bench.quick");
@@ -93,23 +94,7 @@ public final class GatewayBenchmark {
         String gateway = startGateway("gateway", direct, tokens, Map.of("spring.data.redis.url", redis.url()));
         String plain = startPlainGateway(direct);
         if (QUICK) {
-            Path script = Wrk.getByIdScript(work, "readers.lua", signUp(direct, tokens, 200), false);
-            Wrk.run(gateway, script, CONNECTIONS, GATEWAY_WARM_UP);
-            Wrk.run(plain, script, CONNECTIONS, GATEWAY_WARM_UP);
-            Result directMax = measure(direct, script, CONNECTIONS);
-            Result viaGateway = measure(gateway, script, CONNECTIONS);
-            Result viaPlain = measure(plain, script, CONNECTIONS);
-            System.out.printf(
-                    "quick: direct %.0f/s, gateway %.0f/s (%.2f×), gateway p50 %.2f ms p99 %.2f ms, plain Spring Cloud"
-                            + " Gateway %.0f/s (%.2f×), overrides %s%n",
-                    directMax.perSecond(),
-                    viaGateway.perSecond(),
-                    viaGateway.perSecond() / directMax.perSecond(),
-                    viaGateway.p50(),
-                    viaGateway.p99(),
-                    viaPlain.perSecond(),
-                    viaPlain.perSecond() / directMax.perSecond(),
-                    GATEWAY_OVERRIDES);
+            quick(direct, tokens, redis, gateway, plain);
             return;
         }
         String limiterOff = startGateway(
@@ -228,6 +213,43 @@ public final class GatewayBenchmark {
         Files.writeString(file, report);
         System.out.println(report);
         System.out.println("Recorded in " + file);
+    }
+
+    /**
+     * Direct, the gateway, the plain gateway and each of {@code -Dbench.variants="name:k=v;k=v|name:k=v"} (a gateway
+     * with those properties too), printed: for trying a change.
+     */
+    private void quick(String direct, TokenIssuer tokens, RedisServer redis, String gateway, String plain)
+            throws Exception {
+        Map<String, String> paths = new java.util.LinkedHashMap<>();
+        paths.put("gateway", gateway);
+        paths.put("plain Spring Cloud Gateway", plain);
+        for (String variant : System.getProperty("bench.variants", "").split("\\|")) {
+            if (variant.contains(":")) {
+                String name = variant.substring(0, variant.indexOf(':'));
+                Map<String, Object> properties = new HashMap<>(overrides(variant.substring(name.length() + 1)));
+                properties.put("spring.data.redis.url", redis.url());
+                paths.put(name, startGateway("gateway-" + name, direct, tokens, properties));
+            }
+        }
+        Path script = Wrk.getByIdScript(work, "readers.lua", signUp(direct, tokens, 200), false);
+        for (String path : paths.values()) {
+            Wrk.run(path, script, CONNECTIONS, GATEWAY_WARM_UP);
+        }
+        Result directMax = measure(direct, script, CONNECTIONS);
+        System.out.printf(
+                "quick: direct %.0f/s; overrides for all gateways %s%n", directMax.perSecond(), GATEWAY_OVERRIDES);
+        for (var path : paths.entrySet()) {
+            Result result = measure(path.getValue(), script, CONNECTIONS);
+            System.out.printf(
+                    "quick: %s %.0f/s (%.2f× direct), p50 %.2f ms, p99 %.2f ms, non-2xx %d%n",
+                    path.getKey(),
+                    result.perSecond(),
+                    result.perSecond() / directMax.perSecond(),
+                    result.p50(),
+                    result.p99(),
+                    result.errors());
+        }
     }
 
     private Result measure(String baseUrl, Path script, int connections) throws Exception {
