@@ -45,7 +45,8 @@ public final class GatewayBenchmark {
 
     /**
      * {@code -Dbench.quick=true}: direct, the gateway and the plain gateway only (and any {@code bench.variants}),
-     * printed, not recorded — for trying a change.
+     * printed, not recorded — for trying a change. {@code -Dbench.hold=true}: user-service, the gateway and the plain
+     * gateway started, their addresses and a reader's token printed, and held for an hour for measuring by hand.
      * {@code -Dbench.gateway="name=value;..."}: extra properties for every gateway started.
      */
     private static final boolean QUICK = Boolean.getBoolean("bench.quick");
@@ -95,6 +96,15 @@ public final class GatewayBenchmark {
         String plain = startPlainGateway(direct);
         if (QUICK) {
             quick(direct, tokens, redis, gateway, plain);
+            return;
+        }
+        if (Boolean.getBoolean("bench.hold")) {
+            // For measuring by hand (hey, curl, a profiler): everything stays up for an hour.
+            String[] reader = signUp(direct, tokens, 1).getFirst();
+            System.out.printf(
+                    "hold: direct=%s gateway=%s plain=%s path=/api/users/%s token=%s%n",
+                    direct, gateway, plain, reader[0], reader[1]);
+            Thread.sleep(Duration.ofHours(1));
             return;
         }
         String limiterOff = startGateway(
