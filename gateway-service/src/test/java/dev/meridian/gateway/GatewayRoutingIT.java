@@ -3,12 +3,24 @@ package dev.meridian.gateway;
 import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.TokenIssuer;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +174,61 @@ class GatewayRoutingIT {
         assertThat(USERS_A.count() + USERS_B.count())
                 .as("nothing reached the service")
                 .isZero();
+    }
+
+    /**
+     * What JWT forgery tools try, knowing everything public (issuer, audience, the JWKS), against the claims of a token
+     * the gateway has already verified and remembers ({@code VerifiedTokens}): each refused, nothing reaching a
+     * service.
+     */
+    @Test
+    void forgedTokensAreRefusedEvenWithTheClaimsOfATokenTheGatewayAlreadyTrusts() throws Exception {
+        String genuine = edge.token("web");
+        assertThat(edge.get("/api/users/me", genuine).statusCode()).isEqualTo(200);
+        USERS_A.forget();
+        USERS_B.forget();
+        var claims = SignedJWT.parse(genuine).getJWTClaimsSet();
+        var elevated = new JWTClaimsSet.Builder(claims)
+                .claim("roles", List.of("ADMIN"))
+                .build();
+        var publicKey = JWKSet.load(URI.create(ISSUER.jwkSetUri()).toURL())
+                .getKeys()
+                .getFirst()
+                .toRSAKey();
+        String[] parts = genuine.split("\\.");
+
+        Map<String, String> forgeries = Map.of(
+                "alg none", new PlainJWT(elevated).serialize(),
+                "HS256 keyed with the public key",
+                        hmac(elevated, publicKey.toPublicKey().getEncoded(), publicKey),
+                "HS256 keyed with the public JWK's JSON",
+                        hmac(elevated, publicKey.toJSONString().getBytes(StandardCharsets.UTF_8), publicKey),
+                "payload swapped under the genuine signature",
+                        parts[0] + "."
+                                + Base64.getUrlEncoder()
+                                        .withoutPadding()
+                                        .encodeToString(elevated.toString().getBytes(StandardCharsets.UTF_8))
+                                + "." + parts[2],
+                "signature stripped", parts[0] + "." + parts[1] + ".");
+
+        forgeries.forEach((what, token) -> {
+            HttpResponse<String> refused = edge.get("/api/users/me", token);
+            assertThat(refused.statusCode()).as(what).isEqualTo(401);
+            assertThat(refused.headers().firstValue("Content-Type")).as(what).contains("application/problem+json");
+        });
+        assertThat(USERS_A.count() + USERS_B.count())
+                .as("nothing reached the service")
+                .isZero();
+    }
+
+    private static String hmac(JWTClaimsSet claims, byte[] secret, RSAKey publicKey) throws JOSEException {
+        var jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .keyID(publicKey.getKeyID())
+                        .build(),
+                claims);
+        jwt.sign(new MACSigner(secret));
+        return jwt.serialize();
     }
 
     /**
