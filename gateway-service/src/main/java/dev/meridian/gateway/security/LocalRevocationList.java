@@ -28,9 +28,9 @@ import reactor.util.retry.Retry;
  * no Redis round trip. auth-service announces every entry on the list's channel and this copy hears it within
  * milliseconds. Announcements are fire-and-forget, so one made while this instance was not listening (start-up, a
  * dropped connection) would never be heard: the copy is also read from the keys themselves once subscribed, whenever
- * Redis answers again after failing, and every {@code resyncInterval}. Until the first read has completed the copy is
- * not {@link #complete()} and callers ask Redis per token; once it has, it stays in use through a Redis outage (what
- * was listed before it stays refused).
+ * Redis answers again after failing, and every {@code resyncInterval}. The copy is {@link #complete()} while this
+ * instance is subscribed and has read the keys at least once; until then callers ask Redis per token. What it holds is
+ * refused whatever the state, so through a Redis outage tokens revoked before it stay refused.
  */
 @Component
 class LocalRevocationList implements DisposableBean {
@@ -44,7 +44,8 @@ class LocalRevocationList implements DisposableBean {
             .expireAfter(Expiry.writing((String jti, Instant until) -> until(until)))
             .build();
     private final Disposable.Composite running = Disposables.composite();
-    private volatile boolean complete;
+    private volatile boolean subscribed;
+    private volatile boolean read;
 
     LocalRevocationList(
             ReactiveStringRedisTemplate redis,
@@ -58,9 +59,9 @@ class LocalRevocationList implements DisposableBean {
         availability.whenAnsweringAgain(this::resyncInBackground);
     }
 
-    /** True once the keys have been read: from then on a token not listed here is not revoked. */
+    /** True while subscribed, once the keys have been read: a token not listed here then is not revoked. */
     boolean complete() {
-        return complete;
+        return subscribed && read;
     }
 
     boolean isRevoked(String jti) {
@@ -70,11 +71,15 @@ class LocalRevocationList implements DisposableBean {
     @EventListener(ApplicationReadyEvent.class)
     void start() {
         running.add(Mono.defer(() -> redis.listenToChannelLater(RevokedAccessTokens.CHANNEL))
-                .flatMapMany(announcements -> Flux.merge(
-                        announcements
-                                .doOnNext(message -> heard(message.getMessage()))
-                                .then(),
-                        resync()))
+                .flatMapMany(announcements -> {
+                    subscribed = true;
+                    return Flux.merge(
+                            announcements
+                                    .doOnNext(message -> heard(message.getMessage()))
+                                    .then(),
+                            resync());
+                })
+                .doFinally(ended -> subscribed = false)
                 .repeatWhen(ended -> ended.delayElements(availability.retryInterval()))
                 .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, availability.retryInterval())
                         .doBeforeRetry(failure ->
@@ -101,7 +106,7 @@ class LocalRevocationList implements DisposableBean {
     }
 
     private void resyncInBackground() {
-        running.add(resync().subscribe());
+        resync().subscribe();
     }
 
     /**
@@ -120,7 +125,7 @@ class LocalRevocationList implements DisposableBean {
                                 keepUntil,
                                 LocalRevocationList::later))
                 .then()
-                .doOnSuccess(done -> complete = true)
+                .doOnSuccess(done -> read = true)
                 .onErrorResume(failure -> {
                     log.debug("Could not read the revocation list: {}", failure.toString());
                     return Mono.empty();
