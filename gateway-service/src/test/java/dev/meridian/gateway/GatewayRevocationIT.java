@@ -7,6 +7,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.meridian.events.RevokedAccessTokens;
 import dev.meridian.testkit.RedisServer;
 import dev.meridian.testkit.TokenIssuer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +48,9 @@ class GatewayRevocationIT {
     @Autowired
     StringRedisTemplate redis;
 
+    @Autowired
+    MeterRegistry meters;
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.url", REDIS::url);
@@ -79,9 +83,16 @@ class GatewayRevocationIT {
     }
 
     @Test
-    void aTokenListedBeforeTheGatewayStartedIsRefused() {
+    void aTokenListedBeforeTheGatewayStartedIsRefusedFromTheCopyOnceItIsComplete() {
         Edge edge = new Edge(port, ISSUER);
 
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> meters.get("meridian.gateway.revocation_list.complete")
+                                .gauge()
+                                .value()
+                        == 1);
+        assertThat(meters.get("meridian.gateway.revocation_list.size").gauge().value())
+                .isPositive();
         assertThat(edge.get("/api/users/me", LISTED_BEFORE_START).statusCode()).isEqualTo(401);
     }
 

@@ -56,6 +56,7 @@ class LocalRevocationList implements DisposableBean {
         this.availability = availability;
         this.resyncInterval = settings.revocationResyncInterval();
         meters.gaugeMapSize("meridian.gateway.revocation_list.size", Tags.empty(), listed.asMap());
+        meters.gauge("meridian.gateway.revocation_list.complete", this, copy -> copy.complete() ? 1 : 0);
         availability.whenAnsweringAgain(this::resyncInBackground);
     }
 
