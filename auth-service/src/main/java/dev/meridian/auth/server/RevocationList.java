@@ -82,10 +82,6 @@ class RevocationList implements OAuth2AuthorizationService {
         }
         try {
             redis.opsForValue().set(RevokedAccessTokens.key(jti.toString()), "revoked", keep);
-            // Gateways keep the list in memory from these announcements (and re-read the keys after missing any).
-            redis.convertAndSend(
-                    RevokedAccessTokens.CHANNEL,
-                    new RevokedAccessTokens.Listed(jti.toString(), Instant.now().plus(keep)).text());
             listed.increment();
         } catch (DataAccessException e) {
             failures.increment();
@@ -94,6 +90,19 @@ class RevocationList implements OAuth2AuthorizationService {
                             + " it until it expires at {}",
                     jti,
                     expiresAt,
+                    e);
+            return;
+        }
+        try {
+            // Gateways keep the list in memory from these announcements, and re-read the keys now and then.
+            redis.convertAndSend(
+                    RevokedAccessTokens.CHANNEL,
+                    new RevokedAccessTokens.Listed(jti.toString(), Instant.now().plus(keep)).text());
+        } catch (DataAccessException e) {
+            log.warn(
+                    "Access token {} is on the revocation list but could not be announced: gateways refuse it once"
+                            + " they next read the list (meridian.gateway.jwt.revocation-resync-interval)",
+                    jti,
                     e);
         }
     }
