@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -144,16 +145,18 @@ public final class GatewayBenchmark {
 
         int rate = (int) (directMax.perSecond() / 2);
         String[] reader = readers.getFirst();
-        Hey directAtRate = Hey.run(direct + "/api/users/" + reader[0], reader[1], rate, MEASURED);
-        Hey gatewayAtRate = Hey.run(gateway + "/api/users/" + reader[0], reader[1], rate, MEASURED);
-        Hey nginxAtRate = Hey.run(nginx + "/api/users/" + reader[0], reader[1], rate, MEASURED);
-        Hey hangingAtRate = Hey.run(redisHangs + "/api/users/" + reader[0], reader[1], rate, MEASURED);
+        String path = "/api/users/" + reader[0];
+        String token = reader[1];
+        Hey directAtRate = Hey.run(direct + path, token, rate, MEASURED);
+        Hey gatewayAtRate = Hey.run(gateway + path, token, rate, MEASURED);
+        Hey nginxAtRate = Hey.run(nginx + path, token, rate, MEASURED);
+        Hey hangingAtRate = Hey.run(redisHangs + path, token, rate, MEASURED);
         // Half the direct maximum saturates the gateway here, so its latency there is mostly queueing: what one
         // request costs in time through it shows at a rate it sustains.
         int withinReach = (int) (viaGateway.perSecond() / 2);
-        Hey directWithinReach = Hey.run(direct + "/api/users/" + reader[0], reader[1], withinReach, MEASURED);
-        Hey gatewayWithinReach = Hey.run(gateway + "/api/users/" + reader[0], reader[1], withinReach, MEASURED);
-        Hey nginxWithinReach = Hey.run(nginx + "/api/users/" + reader[0], reader[1], withinReach, MEASURED);
+        Hey directWithinReach = Hey.run(direct + path, token, withinReach, MEASURED);
+        Hey gatewayWithinReach = Hey.run(gateway + path, token, withinReach, MEASURED);
+        Hey nginxWithinReach = Hey.run(nginx + path, token, withinReach, MEASURED);
 
         String report = """
                 # Gateway benchmark
@@ -231,7 +234,7 @@ public final class GatewayBenchmark {
      */
     private void quick(String direct, TokenIssuer tokens, RedisServer redis, String gateway, String plain)
             throws Exception {
-        Map<String, String> paths = new java.util.LinkedHashMap<>();
+        Map<String, String> paths = new LinkedHashMap<>();
         paths.put("gateway", gateway);
         paths.put("plain Spring Cloud Gateway", plain);
         for (String variant : System.getProperty("bench.variants", "").split("\\|")) {

@@ -33,21 +33,16 @@ public class ClientAddresses {
     /** The client's address, as above ({@code unknown} when the connection has none). */
     public String clientIp(ServerHttpRequest request) {
         String address = peer(request);
-        if (trusted(address)) {
+        if (isTrustedProxy(address)) {
             List<String> forwarded = request.getHeaders().getValuesAsList("X-Forwarded-For");
             for (int i = forwarded.size() - 1; i >= 0; i--) {
                 address = forwarded.get(i).trim();
-                if (!trusted(address)) {
+                if (!isTrustedProxy(address)) {
                     break;
                 }
             }
         }
         return address;
-    }
-
-    /** Whether the request came through a trusted proxy, whose {@code X-Forwarded-*} headers are believed. */
-    public boolean fromTrustedProxy(ServerHttpRequest request) {
-        return trusted(peer(request));
     }
 
     /** The address of the connection's other end. */
@@ -58,7 +53,8 @@ public class ClientAddresses {
                 : peer.getAddress().getHostAddress();
     }
 
-    private boolean trusted(String address) {
+    /** Whether {@code address} is a trusted proxy, whose {@code X-Forwarded-*} headers are believed. */
+    public boolean isTrustedProxy(String address) {
         if (trustedProxies.isEmpty()) {
             return false;
         }

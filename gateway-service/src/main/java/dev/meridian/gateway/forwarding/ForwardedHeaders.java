@@ -36,14 +36,15 @@ class ForwardedHeaders implements HttpHeadersFilter, Ordered {
     public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
         ServerHttpRequest request = exchange.getRequest();
         HttpHeaders received = request.getHeaders();
-        boolean viaTrustedProxy = addresses.fromTrustedProxy(request);
+        String peer = ClientAddresses.peer(request);
+        boolean viaTrustedProxy = addresses.isTrustedProxy(peer);
         URI uri = request.getURI();
 
         List<String> chain = new ArrayList<>();
         if (viaTrustedProxy) {
-            received.getValuesAsList("X-Forwarded-For").forEach(chain::add);
+            chain.addAll(received.getValuesAsList("X-Forwarded-For"));
         }
-        chain.add(ClientAddresses.peer(request));
+        chain.add(peer);
         String scheme = uri.getScheme();
         String host = received.getFirst(HttpHeaders.HOST);
         int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equals(scheme) ? 443 : 80);

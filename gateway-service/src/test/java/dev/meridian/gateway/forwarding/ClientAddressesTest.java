@@ -34,7 +34,8 @@ class ClientAddressesTest {
         var direct = new ClientAddresses(new ClientAddresses.Settings(List.of()));
 
         assertThat(direct.clientIp(from("10.1.2.3", "203.0.113.9"))).isEqualTo("10.1.2.3");
-        assertThat(direct.fromTrustedProxy(from("10.1.2.3", "203.0.113.9"))).isFalse();
+        assertThat(direct.isTrustedProxy(ClientAddresses.peer(from("10.1.2.3", "203.0.113.9"))))
+                .isFalse();
     }
 
     static ServerHttpRequest from(String peer, String forwardedFor) {
