@@ -11,9 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,13 +25,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Rate limits against a Redis of this test's own (embedded, real redis-server), which it stops and starts again.
- * Limits here: 10 requests per second with bursts of 10 per client.
+ * Limits here: 10 requests per second with bursts of 10 per client (one token per Redis call: a lease of 50 ms at
+ * that rate is less than one); for the client {@code busy} 2,000 and 2,000 (leases of up to 100 tokens), for
+ * {@code fleet} 200 and 20 (up to 10).
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -39,13 +45,20 @@ import tools.jackson.databind.json.JsonMapper;
             "meridian.gateway.rate-limits.tiers.default.burst-capacity=" + GatewayRateLimitIT.BURST,
             // The flood below saturates two cores; Redis must decide every admission here (the local fallback has
             // its own tests), so a slow answer is waited for rather than decided locally.
-            "meridian.gateway.redis.timeout=" + GatewayRateLimitIT.REDIS_TIMEOUT
+            "meridian.gateway.redis.timeout=" + GatewayRateLimitIT.REDIS_TIMEOUT,
+            "meridian.gateway.rate-limits.clients.busy.replenish-rate=" + GatewayRateLimitIT.BUSY_RATE,
+            "meridian.gateway.rate-limits.clients.busy.burst-capacity=" + GatewayRateLimitIT.BUSY_RATE,
+            "meridian.gateway.rate-limits.clients.fleet.replenish-rate=" + GatewayRateLimitIT.FLEET_RATE,
+            "meridian.gateway.rate-limits.clients.fleet.burst-capacity=" + GatewayRateLimitIT.FLEET_BURST
         })
 class GatewayRateLimitIT {
 
     static final int RATE = 10;
     static final int BURST = 10;
     static final String REDIS_TIMEOUT = "1s";
+    static final int BUSY_RATE = 2_000;
+    static final int FLEET_RATE = 200;
+    static final int FLEET_BURST = 20;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final RedisServer REDIS = RedisServer.startEmbedded();
     private static final TokenIssuer ISSUER = TokenIssuer.start(Edge.ISSUER);
@@ -56,6 +69,9 @@ class GatewayRateLimitIT {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    ReactiveStringRedisTemplate redis;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -125,6 +141,22 @@ class GatewayRateLimitIT {
     }
 
     @Test
+    void aBusyClientCostsRedisOneCallPerLeaseNotOnePerRequest() {
+        Edge edge = new Edge(port, ISSUER);
+        String token = edge.token("busy");
+        long callsBefore = scriptCalls();
+
+        List<Integer> statuses = paced(edge, token, 500, Duration.ofSeconds(2));
+
+        long calls = scriptCalls() - callsBefore;
+        assertThat(statuses).as("well under its limit").containsOnly(200);
+        assertThat(calls)
+                .as("rate-limit script calls for %d requests", statuses.size())
+                .isPositive()
+                .isLessThanOrEqualTo(statuses.size() / 4);
+    }
+
+    @Test
     void signInAttemptsAreLimitedPerAddressMoreStrictlyThanTheApi() {
         Edge edge = new Edge(port, ISSUER);
         List<Integer> statuses = new ArrayList<>();
@@ -141,7 +173,7 @@ class GatewayRateLimitIT {
     }
 
     @Test
-    void twoGatewayInstancesShareOneBucketPerKey() {
+    void twoGatewayInstancesShareOneBucketPerKey() throws Exception {
         try (ConfigurableApplicationContext second = secondInstance()) {
             int secondPort =
                     ((WebServerApplicationContext) second).getWebServer().getPort();
@@ -167,6 +199,24 @@ class GatewayRateLimitIT {
             assertThat(admitted)
                     .as("one bucket of %d plus %d/s over %.2f s, not one per instance", BURST, RATE, elapsed)
                     .isLessThanOrEqualTo((int) (BURST + RATE * elapsed) + 1);
+
+            // A client busy enough for leases on both instances: still one bucket, and none of it lost in leases.
+            String fleet = first.token("fleet");
+            int seconds = 3;
+            started = System.nanoTime();
+            try (var pool = Executors.newFixedThreadPool(2)) {
+                var viaFirst = pool.submit(() -> flood(first, fleet, 3, Duration.ofSeconds(seconds)));
+                var viaSecond = pool.submit(() -> flood(other, fleet, 3, Duration.ofSeconds(seconds)));
+                long fleetAdmitted = Stream.concat(viaFirst.get().stream(), viaSecond.get().stream())
+                        .filter(response -> response.statusCode() == 200)
+                        .count();
+                elapsed = (System.nanoTime() - started) / 1e9;
+                assertThat(fleetAdmitted)
+                        .as("admitted over %.2f s through two instances leasing tokens", elapsed)
+                        .isBetween(
+                                (long) FLEET_RATE * (seconds - 1),
+                                (long) Math.ceil(FLEET_RATE * elapsed) + FLEET_BURST + FLEET_RATE);
+            }
         }
     }
 
@@ -200,6 +250,19 @@ class GatewayRateLimitIT {
                 });
     }
 
+    /** How often Redis ran a script (the rate limiter is this gateway's only one), counted by Redis itself. */
+    private long scriptCalls() {
+        Properties stats;
+        try (var connection = redis.getConnectionFactory().getReactiveConnection()) {
+            stats = connection.serverCommands().info("commandstats").block(Duration.ofSeconds(5));
+        }
+        return Stream.of("cmdstat_evalsha", "cmdstat_eval")
+                .map(stats::getProperty)
+                .filter(Objects::nonNull)
+                .mapToLong(line -> Long.parseLong(line.replaceAll("^calls=(\\d+),.*$", "$1")))
+                .sum();
+    }
+
     private double decisions(String store) {
         return meters.find("meridian.gateway.rate_limit").tag("store", store).counters().stream()
                 .mapToDouble(counter -> counter.count())
@@ -213,7 +276,9 @@ class GatewayRateLimitIT {
                 "--eureka.client.enabled=false",
                 "--meridian.gateway.rate-limits.tiers.default.replenish-rate=" + RATE,
                 "--meridian.gateway.rate-limits.tiers.default.burst-capacity=" + BURST,
-                "--meridian.gateway.redis.timeout=" + REDIS_TIMEOUT));
+                "--meridian.gateway.redis.timeout=" + REDIS_TIMEOUT,
+                "--meridian.gateway.rate-limits.clients.fleet.replenish-rate=" + FLEET_RATE,
+                "--meridian.gateway.rate-limits.clients.fleet.burst-capacity=" + FLEET_BURST));
         properties().forEach((name, value) -> args.add("--" + name + "=" + value.get()));
         return new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
     }

@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Token buckets shared by every gateway instance through Redis (one Lua script call per request, atomic), with a
- * local bucket per key taking over when Redis fails or is slow ({@link RedisAvailability}): limits are never lifted
+ * Token buckets shared by every gateway instance through Redis (a Lua script, atomic; a busy key leases several
+ * tokens per call, {@link Lease}), with a local bucket per key taking over when Redis fails or is slow ({@link RedisAvailability}): limits are never lifted
  * and Redis trouble never becomes an outage; Redis takes back over as soon as it answers. While local, each instance
  * admits a key's full rate, so N instances admit up to N times the limit (logged when it happens, and visible as
  * {@code meridian_gateway_redis_available}).
@@ -43,11 +43,18 @@ class TokenBuckets {
 
     private final ReactiveStringRedisTemplate redis;
     private final RedisAvailability availability;
+    private final RateLimitSettings settings;
+    private final Cache<String, Lease> leases;
     private final Cache<String, LocalTokenBucket> local;
 
     TokenBuckets(ReactiveStringRedisTemplate redis, RedisAvailability availability, RateLimitSettings settings) {
         this.redis = redis;
         this.availability = availability;
+        this.settings = settings;
+        this.leases = Caffeine.newBuilder()
+                .maximumSize(settings.localBuckets())
+                .expireAfterAccess(Duration.ofMinutes(1))
+                .build();
         this.local = Caffeine.newBuilder()
                 .maximumSize(settings.localBuckets())
                 .expireAfterAccess(Duration.ofMinutes(10))
@@ -70,23 +77,37 @@ class TokenBuckets {
     }
 
     Mono<Decision> take(String key, RateLimitSettings.Limit limit) {
-        if (!availability.worthTrying()) {
-            return Mono.just(takeLocally(key, limit, System.nanoTime()));
+        long now = System.nanoTime();
+        Lease lease = leases.get(key, k -> new Lease(settings.leaseTime().toNanos(), now));
+        Decision withoutRedis = lease.take(now);
+        if (withoutRedis != null) {
+            return Mono.just(withoutRedis);
         }
+        if (!availability.worthTrying()) {
+            return Mono.just(takeLocally(key, limit, now));
+        }
+        int asked = lease.sizeToAsk(now, settings.maxLease(limit));
         return redis.execute(
                         SCRIPT,
                         List.of(KEY_PREFIX + key),
-                        List.of(Integer.toString(limit.replenishRate()), Integer.toString(limit.burstCapacity()), "1"))
+                        List.of(
+                                Integer.toString(limit.replenishRate()),
+                                Integer.toString(limit.burstCapacity()),
+                                Integer.toString(Math.max(1, asked))))
                 .next()
                 .timeout(availability.timeout())
                 .map(reply -> {
                     availability.answered();
-                    return new Decision(number(reply, 0) == 1, number(reply, 1), number(reply, 2), Store.REDIS);
+                    return lease.granted(
+                            asked, number(reply, 0), number(reply, 1), number(reply, 2), System.nanoTime());
                 })
                 .onErrorResume(e -> {
+                    lease.notGranted(asked);
                     availability.failed(e);
                     return Mono.just(takeLocally(key, limit, System.nanoTime()));
-                });
+                })
+                // A client that went away before Redis answered must not leave the key asking forever.
+                .doOnCancel(() -> lease.notGranted(asked));
     }
 
     private Decision takeLocally(String key, RateLimitSettings.Limit limit, long now) {
