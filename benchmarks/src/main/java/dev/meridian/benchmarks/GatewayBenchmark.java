@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The same request — {@code GET /api/users/{id}} with the user's token, served from user-service's cache — sent
@@ -39,8 +40,14 @@ public final class GatewayBenchmark {
     private static final Path ROOT = Path.of(System.getProperty("meridian.root", "."));
     private static final int CONNECTIONS = 32;
     private static final Duration WARM_UP = Duration.ofSeconds(8);
-    /** A gateway reaches its steady state only after about a minute of load here: C2 has a deep stack to compile. */
-    private static final Duration GATEWAY_WARM_UP = Duration.ofSeconds(60);
+    /**
+     * A gateway reaches its steady state only after minutes of load here: C2 has a deep reactive stack to compile, on
+     * two cores shared with everything else (measured 2026-11-27: 650 requests/s after 45 s, 1,600 after 75 s, 1,900
+     * from 100 s on). Each is loaded in rounds until a round is within 5 % of the one before.
+     */
+    private static final Duration WARM_UP_ROUND = Duration.ofSeconds(20);
+
+    private static final int MAX_WARM_UP_ROUNDS = 12;
 
     private static final Duration MEASURED = Duration.ofSeconds(20);
 
@@ -48,15 +55,21 @@ public final class GatewayBenchmark {
      * {@code -Dbench.quick=true}: direct, the gateway and the plain gateway only (and any {@code bench.variants}),
      * printed, not recorded — for trying a change. {@code -Dbench.hold=true}: user-service, the gateway and the plain
      * gateway started, their addresses and a reader's token printed, and held for an hour for measuring by hand.
-     * {@code -Dbench.gateway="name=value;..."}: extra properties for every gateway started.
+     * {@code -Dbench.gateway="name=value;..."}: extra properties for every gateway started. In both, an entry that
+     * starts with {@code -} is a JVM option instead ({@code -XX:+UseParallelGC}).
      */
     private static final boolean QUICK = Boolean.getBoolean("bench.quick");
 
     private static final Map<String, Object> GATEWAY_OVERRIDES = overrides(System.getProperty("bench.gateway", ""));
+    private static final List<String> GATEWAY_JVM_OPTIONS = jvmOptions(System.getProperty("bench.gateway", ""));
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final Path work;
     private final List<AutoCloseable> running = new ArrayList<>();
+    /** The process answering at each base URL, for its CPU time. */
+    private final Map<String, Long> processAt = new HashMap<>();
+    /** Microseconds of CPU per request of the process at each base URL, in its latest measurement. */
+    private final Map<String, Long> cpuPerRequest = new HashMap<>();
 
     private GatewayBenchmark(Path work) {
         this.work = work;
@@ -92,6 +105,7 @@ public final class GatewayBenchmark {
                 tokens,
                 work.resolve("user-service"));
         running.add(users);
+        processAt.put(direct, users.pid());
 
         String gateway = startGateway("gateway", direct, tokens, Map.of("spring.data.redis.url", redis.url()));
         String plain = startPlainGateway(direct);
@@ -122,24 +136,28 @@ public final class GatewayBenchmark {
 
         var saturation = new ArrayList<String>();
         for (String warming : List.of(gateway, limiterOff, redisHangs, plain)) {
-            Wrk.run(warming, script, CONNECTIONS, GATEWAY_WARM_UP);
+            warmUntilSteady(warming, script);
         }
         Result directMax = measure(direct, script, CONNECTIONS);
-        saturation.add(row("user-service directly", directMax, directMax));
+        saturation.add(row("user-service directly", direct, directMax, directMax));
         Result viaNginx = measure(nginx, script, CONNECTIONS);
-        saturation.add(row("nginx → user-service", viaNginx, directMax));
+        saturation.add(row("nginx → user-service", nginx, viaNginx, directMax));
         Result viaGateway = measure(gateway, script, CONNECTIONS);
-        saturation.add(
-                row("gateway → user-service (JWT, revocation list, limiter, routing, guard)", viaGateway, directMax));
+        saturation.add(row(
+                "gateway → user-service (JWT, revocation list, limiter, routing, guard)",
+                gateway,
+                viaGateway,
+                directMax));
         Result withoutLimiter = measure(limiterOff, script, CONNECTIONS);
-        saturation.add(row("gateway, limiter off", withoutLimiter, directMax));
+        saturation.add(row("gateway, limiter off", limiterOff, withoutLimiter, directMax));
         Result withRedisHanging = measure(redisHangs, script, CONNECTIONS);
-        saturation.add(row("gateway, Redis unresponsive (local buckets)", withRedisHanging, directMax));
+        saturation.add(row("gateway, Redis unresponsive (local buckets)", redisHangs, withRedisHanging, directMax));
         Result sixtyFour = measure(gateway, script, 64);
-        saturation.add(row("gateway, 64 connections", sixtyFour, directMax));
+        saturation.add(row("gateway, 64 connections", gateway, sixtyFour, directMax));
         Result viaPlain = measure(plain, script, CONNECTIONS);
         saturation.add(row(
                 "plain Spring Cloud Gateway (one route; no JWT, limiter, filters, metrics or tracing)",
+                plain,
                 viaPlain,
                 directMax));
 
@@ -167,10 +185,10 @@ public final class GatewayBenchmark {
                 load generators (wrk with 2 threads; hey). The request: `GET /api/users/{id}` with the user's RS256
                 token, 200 users at random, answered from user-service's cache.
 
-                ## At saturation (wrk, %d s after %d s of warm-up, and a minute of it for each gateway first)
+                ## At saturation (wrk, %d s after %d s of warm-up, and for each gateway first 20 s rounds until one is within 5 %% of the last)
 
-                | path | requests/s | × direct | p50 ms | p99 ms | non-2xx |
-                |---|---:|---:|---:|---:|---:|
+                | path | requests/s | × direct | p50 ms | p99 ms | non-2xx | µs CPU per request (process in front) |
+                |---|---:|---:|---:|---:|---:|---:|
                 %s
                 Ratios: gateway / direct **%.2f**, gateway / nginx **%.2f**, limiter on / limiter off **%.2f**;
                 plain Spring Cloud Gateway / direct %.2f, gateway / plain Spring Cloud Gateway %.2f.
@@ -240,37 +258,77 @@ public final class GatewayBenchmark {
         for (String variant : System.getProperty("bench.variants", "").split("\\|")) {
             if (variant.contains(":")) {
                 String name = variant.substring(0, variant.indexOf(':'));
-                Map<String, Object> properties = new HashMap<>(overrides(variant.substring(name.length() + 1)));
+                String spec = variant.substring(name.length() + 1);
+                Map<String, Object> properties = new HashMap<>(overrides(spec));
                 properties.put("spring.data.redis.url", redis.url());
-                paths.put(name, startGateway("gateway-" + name, direct, tokens, properties));
+                paths.put(name, startGateway("gateway-" + name, direct, tokens, properties, jvmOptions(spec)));
             }
         }
         Path script = Wrk.getByIdScript(work, "readers.lua", signUp(direct, tokens, 200), false);
         for (String path : paths.values()) {
-            Wrk.run(path, script, CONNECTIONS, GATEWAY_WARM_UP);
+            warmUntilSteady(path, script);
         }
         Result directMax = measure(direct, script, CONNECTIONS);
         System.out.printf(
                 "quick: direct %.0f/s; overrides for all gateways %s%n", directMax.perSecond(), GATEWAY_OVERRIDES);
         for (var path : paths.entrySet()) {
             Result result = measure(path.getValue(), script, CONNECTIONS);
+            // Throughput here swings by ±20 % between runs on this shared VM; the CPU each request costs the process
+            // in front is steadier, so changes are compared by it.
             System.out.printf(
-                    "quick: %s %.0f/s (%.2f× direct), p50 %.2f ms, p99 %.2f ms, non-2xx %d%n",
+                    "quick: %s %.0f/s (%.2f× direct), p50 %.2f ms, p99 %.2f ms, non-2xx %d, %d µs CPU per request%n",
                     path.getKey(),
                     result.perSecond(),
                     result.perSecond() / directMax.perSecond(),
                     result.p50(),
                     result.p99(),
-                    result.errors());
+                    result.errors(),
+                    cpuPerRequest.get(path.getValue()));
         }
     }
 
+    /** The CPU time the JVM at {@code baseUrl} has used so far; null for nginx (several processes). */
+    private Duration cpuTime(String baseUrl) {
+        Long pid = processAt.get(baseUrl);
+        return pid == null
+                ? null
+                : ProcessHandle.of(pid)
+                        .flatMap(process -> process.info().totalCpuDuration())
+                        .orElseThrow(() -> new IllegalStateException("No CPU time for the process at " + baseUrl));
+    }
+
+    /** Loads a JVM in front of user-service until its throughput stops rising (JIT compilation done). */
+    private static void warmUntilSteady(String baseUrl, Path script) throws Exception {
+        double previous = 0;
+        for (int round = 1; round <= MAX_WARM_UP_ROUNDS; round++) {
+            double rate = Wrk.run(baseUrl, script, CONNECTIONS, WARM_UP_ROUND).perSecond();
+            System.out.printf("warm-up %s round %d: %.0f/s%n", baseUrl, round, rate);
+            if (round >= 3 && Math.abs(rate - previous) <= 0.05 * previous) {
+                return;
+            }
+            previous = rate;
+        }
+    }
+
+    /** Saturation through {@code baseUrl}, and the CPU each request cost the process answering there. */
     private Result measure(String baseUrl, Path script, int connections) throws Exception {
         Wrk.run(baseUrl, script, connections, WARM_UP);
-        return Wrk.run(baseUrl, script, connections, MEASURED);
+        Duration cpuBefore = cpuTime(baseUrl);
+        Result result = Wrk.run(baseUrl, script, connections, MEASURED);
+        if (cpuBefore != null) {
+            long micros = cpuTime(baseUrl).minus(cpuBefore).toNanos() / 1000;
+            cpuPerRequest.put(baseUrl, micros / Math.max(1, result.requests()));
+        }
+        return result;
     }
 
     private String startGateway(String name, String userService, TokenIssuer tokens, Map<String, Object> extra)
+            throws Exception {
+        return startGateway(name, userService, tokens, extra, List.of());
+    }
+
+    private String startGateway(
+            String name, String userService, TokenIssuer tokens, Map<String, Object> extra, List<String> jvmOptions)
             throws Exception {
         int port = ServiceProcess.freePort();
         Map<String, Object> properties = new HashMap<>(Map.of(
@@ -295,10 +353,13 @@ public final class GatewayBenchmark {
                 "WARN"));
         properties.putAll(extra);
         properties.putAll(GATEWAY_OVERRIDES);
-        ServiceProcess process = ServiceProcess.start(
-                ROOT, "gateway-service", Benchmarks.jvmOptions("-Xmx512m"), properties, work.resolve(name));
+        List<String> options = new ArrayList<>(Benchmarks.jvmOptions("-Xmx512m"));
+        options.addAll(GATEWAY_JVM_OPTIONS);
+        options.addAll(jvmOptions);
+        ServiceProcess process = ServiceProcess.start(ROOT, "gateway-service", options, properties, work.resolve(name));
         running.add(process);
         process.awaitReady(port, Duration.ofMinutes(2));
+        processAt.put("http://127.0.0.1:" + port, process.pid());
         return "http://127.0.0.1:" + port;
     }
 
@@ -314,17 +375,22 @@ public final class GatewayBenchmark {
         running.add(process);
         String base = "http://127.0.0.1:" + port;
         process.awaitOk(URI.create(base + "/livez"), Duration.ofMinutes(2));
+        processAt.put(base, process.pid());
         return base;
     }
 
     private static Map<String, Object> overrides(String spec) {
         Map<String, Object> overrides = new HashMap<>();
         for (String pair : spec.split(";")) {
-            if (pair.contains("=")) {
+            if (pair.contains("=") && !pair.startsWith("-")) {
                 overrides.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
             }
         }
         return overrides;
+    }
+
+    private static List<String> jvmOptions(String spec) {
+        return Stream.of(spec.split(";")).filter(entry -> entry.startsWith("-")).toList();
     }
 
     /** A TCP server that accepts connections and never answers: the worst kind of Redis outage. */
@@ -422,15 +488,17 @@ public final class GatewayBenchmark {
         return readers;
     }
 
-    private static String row(String path, Result result, Result direct) {
-        return "| %s | %.0f | %.2f | %.2f | %.2f | %d |%n"
+    private String row(String path, String baseUrl, Result result, Result direct) {
+        Long cpu = cpuPerRequest.get(baseUrl);
+        return "| %s | %.0f | %.2f | %.2f | %.2f | %d | %s |%n"
                 .formatted(
                         path,
                         result.perSecond(),
                         result.perSecond() / direct.perSecond(),
                         result.p50(),
                         result.p99(),
-                        result.errors());
+                        result.errors(),
+                        cpu == null ? "–" : cpu);
     }
 
     private void stopAll() {

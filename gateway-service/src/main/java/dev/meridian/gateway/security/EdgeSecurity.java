@@ -75,7 +75,8 @@ class EdgeSecurity {
                         .permitAll()
                         .anyExchange()
                         .authenticated())
-                .oauth2ResourceServer(oauth2 -> oauth2.jwt(jwt -> jwt.jwtDecoder(decoder))
+                .oauth2ResourceServer(oauth2 -> oauth2.bearerTokenConverter(new BearerTokens())
+                        .jwt(jwt -> jwt.jwtDecoder(decoder))
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems))
                 .exceptionHandling(

@@ -2,6 +2,8 @@ package dev.meridian.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +105,23 @@ class LeaseTest {
 
         assertThat(lease.sizeToAsk(now, 100))
                 .as("a failed or cancelled ask frees the next")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aLeaseIsAtMostTheLeaseTimesWorthOfTheRateAndAtLeastOneToken() {
+        var settings = new RateLimitSettings(Map.of(), Map.of(), true, 10, Duration.ofMillis(50));
+
+        assertThat(settings.maxLease(new RateLimitSettings.Limit(100, 200))).isEqualTo(5);
+        assertThat(settings.maxLease(new RateLimitSettings.Limit(2, 10)))
+                .as("the login tier")
+                .isEqualTo(1);
+        assertThat(settings.maxLease(new RateLimitSettings.Limit(10_000, 20)))
+                .as("never above the burst")
+                .isEqualTo(20);
+        assertThat(new RateLimitSettings(Map.of(), Map.of(), true, 10, Duration.ZERO)
+                        .maxLease(new RateLimitSettings.Limit(10_000, 20000)))
+                .as("no leases")
                 .isEqualTo(1);
     }
 
