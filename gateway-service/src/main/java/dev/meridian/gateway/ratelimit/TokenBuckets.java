@@ -18,10 +18,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Token buckets shared by every gateway instance through Redis (a Lua script, atomic; a busy key leases several
- * tokens per call, {@link Lease}), with a local bucket per key taking over when Redis fails or is slow ({@link RedisAvailability}): limits are never lifted
- * and Redis trouble never becomes an outage; Redis takes back over as soon as it answers. While local, each instance
- * admits a key's full rate, so N instances admit up to N times the limit (logged when it happens, and visible as
- * {@code meridian_gateway_redis_available}).
+ * tokens per call, {@link Lease}), with a local bucket per key taking over when Redis fails or is slow
+ * ({@link RedisAvailability}): limits are never lifted and Redis trouble never becomes an outage; Redis takes back
+ * over as soon as it answers. While local, each instance admits a key's full rate, so N instances admit up to N times
+ * the limit (logged when it happens, and visible as {@code meridian_gateway_redis_available}).
  */
 @Component
 class TokenBuckets {

@@ -20,7 +20,8 @@ import reactor.core.publisher.Mono;
  */
 final class BearerTokens implements ServerAuthenticationConverter {
 
-    private static final String PREFIX = "Bearer ";
+    private static final String SCHEME = "Bearer";
+    private static final int TOKEN_START = SCHEME.length() + 1;
 
     @Override
     public Mono<Authentication> convert(ServerWebExchange exchange) {
@@ -30,18 +31,19 @@ final class BearerTokens implements ServerAuthenticationConverter {
     /** The token, or null when the request carries none. */
     static String token(ServerHttpRequest request) {
         String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length() - 1)) {
+        if (authorization == null || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             return null;
         }
-        if (!authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-                || !isB64Token(authorization, PREFIX.length())) {
+        if (authorization.length() < TOKEN_START
+                || authorization.charAt(SCHEME.length()) != ' '
+                || !isB64Token(authorization, TOKEN_START)) {
             throw new OAuth2AuthenticationException(BearerTokenErrors.invalidToken("Bearer token is malformed"));
         }
         if (request.getQueryParams().containsKey("access_token")) {
             throw new OAuth2AuthenticationException(
                     BearerTokenErrors.invalidRequest("Found multiple bearer tokens in the request"));
         }
-        return authorization.substring(PREFIX.length());
+        return authorization.substring(TOKEN_START);
     }
 
     /** {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="} from {@code start} to the end. */
