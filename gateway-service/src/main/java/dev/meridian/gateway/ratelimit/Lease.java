@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
  * <p>A lease is sized to what the key used on this instance over the last lease: enough for {@code leaseTime} at that
  * pace, at most twice the last one, at most {@code maxTokens} (rate × lease time, {@link RateLimitSettings#maxLease})
  * — so a key sending one request now and then asks Redis for one token each time, as without leases, and what an
- * instance can hold back from the others is bounded. Tokens not spent within {@link #HELD_AT_MOST} are dropped: they were taken from
- * the bucket, so an instance never admits more than the bucket allowed, only briefly less.
+ * instance can hold back from the others is bounded. Tokens not spent within {@link #HELD_AT_MOST} are dropped: they
+ * were taken from the bucket, so an instance never admits more than the bucket allowed, only briefly less.
  *
  * <p>A refusal is remembered until the bucket holds a token again (Redis says when): nothing can be admitted before,
  * so a client flooding the gateway costs Redis nothing in between.
