@@ -11,19 +11,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Access tokens revoked at auth-service are refused at the edge: auth-service's way of listing them (a key per
- * {@code jti} in Redis, announced on the list's channel) against a Redis of this test's own, which it stops and
+ * Access tokens revoked at auth-service are refused at the edge: auth-service's way of listing them (the {@code jti}
+ * in one sorted set in Redis, announced on the list's channel) against a Redis of this test's own, which it stops and
  * starts again. The gateway reads the list from its copy in memory.
  */
 @SpringBootTest(
@@ -136,18 +140,46 @@ class GatewayRevocationIT {
                 .until(() -> edge.get("/api/users/me", revokedAfter).statusCode() == 401);
     }
 
-    /** As auth-service lists a revoked token: its key, for the token's life and 60 s more; announced, or not. */
+    @Test
+    void readingTheListIsOneCommandHoweverManyOtherKeysRedisHolds() {
+        Map<String, String> unrelated = new HashMap<>();
+        for (int i = 0; i < 5_000; i++) {
+            unrelated.put("meridian:rate-limit:client-" + i + ":tokens", "1");
+        }
+        redis.opsForValue().multiSet(unrelated);
+        redis.execute((RedisCallback<Void>) connection -> {
+            connection.serverCommands().resetConfigStats();
+            return null;
+        });
+
+        await().atMost(Duration.parse("PT" + RESYNC_INTERVAL).multipliedBy(4))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> calls(commandStats(), "cmdstat_zrangebyscore") >= 2);
+
+        assertThat(calls(commandStats(), "cmdstat_scan"))
+                .as("the keyspace is never walked")
+                .isZero();
+    }
+
+    private Properties commandStats() {
+        return redis.execute((RedisCallback<Properties>)
+                connection -> connection.serverCommands().info("commandstats"));
+    }
+
+    private static long calls(Properties stats, String command) {
+        String line = stats.getProperty(command);
+        return line == null ? 0 : Long.parseLong(line.replaceAll("^calls=(\\d+),.*$", "$1"));
+    }
+
+    /** As auth-service lists a revoked token: on the list for the token's life and 60 s more; announced, or not. */
     private static void list(StringRedisTemplate redis, String token, boolean announce) throws ParseException {
         var claims = SignedJWT.parse(token).getJWTClaimsSet();
-        Duration keep =
-                RevokedAccessTokens.timeToLive(claims.getExpirationTime().toInstant(), Instant.now());
-        redis.opsForValue().set(RevokedAccessTokens.key(claims.getJWTID()), "revoked", keep);
+        Instant until =
+                RevokedAccessTokens.listedUntil(claims.getExpirationTime().toInstant());
+        redis.opsForZSet().add(RevokedAccessTokens.KEY, claims.getJWTID(), until.toEpochMilli());
         if (announce) {
             redis.convertAndSend(
-                    RevokedAccessTokens.CHANNEL,
-                    new RevokedAccessTokens.Listed(
-                                    claims.getJWTID(), Instant.now().plus(keep))
-                            .text());
+                    RevokedAccessTokens.CHANNEL, new RevokedAccessTokens.Listed(claims.getJWTID(), until).text());
         }
     }
 

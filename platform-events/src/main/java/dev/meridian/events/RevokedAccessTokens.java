@@ -4,17 +4,19 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The revocation list in Redis, written by auth-service and read by the gateway: one key per revoked access token,
- * named by the token's {@code jti}, kept until no validator would accept the token any more. A token whose key exists
- * is refused without asking auth-service. Each entry is also announced on {@link #CHANNEL}, so that gateways keep a
+ * The revocation list in Redis, written by auth-service and read by the gateway: one sorted set, {@link #KEY}, whose
+ * members are the {@code jti}s of revoked access tokens, each scored by the epoch millisecond until which it is listed
+ * — until no validator would accept the token any more. A token listed past now is refused without asking
+ * auth-service. One set rather than a key per token, so that reading the whole list is one command, whatever else the
+ * Redis holds (rate-limit buckets, caches). Each entry is also announced on {@link #CHANNEL}, so that gateways keep a
  * copy of the list in memory instead of asking Redis on every request.
  */
 public final class RevokedAccessTokens {
 
-    /** Prefix of every key on the list. */
-    public static final String KEY_PREFIX = "meridian:revoked-access-token:";
+    /** The sorted set of the list: member a revoked token's {@code jti}, score its {@link #listedUntil} in epoch ms. */
+    public static final String KEY = "meridian:revoked-access-tokens";
 
-    /** The Redis pub/sub channel every new entry is announced on ({@link Listed#text()}). */
+    /** The Redis pub/sub channel every new entry is announced on ({@link Listed#text()}); same name, no relation. */
     public static final String CHANNEL = "meridian:revoked-access-tokens";
 
     /**
@@ -25,14 +27,9 @@ public final class RevokedAccessTokens {
 
     private RevokedAccessTokens() {}
 
-    /** The key marking the access token with this {@code jti} as revoked. */
-    public static String key(String jti) {
-        return KEY_PREFIX + jti;
-    }
-
-    /** How long to keep the entry of a token expiring at {@code expiresAt}; zero or less: no entry is needed. */
-    public static Duration timeToLive(Instant expiresAt, Instant now) {
-        return Duration.between(now, expiresAt).plus(KEPT_PAST_EXPIRY);
+    /** Until when the entry of a token expiring at {@code expiresAt} is kept on the list. */
+    public static Instant listedUntil(Instant expiresAt) {
+        return expiresAt.plus(KEPT_PAST_EXPIRY);
     }
 
     /** An entry as announced on {@link #CHANNEL}: the token's {@code jti}, and until when it is listed. */

@@ -3,7 +3,6 @@ package dev.meridian.auth.server;
 import dev.meridian.events.RevokedAccessTokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +16,9 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 /**
  * Publishes every access token this server stops honouring before it expires (RFC 7009 revocation, logout, a
  * token family revoked for refresh-token reuse) on the {@link RevokedAccessTokens revocation list} in Redis, and
- * announces it on the list's channel, so that the gateway refuses it at once without asking this server per request. Each entry lives as long as a validator
- * could still accept the token (its remaining life plus {@link RevokedAccessTokens#KEPT_PAST_EXPIRY}). The
+ * announces it on the list's channel, so that the gateway refuses it at once without asking this server per request.
+ * Each entry is listed for as long as a validator could still accept the token (its remaining life plus
+ * {@link RevokedAccessTokens#KEPT_PAST_EXPIRY}). The
  * authorization store stays the source of truth (introspection and {@code /userinfo} read it): if Redis cannot be
  * written, the revocation still holds here, the failure is logged and counted
  * ({@code meridian.auth.revocation_list.failures}), and the gateway honours the token until it expires.
@@ -76,12 +76,17 @@ class RevocationList implements OAuth2AuthorizationService {
         if (jti == null || expiresAt == null) {
             return;
         }
-        Duration keep = RevokedAccessTokens.timeToLive(expiresAt, Instant.now());
-        if (keep.isNegative() || keep.isZero()) {
+        Instant now = Instant.now();
+        Instant until = RevokedAccessTokens.listedUntil(expiresAt);
+        if (!until.isAfter(now)) {
             return;
         }
         try {
-            redis.opsForValue().set(RevokedAccessTokens.key(jti.toString()), "revoked", keep);
+            redis.opsForZSet().add(RevokedAccessTokens.KEY, jti.toString(), until.toEpochMilli());
+            // Entries no validator would accept any more leave as new ones arrive, so the set stays as small as the
+            // number of tokens revoked within one token lifetime.
+            redis.opsForZSet()
+                    .removeRangeByScore(RevokedAccessTokens.KEY, Double.NEGATIVE_INFINITY, now.toEpochMilli());
             listed.increment();
         } catch (DataAccessException e) {
             failures.increment();
@@ -94,10 +99,9 @@ class RevocationList implements OAuth2AuthorizationService {
             return;
         }
         try {
-            // Gateways keep the list in memory from these announcements, and re-read the keys now and then.
+            // Gateways keep the list in memory from these announcements, and re-read the set now and then.
             redis.convertAndSend(
-                    RevokedAccessTokens.CHANNEL,
-                    new RevokedAccessTokens.Listed(jti.toString(), Instant.now().plus(keep)).text());
+                    RevokedAccessTokens.CHANNEL, new RevokedAccessTokens.Listed(jti.toString(), until).text());
         } catch (DataAccessException e) {
             log.warn(
                     "Access token {} is on the revocation list but could not be announced: gateways refuse it once"

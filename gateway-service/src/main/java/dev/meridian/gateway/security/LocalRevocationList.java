@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -27,9 +27,9 @@ import reactor.util.retry.Retry;
  * The gateway's copy of the revocation list ({@link RevokedAccessTokens}), in memory, so that checking a token costs
  * no Redis round trip. auth-service announces every entry on the list's channel and this copy hears it within
  * milliseconds. Announcements are fire-and-forget, so one made while this instance was not listening (start-up, a
- * dropped connection) would never be heard: the copy is also read from the keys themselves once subscribed, whenever
+ * dropped connection) would never be heard: the copy is also read from the list itself once subscribed, whenever
  * Redis answers again after failing, and every {@code resyncInterval}. The copy is {@link #complete()} while this
- * instance is subscribed and has read the keys at least once; until then callers ask Redis per token. What it holds is
+ * instance is subscribed and has read the list at least once; until then callers ask Redis per token. What it holds is
  * refused whatever the state, so through a Redis outage tokens revoked before it stay refused.
  */
 @Component
@@ -60,7 +60,7 @@ class LocalRevocationList implements DisposableBean {
         availability.whenAnsweringAgain(this::resyncInBackground);
     }
 
-    /** True while subscribed, once the keys have been read: a token not listed here then is not revoked. */
+    /** True while subscribed, once the list has been read: a token not listed here then is not revoked. */
     boolean complete() {
         return subscribed && read;
     }
@@ -110,20 +110,16 @@ class LocalRevocationList implements DisposableBean {
         resync().subscribe();
     }
 
-    /**
-     * Reads every key on the list. An entry found here is kept until two intervals from now — it is found again by
-     * the next read for as long as its key lives — or until its announced time, whichever is later.
-     */
+    /** Reads the whole list — one command, however many other keys Redis holds — and merges it into the copy. */
     private Mono<Void> resync() {
-        Instant keepUntil = Instant.now().plus(resyncInterval.multipliedBy(2));
-        return redis.scan(ScanOptions.scanOptions()
-                        .match(RevokedAccessTokens.KEY_PREFIX + "*")
-                        .count(1000)
-                        .build())
-                .doOnNext(key -> listed.asMap()
+        Range<Double> stillListed = Range.rightUnbounded(
+                Range.Bound.exclusive((double) Instant.now().toEpochMilli()));
+        return redis.opsForZSet()
+                .rangeByScoreWithScores(RevokedAccessTokens.KEY, stillListed)
+                .doOnNext(entry -> listed.asMap()
                         .merge(
-                                key.substring(RevokedAccessTokens.KEY_PREFIX.length()),
-                                keepUntil,
+                                entry.getValue(),
+                                Instant.ofEpochMilli(entry.getScore().longValue()),
                                 LocalRevocationList::later))
                 .then()
                 .doOnSuccess(done -> read = true)

@@ -68,7 +68,10 @@ final class RevocationCheck implements ReactiveJwtDecoder {
             unavailable.increment();
             return Mono.just(jwt);
         }
-        return redis.hasKey(RevokedAccessTokens.key(jwt.getId()))
+        return redis.opsForZSet()
+                .score(RevokedAccessTokens.KEY, jwt.getId())
+                .map(listedUntil -> listedUntil > System.currentTimeMillis())
+                .defaultIfEmpty(false)
                 .timeout(availability.timeout())
                 .doOnNext(answer -> availability.answered())
                 .onErrorResume(e -> {
