@@ -127,6 +127,24 @@ class GatewayRoutingIT {
     }
 
     @Test
+    void theServiceReceivesTheTraceWithTheGatewaysSpanAsParentContinuedOrStarted() {
+        String token = edge.token("web");
+        String clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String clientSpan = "00f067aa0ba902b7";
+
+        edge.send(edge.request("/api/users/me", token)
+                .header("traceparent", "00-" + clientTrace + "-" + clientSpan + "-01")
+                .GET());
+        edge.get("/api/audit/events", token);
+
+        String continued = header(only(USERS_A, USERS_B), "traceparent");
+        assertThat(continued).matches("00-" + clientTrace + "-[0-9a-f]{16}-01");
+        assertThat(continued).as("the gateway's span is the parent").doesNotContain(clientSpan);
+        String started = header(only(AUDIT), "traceparent");
+        assertThat(started).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]").doesNotContain(clientTrace);
+    }
+
+    @Test
     void spreadsRequestsOverInstancesAndStopsUsingOneThatStopped() {
         String token = edge.token("balanced");
         IntStream.range(0, 10).forEach(i -> edge.get("/api/users/me", token));

@@ -1,14 +1,13 @@
 package dev.meridian.gateway.observability;
 
 import dev.meridian.gateway.ratelimit.ClientRateLimitGatewayFilterFactory;
-import io.micrometer.tracing.handler.TracingObservationHandler;
+import io.micrometer.tracing.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -54,12 +53,7 @@ class AccessLog implements WebFilter, Ordered {
     }
 
     private static String traceId(ServerWebExchange exchange) {
-        ServerRequestObservationContext context = ServerRequestObservationContext.findCurrent(exchange.getAttributes())
-                .orElse(null);
-        TracingObservationHandler.TracingContext tracing =
-                context == null ? null : context.get(TracingObservationHandler.TracingContext.class);
-        return tracing == null || tracing.getSpan() == null
-                ? "-"
-                : tracing.getSpan().context().traceId();
+        Span span = ServerSpan.of(exchange);
+        return span == null ? "-" : span.context().traceId();
     }
 }
