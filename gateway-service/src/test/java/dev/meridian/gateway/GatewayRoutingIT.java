@@ -189,6 +189,13 @@ class GatewayRoutingIT {
             assertThat(refused.statusCode()).as(what).isEqualTo(401);
             assertThat(JSON.readTree(refused.body()).get("status").asInt()).isEqualTo(401);
         });
+        String genuine = edge.token("web");
+        HttpResponse<String> twoMethods = edge.get("/api/users/me?access_token=" + genuine, genuine);
+        assertThat(twoMethods.statusCode())
+                .as("RFC 6750: a token by two methods")
+                .isEqualTo(400);
+        assertThat(twoMethods.headers().firstValue("WWW-Authenticate")).contains("Bearer error=\"invalid_request\"");
+        assertThat(JSON.readTree(twoMethods.body()).get("status").asInt()).isEqualTo(400);
         assertThat(USERS_A.count() + USERS_B.count())
                 .as("nothing reached the service")
                 .isZero();
