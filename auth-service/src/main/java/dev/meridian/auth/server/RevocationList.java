@@ -18,10 +18,9 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
  * token family revoked for refresh-token reuse) on the {@link RevokedAccessTokens revocation list} in Redis, and
  * announces it on the list's channel, so that the gateway refuses it at once without asking this server per request.
  * Each entry is listed for as long as a validator could still accept the token (its remaining life plus
- * {@link RevokedAccessTokens#KEPT_PAST_EXPIRY}). The
- * authorization store stays the source of truth (introspection and {@code /userinfo} read it): if Redis cannot be
- * written, the revocation still holds here, the failure is logged and counted
- * ({@code meridian.auth.revocation_list.failures}), and the gateway honours the token until it expires.
+ * {@link RevokedAccessTokens#KEPT_PAST_EXPIRY}). The authorization store stays the source of truth (introspection and
+ * {@code /userinfo} read it): if Redis cannot be written, the revocation still holds here, the failure is logged and
+ * counted ({@code meridian.auth.revocation_list.failures}), and the gateway honours the token until it expires.
  */
 class RevocationList implements OAuth2AuthorizationService {
 
