@@ -359,8 +359,9 @@ public final class GatewayBenchmark {
         ServiceProcess process = ServiceProcess.start(ROOT, "gateway-service", options, properties, work.resolve(name));
         running.add(process);
         process.awaitReady(port, Duration.ofMinutes(2));
-        processAt.put("http://127.0.0.1:" + port, process.pid());
-        return "http://127.0.0.1:" + port;
+        String base = "http://127.0.0.1:" + port;
+        processAt.put(base, process.pid());
+        return base;
     }
 
     /** benchmarks/plain-gateway: the framework alone, routing every path to user-service. */

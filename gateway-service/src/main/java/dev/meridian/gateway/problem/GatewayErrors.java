@@ -16,28 +16,21 @@ import reactor.core.publisher.Mono;
 /**
  * Every error the gateway itself answers is a problem response: no route (404), a body over the size limit (413),
  * a backend timing out (504) or unreachable (503). Anything unexpected is a 500 without internals, logged here. A
- * client that disconnected before its answer was written gets nothing, logged at debug only.
+ * client that disconnected before its answer was written gets nothing, and is not logged here as an error.
  */
 @Component
 @Order(-2) // ahead of Spring Boot's default handler, which answers in its own JSON shape
 class GatewayErrors implements ErrorWebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayErrors.class);
-    /** Spring's own category for clients that disconnected, so one setting quiets or shows them everywhere. */
-    private static final Logger disconnected =
-            LoggerFactory.getLogger("org.springframework.web.server.DisconnectedClient");
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
         if (DisconnectedClientHelper.isClientDisconnectedException(error)) {
             // The client went away while its answer was being written (a closed keep-alive connection, a load
-            // generator stopping): nobody to answer, and not the gateway's failure.
-            disconnected.debug(
-                    "Client left before {} {} was answered: {}",
-                    exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath(),
-                    error.toString());
-            return Mono.empty();
+            // generator stopping): nobody to answer, and not the gateway's failure. Passed on, as Spring Boot's own
+            // handler does, to Spring's web handler, which logs it under its DisconnectedClient category.
+            return Mono.error(error);
         }
         HttpStatusCode status = statusOf(error);
         String detail;

@@ -13,8 +13,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * 400, 401 and 403 as RFC 9457 problems, with the RFC 6750 {@code WWW-Authenticate} challenge clients expect. The detail
- * says what is wrong with the token in general terms only (no hint for a forger beyond "invalid").
+ * 400, 401 and 403 as RFC 9457 problems, with the RFC 6750 {@code WWW-Authenticate} challenge clients expect. The
+ * detail says what is wrong with the token in general terms only (no hint for a forger beyond "invalid").
  */
 final class SecurityProblems implements ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
 

@@ -3,6 +3,7 @@ package dev.meridian.gateway.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -22,12 +23,20 @@ class GatewayErrorsTest {
         }) {
             var exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/users/me"));
 
-            errors.handle(exchange, left).block();
+            var passedOn = new AtomicReference<Throwable>();
+
+            errors.handle(exchange, left)
+                    .doOnError(passedOn::set)
+                    .onErrorComplete()
+                    .block();
 
             assertThat(exchange.getResponse().getStatusCode())
                     .as(left.toString())
                     .isNull();
             assertThat(exchange.getResponse().isCommitted()).as(left.toString()).isFalse();
+            assertThat(passedOn)
+                    .as("left to Spring's handling of disconnected clients")
+                    .hasValue(left);
         }
     }
 
