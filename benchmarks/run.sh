@@ -4,7 +4,7 @@
 #   benchmarks/run.sh user-service   get-by-id and sign-up throughput and latency (needs wrk: apt-get install wrk)
 #   benchmarks/run.sh consumers      audit and notification consumer throughput and publish-to-row lag
 #   benchmarks/run.sh auth-service   client_credentials tokens/s and access-token validations/s
-#   benchmarks/run.sh gateway        the same request direct, through nginx and through the gateway (wrk, hey, nginx)
+#   benchmarks/run.sh gateway        the same request direct, through nginx and through the gateway (wrk, nginx)
 #   benchmarks/run.sh devstack       the local platform's start-up time and each process's memory (devstack.sh)
 # Uses this machine's PostgreSQL and Redis when they answer (else embedded ones) and Kafka as a local process.
 set -euo pipefail
@@ -16,9 +16,9 @@ case "${1:-}" in
   consumers) main=ConsumerBenchmark; modules=audit-service,notification-service ;;
   auth-service) main=AuthServiceBenchmark; modules=auth-service ;;
   gateway) main=GatewayBenchmark; modules=user-service,gateway-service,benchmarks/plain-gateway ;
-    for tool in wrk hey nginx; do
+    for tool in wrk nginx; do
       command -v $tool >/dev/null || PATH=$PATH:/usr/sbin command -v $tool >/dev/null \
-        || { echo "$tool is needed: apt-get install -y --no-install-recommends wrk hey nginx-light" >&2; exit 1; }
+        || { echo "$tool is needed: apt-get install -y --no-install-recommends wrk nginx-light" >&2; exit 1; }
     done
     export PATH=$PATH:/usr/sbin ;;
   *) echo "usage: benchmarks/run.sh user-service|consumers|auth-service|gateway|devstack" >&2; exit 2 ;;

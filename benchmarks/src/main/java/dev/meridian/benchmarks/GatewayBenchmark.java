@@ -17,8 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,7 @@ import java.util.stream.Stream;
  * The same request — {@code GET /api/users/{id}} with the user's token, served from user-service's cache — sent
  * directly to user-service, through nginx, and through the gateway (JWT check, revocation list and rate limiter in
  * Redis, routing, route guard), the gateway also with its limiter off and with an unresponsive Redis. At saturation
- * with wrk, and at a fixed rate (half the direct maximum) with hey. Every process runs on this one machine.
+ * with wrk, and at fixed rates (wrk2's method: `FixedRate`). Every process runs on this one machine.
  */
 public final class GatewayBenchmark {
 
@@ -50,6 +52,9 @@ public final class GatewayBenchmark {
     private static final int MAX_WARM_UP_ROUNDS = 12;
 
     private static final Duration MEASURED = Duration.ofSeconds(20);
+
+    /** Longer than a whole run, or a held stack's hour: an expired token would measure 401s. */
+    private static final Duration READER_TOKEN_LIFETIME = Duration.ofHours(2);
 
     /**
      * {@code -Dbench.quick=true}: direct, the gateway and the plain gateway only (and any {@code bench.variants}),
@@ -114,7 +119,7 @@ public final class GatewayBenchmark {
             return;
         }
         if (Boolean.getBoolean("bench.hold")) {
-            // For measuring by hand (hey, curl, a profiler): everything stays up for an hour.
+            // For measuring by hand (wrk, curl, a profiler): everything stays up for an hour.
             String[] reader = signUp(direct, tokens, 1).getFirst();
             System.out.printf(
                     "hold: direct=%s gateway=%s plain=%s path=/api/users/%s token=%s%n",
@@ -165,25 +170,26 @@ public final class GatewayBenchmark {
         String[] reader = readers.getFirst();
         String path = "/api/users/" + reader[0];
         String token = reader[1];
-        Hey directAtRate = Hey.run(direct + path, token, rate, MEASURED);
-        Hey gatewayAtRate = Hey.run(gateway + path, token, rate, MEASURED);
-        Hey nginxAtRate = Hey.run(nginx + path, token, rate, MEASURED);
-        Hey hangingAtRate = Hey.run(redisHangs + path, token, rate, MEASURED);
-        // Half the direct maximum saturates the gateway here, so its latency there is mostly queueing: what one
-        // request costs in time through it shows at a rate it sustains.
+        FixedRate directAtRate = FixedRate.run(direct + path, token, rate, MEASURED);
+        FixedRate nginxAtRate = FixedRate.run(nginx + path, token, rate, MEASURED);
+        FixedRate gatewayAtRate = FixedRate.run(gateway + path, token, rate, MEASURED);
+        // Half the direct maximum is past what the gateway sustains here, so its latency there is a queue growing for
+        // the whole run: what one request costs in time through it shows at a rate it sustains.
         int withinReach = (int) (viaGateway.perSecond() / 2);
-        Hey directWithinReach = Hey.run(direct + path, token, withinReach, MEASURED);
-        Hey gatewayWithinReach = Hey.run(gateway + path, token, withinReach, MEASURED);
-        Hey nginxWithinReach = Hey.run(nginx + path, token, withinReach, MEASURED);
+        FixedRate directWithinReach = FixedRate.run(direct + path, token, withinReach, MEASURED);
+        FixedRate nginxWithinReach = FixedRate.run(nginx + path, token, withinReach, MEASURED);
+        FixedRate plainWithinReach = FixedRate.run(plain + path, token, withinReach, MEASURED);
+        FixedRate gatewayWithinReach = FixedRate.run(gateway + path, token, withinReach, MEASURED);
+        FixedRate hangingWithinReach = FixedRate.run(redisHangs + path, token, withinReach, MEASURED);
 
         String report = """
                 # Gateway benchmark
 
                 Recorded %s on %d cores, %s; every process on this one machine: user-service (`-Xmx1g`), three
                 gateways and a plain Spring Cloud Gateway (`-Xmx512m`), nginx %s (2 workers, keep-alive upstream),
-                PostgreSQL, Redis, Kafka, and the
-                load generators (wrk with 2 threads; hey). The request: `GET /api/users/{id}` with the user's RS256
-                token, 200 users at random, answered from user-service's cache.
+                PostgreSQL, Redis, Kafka, and the load generators (wrk with 2 threads; the harness's fixed-rate client,
+                `FixedRate`). The request: `GET /api/users/{id}` with the user's RS256 token, 200 users at random,
+                answered from user-service's cache.
 
                 ## At saturation (wrk, %d s after %d s of warm-up, and for each gateway first 20 s rounds until one is within 5 %% of the last)
 
@@ -193,21 +199,23 @@ public final class GatewayBenchmark {
                 Ratios: gateway / direct **%.2f**, gateway / nginx **%.2f**, limiter on / limiter off **%.2f**;
                 plain Spring Cloud Gateway / direct %.2f, gateway / plain Spring Cloud Gateway %.2f.
 
-                ## At a fixed rate: %d requests/s, half the direct maximum (hey, %d s)
+                ## At a fixed rate: %d requests/s, half the direct maximum (evenly spaced, latency from when each request was due; %d s after 5 s)
 
                 | path | achieved/s | p50 ms | p99 ms | non-2xx |
                 |---|---:|---:|---:|---:|
                 %s
-                Added by the gateway at this rate: p50 **%.2f ms**, p99 **%.2f ms**; by nginx: p50 %.2f ms.
-                With Redis unresponsive the gateway adds p50 %.2f ms over the gateway with Redis (bounded by
-                `meridian.gateway.redis.timeout`, 50 ms, paid once per `retry-interval`, 1 s, not per request).
+                Added by nginx at this rate: p50 %.2f ms. The gateway does not sustain this rate here: its latency is
+                the queue of requests waiting for one of the client's %d connections, growing for the whole run.
 
-                ## At a rate the gateway sustains: %d requests/s, half its own maximum (hey, %d s)
+                ## At a rate the gateway sustains: %d requests/s, half its own maximum (as above)
 
                 | path | achieved/s | p50 ms | p99 ms | non-2xx |
                 |---|---:|---:|---:|---:|
                 %s
-                Added by the gateway at this rate: p50 **%.2f ms**, p99 **%.2f ms**; by nginx: p50 %.2f ms.
+                Added by the gateway at this rate: p50 **%.2f ms**, p99 **%.2f ms**; by plain Spring Cloud Gateway: p50
+                %.2f ms; by nginx: p50 %.2f ms. With Redis unresponsive the gateway adds p50 %.2f ms over the gateway with
+                Redis (bounded by `meridian.gateway.redis.timeout`, 50 ms, paid once per `retry-interval`, 1 s, not per
+                request).
                 """.formatted(
                         LocalDate.now(),
                         Runtime.getRuntime().availableProcessors(),
@@ -225,20 +233,20 @@ public final class GatewayBenchmark {
                         MEASURED.toSeconds(),
                         directAtRate.row("user-service directly")
                                 + nginxAtRate.row("nginx → user-service")
-                                + gatewayAtRate.row("gateway → user-service")
-                                + hangingAtRate.row("gateway, Redis unresponsive"),
-                        gatewayAtRate.p50() - directAtRate.p50(),
-                        gatewayAtRate.p99() - directAtRate.p99(),
+                                + gatewayAtRate.row("gateway → user-service"),
                         nginxAtRate.p50() - directAtRate.p50(),
-                        hangingAtRate.p50() - gatewayAtRate.p50(),
+                        FixedRate.CONNECTIONS,
                         withinReach,
-                        MEASURED.toSeconds(),
                         directWithinReach.row("user-service directly")
                                 + nginxWithinReach.row("nginx → user-service")
-                                + gatewayWithinReach.row("gateway → user-service"),
+                                + plainWithinReach.row("plain Spring Cloud Gateway → user-service")
+                                + gatewayWithinReach.row("gateway → user-service")
+                                + hangingWithinReach.row("gateway, Redis unresponsive"),
                         gatewayWithinReach.p50() - directWithinReach.p50(),
                         gatewayWithinReach.p99() - directWithinReach.p99(),
-                        nginxWithinReach.p50() - directWithinReach.p50());
+                        plainWithinReach.p50() - directWithinReach.p50(),
+                        nginxWithinReach.p50() - directWithinReach.p50(),
+                        hangingWithinReach.p50() - gatewayWithinReach.p50());
         Files.createDirectories(results);
         Path file = results.resolve("gateway-service.md");
         Files.writeString(file, report);
@@ -264,13 +272,15 @@ public final class GatewayBenchmark {
                 paths.put(name, startGateway("gateway-" + name, direct, tokens, properties, jvmOptions(spec)));
             }
         }
-        Path script = Wrk.getByIdScript(work, "readers.lua", signUp(direct, tokens, 200), false);
+        List<String[]> readers = signUp(direct, tokens, 200);
+        Path script = Wrk.getByIdScript(work, "readers.lua", readers, false);
         for (String path : paths.values()) {
             warmUntilSteady(path, script);
         }
         Result directMax = measure(direct, script, CONNECTIONS);
         System.out.printf(
                 "quick: direct %.0f/s; overrides for all gateways %s%n", directMax.perSecond(), GATEWAY_OVERRIDES);
+        Map<String, Result> saturation = new LinkedHashMap<>();
         for (var path : paths.entrySet()) {
             Result result = measure(path.getValue(), script, CONNECTIONS);
             // Throughput here swings by ±20 % between runs on this shared VM; the CPU each request costs the process
@@ -284,6 +294,25 @@ public final class GatewayBenchmark {
                     result.p99(),
                     result.errors(),
                     cpuPerRequest.get(path.getValue()));
+            saturation.put(path.getKey(), result);
+        }
+        // Latency without queueing: each at half the gateway's maximum, a rate all of them sustain.
+        int rate = (int) (saturation.get("gateway").perSecond() / 2);
+        String reader = "/api/users/" + readers.getFirst()[0];
+        String token = readers.getFirst()[1];
+        FixedRate directAtRate = FixedRate.run(direct + reader, token, rate, MEASURED);
+        System.out.printf(
+                "quick: at %d/s direct p50 %.2f ms, p99 %.2f ms%n", rate, directAtRate.p50(), directAtRate.p99());
+        for (var path : paths.entrySet()) {
+            FixedRate atRate = FixedRate.run(path.getValue() + reader, token, rate, MEASURED);
+            System.out.printf(
+                    "quick: at %d/s %s p50 %.2f ms (+%.2f), p99 %.2f ms, non-2xx %d%n",
+                    rate,
+                    path.getKey(),
+                    atRate.p50(),
+                    atRate.p50() - directAtRate.p50(),
+                    atRate.p99(),
+                    atRate.errors());
         }
     }
 
@@ -481,6 +510,7 @@ public final class GatewayBenchmark {
                 throw new IllegalStateException("Unexpected sign-up answer: " + response.body());
             }
             String token = tokens.sign(tokens.claims(id.group(1), "user-service")
+                    .expirationTime(Date.from(Instant.now().plus(READER_TOKEN_LIFETIME)))
                     .claim("roles", List.of("USER"))
                     .claim("client_id", "bench")
                     .build());
@@ -509,53 +539,6 @@ public final class GatewayBenchmark {
             } catch (Exception e) {
                 System.err.println("Could not stop " + process + ": " + e);
             }
-        }
-    }
-
-    /** hey at a fixed total rate (16 workers, each limited to its share), with its latency percentiles. */
-    record Hey(double perSecond, double p50, double p99, long errors) {
-
-        private static final int WORKERS = 16;
-
-        static Hey run(String url, String token, int rate, Duration duration) throws Exception {
-            Process hey = new ProcessBuilder(
-                            "hey",
-                            "-z",
-                            duration.toSeconds() + "s",
-                            "-c",
-                            Integer.toString(WORKERS),
-                            "-q",
-                            Integer.toString(Math.max(1, rate / WORKERS)),
-                            "-H",
-                            "Authorization: Bearer " + token,
-                            url)
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(hey.getInputStream().readAllBytes());
-            if (hey.waitFor() != 0) {
-                throw new IllegalStateException("hey failed: " + output);
-            }
-            long ok = (long) number(output, "\\[200\\]\\s+(\\d+) responses", 0);
-            long total = 0;
-            Matcher statuses =
-                    Pattern.compile("\\[(\\d{3})\\]\\s+(\\d+) responses").matcher(output);
-            while (statuses.find()) {
-                total += Long.parseLong(statuses.group(2));
-            }
-            return new Hey(
-                    number(output, "Requests/sec:\\s+([\\d.]+)", Double.NaN),
-                    number(output, "50%+ in ([\\d.]+) secs", Double.NaN) * 1000,
-                    number(output, "99%+ in ([\\d.]+) secs", Double.NaN) * 1000,
-                    total - ok);
-        }
-
-        String row(String path) {
-            return "| %s | %.0f | %.2f | %.2f | %d |%n".formatted(path, perSecond, p50, p99, errors);
-        }
-
-        private static double number(String output, String regex, double fallback) {
-            Matcher m = Pattern.compile(regex).matcher(output);
-            return m.find() ? Double.parseDouble(m.group(1)) : fallback;
         }
     }
 }
