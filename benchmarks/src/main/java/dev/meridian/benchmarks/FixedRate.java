@@ -46,12 +46,17 @@ record FixedRate(double perSecond, double p50, double p99, long errors) {
 
     static FixedRate run(String url, String token, int rate, Duration duration)
             throws IOException, InterruptedException {
+        return run(url, token, rate, WARM_UP, duration);
+    }
+
+    static FixedRate run(String url, String token, int rate, Duration warmUp, Duration duration)
+            throws IOException, InterruptedException {
         URI uri = URI.create(url);
         String request = "GET %s HTTP/1.1\r\nHost: %s:%d\r\nAuthorization: Bearer %s\r\n\r\n"
                 .formatted(uri.getRawPath(), uri.getHost(), uri.getPort(), token);
         try (var client = new Client(
                 new InetSocketAddress(uri.getHost(), uri.getPort()), request.getBytes(StandardCharsets.US_ASCII))) {
-            client.send(rate, WARM_UP);
+            client.send(rate, warmUp);
             return client.send(rate, duration);
         }
     }
@@ -118,7 +123,7 @@ record FixedRate(double perSecond, double p50, double p99, long errors) {
         }
 
         FixedRate send(int rate, Duration duration) throws IOException, InterruptedException {
-            Run run = new Run((int) (rate * duration.toSeconds()));
+            Run run = new Run((int) (rate * duration.toMillis() / 1000));
             long start = System.nanoTime();
             for (int i = 0; i < run.latencies.length; i++) {
                 long due = start + Math.round(i * 1e9 / rate);
