@@ -38,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
 record FixedRate(double perSecond, double p50, double p99, long errors) {
 
     /** The client's connections and JIT are warmed up first, at the same rate, unmeasured. */
-    private static final Duration WARM_UP = Duration.ofSeconds(5);
+    static final Duration WARM_UP = Duration.ofSeconds(5);
 
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
 
@@ -105,7 +105,12 @@ record FixedRate(double perSecond, double p50, double p99, long errors) {
     }
 
     /** A request on its way: which run it belongs to, its place there and when it was due. */
-    private record Sent(Run run, int index, long due) {}
+    private record Sent(Run run, int index, long due) {
+
+        void answered(long now, boolean ok) {
+            run.answer(index, now - due, now, ok);
+        }
+    }
 
     private static final class Client implements AutoCloseable {
         private final InetSocketAddress address;
@@ -242,7 +247,7 @@ record FixedRate(double perSecond, double p50, double p99, long errors) {
             if (read < 0 || !received.hasRemaining()) {
                 close();
                 if (request != null) {
-                    request.run().answer(request.index(), now - request.due(), now, false);
+                    request.answered(now, false);
                 }
                 return false;
             }
@@ -252,7 +257,7 @@ record FixedRate(double perSecond, double p50, double p99, long errors) {
             }
             received.clear();
             sent = null;
-            request.run().answer(request.index(), now - request.due(), now, answer.status() == 200);
+            request.answered(now, answer.status() == 200);
             if (answer.closing()) {
                 close();
             }
