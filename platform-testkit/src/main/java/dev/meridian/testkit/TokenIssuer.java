@@ -2,6 +2,7 @@ package dev.meridian.testkit;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -19,11 +20,15 @@ import java.util.Date;
 import java.util.UUID;
 
 /**
- * Signs access tokens the way auth-service does (RS256 with a {@code kid}; issuer, subject, audience, expiry, id)
+ * Signs access tokens the way auth-service does (RS256 with a {@code kid} and {@code typ: at+jwt}, RFC 9068; issuer,
+ * subject, audience, expiry, id)
  * and serves its public key as a JWKS over real HTTP. A resource server pointed at {@link #jwkSetUri()} checks
  * these tokens exactly as it checks production ones, so tests and benchmarks need no auth-service.
  */
 public final class TokenIssuer {
+
+    /** The JOSE {@code typ} of a JWT access token (RFC 9068 §2.1). */
+    public static final String ACCESS_TOKEN_TYPE = "at+jwt";
 
     private static final Duration LIFETIME = Duration.ofMinutes(15);
 
@@ -81,9 +86,24 @@ public final class TokenIssuer {
 
     /** Signed with this issuer's real key but naming {@code keyId} in the header, as a forger might. */
     public String sign(JWTClaimsSet claims, String keyId) {
+        return sign(claims, keyId, ACCESS_TOKEN_TYPE);
+    }
+
+    /**
+     * Signed with this issuer's real key and {@code kid} but with the header {@code typ} given ({@code null}: none),
+     * as an ID token ({@code JWT}) or a token of another kind presented as an access token would be.
+     */
+    public String signAsType(JWTClaimsSet claims, String type) {
+        return sign(claims, key.getKeyID(), type);
+    }
+
+    private String sign(JWTClaimsSet claims, String keyId, String type) {
         try {
-            var jwt = new SignedJWT(
-                    new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(), claims);
+            var header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId);
+            if (type != null) {
+                header.type(new JOSEObjectType(type));
+            }
+            var jwt = new SignedJWT(header.build(), claims);
             jwt.sign(new RSASSASigner(key));
             return jwt.serialize();
         } catch (JOSEException e) {
