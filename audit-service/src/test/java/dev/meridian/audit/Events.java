@@ -30,6 +30,7 @@ record Events(UUID userId) {
                 Set.of(UserUpdated.NAME),
                 "ada@example.com",
                 name,
+                null,
                 null);
     }
 

@@ -121,7 +121,8 @@ class UserMailIT {
                 Set.of(UserUpdated.EMAIL),
                 newAddress,
                 grace.name(),
-                grace.email()));
+                grace.email(),
+                null));
 
         // Same user, same partition: once the confirmation is out, both copies of the sign-up have been handled.
         MimeMessage confirmation = awaitMail(newAddress);
@@ -142,6 +143,7 @@ class UserMailIT {
                 Set.of(UserUpdated.NAME),
                 linus.email(),
                 "Linus T.",
+                null,
                 null));
         PUBLISHER.publish(linus);
 

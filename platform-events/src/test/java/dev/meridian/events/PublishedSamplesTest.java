@@ -39,6 +39,15 @@ class PublishedSamplesTest {
         assertThat(event.changed()).containsExactly(UserUpdated.EMAIL);
         assertThat(event.previousEmail()).isEqualTo("ada@example.com");
         assertThat(event.email()).isEqualTo("ada@lovelace.dev");
+        assertThat(event.actorTokenId()).as("added later").isNull();
+    }
+
+    @Test
+    void userUpdatedV1NamesTheTokenACredentialChangeWasMadeWith() throws IOException {
+        UserUpdated event = read("user-updated.v1.password-changed.json", UserUpdated.class);
+
+        assertThat(event.changed()).containsExactly(UserUpdated.PASSWORD);
+        assertThat(event.actorTokenId()).isEqualTo("3c9e1f0a-6b2d-4a7e-9c8f-1d2e3f4a5b6c");
     }
 
     @Test

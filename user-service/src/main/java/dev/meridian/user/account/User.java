@@ -94,7 +94,8 @@ public class User extends AbstractAggregateRoot<User> {
                 Set.copyOf(changed),
                 email,
                 name,
-                changed.contains(UserUpdated.EMAIL) ? previousEmail : null));
+                changed.contains(UserUpdated.EMAIL) ? previousEmail : null,
+                null));
         return true;
     }
 
