@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
@@ -14,7 +16,8 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 /**
  * Puts a service token on every call to user-service's credentials check: auth-service signs it itself (it is the
  * issuer; a token request to itself would only add a hop), as client {@code auth-service} with the
- * {@code users.credentials.verify} scope, and reuses it until a minute before it expires. Feign configuration for
+ * {@code users.credentials.verify} scope, typed {@code at+jwt}, and reuses it until a minute before it expires. No
+ * registered client stands behind it: nothing can request such a token from the token endpoint. Feign configuration for
  * {@link UserCredentials} only, so not a component.
  */
 class ServiceTokenInterceptor implements RequestInterceptor {
@@ -50,7 +53,10 @@ class ServiceTokenInterceptor implements RequestInterceptor {
                     .issuedAt(now)
                     .expiresAt(now.plus(LIFETIME))
                     .build();
-            token = encoder.encode(JwtEncoderParameters.from(claims)).getTokenValue();
+            // An access token like those the token endpoint issues (RFC 9068): resource servers refuse other types.
+            JwsHeader header =
+                    JwsHeader.with(SignatureAlgorithm.RS256).type("at+jwt").build();
+            token = encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
             renewAt = now.plus(LIFETIME).minusSeconds(60);
         }
         return token;

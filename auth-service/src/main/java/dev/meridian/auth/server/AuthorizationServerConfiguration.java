@@ -17,7 +17,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.Customizer;
@@ -27,7 +29,16 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.MessageDigestPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
@@ -37,11 +48,20 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Spring Authorization Server with everything it keeps in PostgreSQL: registered clients, authorizations (so issued
@@ -56,26 +76,65 @@ class AuthorizationServerConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServer(
-            HttpSecurity http, RegisteredClientRepository clients, OAuth2AuthorizationService authorizations)
+            HttpSecurity http,
+            RegisteredClientRepository clients,
+            OAuth2AuthorizationService authorizations,
+            AuthorizationServerSettings endpoints)
             throws Exception {
-        var deviceClients = new DeviceClientAuthentication(clients);
+        var publicClients = new ClientIdAuthentication(clients, endpoints);
         http.oauth2AuthorizationServer(server -> {
                     http.securityMatcher(server.getEndpointsMatcher());
                     server.oidc(oidc -> oidc.logoutEndpoint(
                             logout -> logout.logoutResponseHandler(new RevokingLogout(authorizations))));
                     server.deviceAuthorizationEndpoint(Customizer.withDefaults());
                     server.deviceVerificationEndpoint(Customizer.withDefaults());
+                    // Ahead of Spring's own converters, in this order; PKCE code exchanges stay Spring's.
                     server.clientAuthentication(authentication -> authentication
-                            .authenticationConverter(deviceClients)
-                            .authenticationProvider(deviceClients));
+                            .authenticationConverter(new CodeVerifierRules(endpoints))
+                            .authenticationConverter(publicClients)
+                            .authenticationProvider(publicClients));
                 })
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
-                // The OIDC UserInfo endpoint takes the access tokens this server issued.
+                // The OIDC UserInfo endpoint takes the access tokens this server issued (accessTokens below).
                 .oauth2ResourceServer(resource -> resource.jwt(Customizer.withDefaults()))
+                // Only a person's browser, on the pages a person opens, is sent to sign in. Clients talking to the
+                // token, introspection, revocation and device authorization endpoints (curl and Node's fetch send
+                // Accept: */*, which "matches" text/html) get RFC 6749 section 5.2 JSON when no client
+                // authentication took their request.
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
-                        new LoginUrlAuthenticationEntryPoint("/login"),
-                        new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+                                invalidClient(), clientEndpoints(endpoints))
+                        .defaultAuthenticationEntryPointFor(
+                                new LoginUrlAuthenticationEntryPoint("/login"),
+                                new AndRequestMatcher(
+                                        browserEndpoints(endpoints),
+                                        new MediaTypeRequestMatcher(MediaType.TEXT_HTML))));
         return http.build();
+    }
+
+    private static RequestMatcher clientEndpoints(AuthorizationServerSettings endpoints) {
+        var paths = PathPatternRequestMatcher.withDefaults();
+        return new OrRequestMatcher(
+                paths.matcher(endpoints.getTokenEndpoint()),
+                paths.matcher(endpoints.getTokenIntrospectionEndpoint()),
+                paths.matcher(endpoints.getTokenRevocationEndpoint()),
+                paths.matcher(endpoints.getDeviceAuthorizationEndpoint()));
+    }
+
+    private static RequestMatcher browserEndpoints(AuthorizationServerSettings endpoints) {
+        var paths = PathPatternRequestMatcher.withDefaults();
+        return new OrRequestMatcher(
+                paths.matcher(endpoints.getAuthorizationEndpoint()),
+                paths.matcher(endpoints.getDeviceVerificationEndpoint()));
+    }
+
+    /** RFC 6749 section 5.2: no client authentication took the request, so the client is unknown to it. */
+    private static AuthenticationEntryPoint invalidClient() {
+        var json = new OAuth2ErrorHttpMessageConverter();
+        return (request, response, failure) -> {
+            var answer = new ServletServerHttpResponse(response);
+            answer.setStatusCode(HttpStatus.UNAUTHORIZED);
+            json.write(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT), null, answer);
+        };
     }
 
     @Bean
@@ -131,12 +190,42 @@ class AuthorizationServerConfiguration {
         return new NimbusJwtEncoder(keys.signingKey());
     }
 
+    /**
+     * Spring's stock generators, with refresh tokens for public clients ({@link PublicClientRefreshTokens}). Being a
+     * bean, it replaces the generator Spring would build, so the claims customizer is set here, and the binding
+     * claims Spring's own customizer adds are not: {@code cnf} for DPoP and mutual-TLS bound tokens (neither is
+     * offered: the gateway and the services take bearer tokens only) and {@code act} for token exchange (no client
+     * is registered for it).
+     */
+    @Bean
+    OAuth2TokenGenerator<OAuth2Token> tokenGenerator(
+            JwtEncoder encoder, OAuth2TokenCustomizer<JwtEncodingContext> claims, Clock clock) {
+        var jwts = new JwtGenerator(encoder);
+        jwts.setJwtCustomizer(claims);
+        return new DelegatingOAuth2TokenGenerator(
+                jwts, new OAuth2AccessTokenGenerator(), new PublicClientRefreshTokens(clock));
+    }
+
+    /**
+     * The OIDC UserInfo endpoint's decoder: this server's own keys and issuer, and only access tokens
+     * ({@code typ: at+jwt}, RFC 9068; an ID token, typed {@code JWT} or untyped, is refused, RFC 8725 section 3.11).
+     */
+    @Bean
+    JwtDecoder accessTokens(JWKSource<SecurityContext> publishedKeys, AuthSettings settings) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(publishedKeys).build();
+        decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(
+                new JwtTypeValidator("at+jwt", "application/at+jwt"),
+                new JwtIssuerValidator(settings.issuer().toString())));
+        return decoder;
+    }
+
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> clientAudienceAndRoles() {
         return context -> {
             if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
                 return;
             }
+            context.getJwsHeader().type("at+jwt"); // RFC 9068 section 2.1; ID tokens stay untyped JWTs
             // RFC 9068 (JWT access tokens): the client the token was issued to; the gateway's rate limits key on it.
             context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
             String audiences =
