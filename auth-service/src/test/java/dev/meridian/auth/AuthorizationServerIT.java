@@ -133,8 +133,7 @@ class AuthorizationServerIT {
     @Test
     void aRevokedAccessTokenStaysOnTheGatewaysRevocationListUntilNoValidatorWouldAcceptIt() throws Exception {
         String token = accessToken();
-        Jwt jwt =
-                NimbusJwtDecoder.withJwkSetUri(base() + "/oauth2/jwks").build().decode(token);
+        Jwt jwt = decoder(port).decode(token);
         assertThat(redis.opsForZSet().score(RevokedAccessTokens.KEY, jwt.getId()))
                 .isNull();
         String longExpired = "jti-of-a-token-no-validator-accepts-any-more";
@@ -252,8 +251,7 @@ class AuthorizationServerIT {
 
     private static NimbusJwtDecoder decoder(int serverPort) {
         // Signature only: the issuer is the gateway's URL, which this test does not run.
-        return NimbusJwtDecoder.withJwkSetUri("http://localhost:" + serverPort + "/oauth2/jwks")
-                .build();
+        return OAuthHttp.accessTokens("http://localhost:" + serverPort + "/oauth2/jwks");
     }
 
     private static HttpResponse<String> get(String url) {

@@ -15,18 +15,14 @@ import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.ServiceProcess;
 import dev.meridian.testkit.TopicReader;
 import java.io.File;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +79,6 @@ class LoginIT {
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final int USER_SERVICE_PORT = ServiceProcess.freePort();
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
     private static ServiceProcess userService;
     /** One database for user-service across its restarts: the users signed up before a restart are still there. */
     private static final Map<String, Object> USER_SERVICE_INFRASTRUCTURE = new HashMap<>();
@@ -120,17 +115,27 @@ class LoginIT {
 
     @Test
     void signsInThroughTheLoginPageAndExchangesTheCodeWithPkceForTokens() {
-        String email = signUp("correct horse battery staple");
-        var browser = new Browser();
+        SignedUp user = signUp("correct horse battery staple");
+        var browser = browser();
 
-        String code = browser.authorize(email, "correct horse battery staple");
+        String code = browser.authorize(user.email(), "correct horse battery staple");
         JsonNode tokens = exchange(code);
 
         Jwt access = decoder().decode(tokens.get("access_token").asString());
         assertThat(access.getIssuer()).hasToString(ISSUER);
         assertThat(access.getAudience()).containsExactlyInAnyOrder("user-service", "audit-service");
         assertThat(access.getClaimAsStringList("roles")).containsExactly("USER");
-        assertThat(UUID.fromString(access.getSubject())).isNotNull();
+        assertThat(access.getSubject())
+                .as("the signed-up user")
+                .isEqualTo(user.id().toString());
+        assertThat(access.getHeaders()).containsEntry("typ", "at+jwt");
+        Jwt id = NimbusJwtDecoder.withJwkSetUri(base() + "/oauth2/jwks")
+                .build()
+                .decode(tokens.get("id_token").asString());
+        assertThat(id.getSubject()).isEqualTo(user.id().toString());
+        assertThat(id.getHeaders().get("typ"))
+                .as("an ID token is not typed as an access token")
+                .isNotEqualTo("at+jwt");
         assertThat(tokens.get("id_token").asString()).isNotBlank();
         assertThat(tokens.get("refresh_token").asString()).isNotBlank();
         assertThat(tokens.get("expires_in").asInt()).isBetween(890, 900);
@@ -138,8 +143,8 @@ class LoginIT {
 
     @Test
     void refreshTokensRotateAndAReusedOneRevokesTheWholeFamily() {
-        String email = signUp("correct horse battery staple");
-        JsonNode first = exchange(new Browser().authorize(email, "correct horse battery staple"));
+        String email = signUp("correct horse battery staple").email();
+        JsonNode first = exchange(browser().authorize(email, "correct horse battery staple"));
         String original = first.get("refresh_token").asString();
 
         HttpResponse<String> rotated = tokenRequest(Map.of("grant_type", "refresh_token", "refresh_token", original));
@@ -193,7 +198,7 @@ class LoginIT {
 
     @Test
     void aCommandLineClientGetsTokensThroughTheDeviceFlowOnceTheUserApprovesInABrowser() {
-        String email = signUp("correct horse battery staple");
+        String email = signUp("correct horse battery staple").email();
         HttpResponse<String> started = send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/device_authorization"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("client_id", "cli", "scope", "profile")))));
@@ -208,7 +213,7 @@ class LoginIT {
         assertThat(tooEarly.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(tooEarly.body()).get("error").asString()).isEqualTo("authorization_pending");
 
-        var browser = new Browser();
+        var browser = browser();
         URI verification = URI.create(device.get("verification_uri_complete").asString());
         HttpResponse<String> toLogin = browser.get(verification.getRawPath() + "?" + verification.getRawQuery());
         assertThat(toLogin.statusCode()).isEqualTo(302);
@@ -244,8 +249,8 @@ class LoginIT {
 
     @Test
     void aRevokedAccessTokenIsRefusedByTheUserInfoEndpoint() {
-        String email = signUp("correct horse battery staple");
-        JsonNode tokens = exchange(new Browser().authorize(email, "correct horse battery staple"));
+        String email = signUp("correct horse battery staple").email();
+        JsonNode tokens = exchange(browser().authorize(email, "correct horse battery staple"));
         String access = tokens.get("access_token").asString();
         assertThat(userInfo(access).statusCode()).isEqualTo(200);
 
@@ -263,8 +268,8 @@ class LoginIT {
 
     @Test
     void loggingOutRevokesTheTokensTheSessionHandedOut() {
-        String email = signUp("correct horse battery staple");
-        var browser = new Browser();
+        String email = signUp("correct horse battery staple").email();
+        var browser = browser();
         JsonNode tokens = exchange(browser.authorize(email, "correct horse battery staple"));
 
         HttpResponse<String> logout = browser.get("/connect/logout?"
@@ -288,7 +293,7 @@ class LoginIT {
         assumeTrue(
                 Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
                 "needs Debian's chromium and chromium-driver (.ci/run installs them)");
-        String email = signUp("correct horse battery staple");
+        String email = signUp("correct horse battery staple").email();
         var options = new ChromeOptions()
                 .setBinary(CHROMIUM)
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage");
@@ -304,7 +309,7 @@ class LoginIT {
                             "redirect_uri", REDIRECT_URI,
                             "scope", "openid",
                             "state", "af0ifjsldkj",
-                            "code_challenge", challenge(Browser.VERIFIER),
+                            "code_challenge", OAuthHttp.challenge(Browser.VERIFIER),
                             "code_challenge_method", "S256")));
             assertThat(browser.getTitle()).isEqualTo("Sign in to Meridian");
 
@@ -332,8 +337,8 @@ class LoginIT {
 
     @Test
     void aWrongPasswordSendsTheUserBackToTheLoginPageWithAnError() {
-        String email = signUp("correct horse battery staple");
-        var browser = new Browser();
+        String email = signUp("correct horse battery staple").email();
+        var browser = browser();
         browser.startAuthorization();
 
         HttpResponse<String> login = browser.login(email, "wrong password entirely");
@@ -346,7 +351,7 @@ class LoginIT {
 
     @Test
     void aLoginWithoutTheCsrfTokenIsRefused() {
-        var browser = new Browser();
+        var browser = browser();
         browser.startAuthorization();
 
         HttpResponse<String> forged = browser.post("/login", Map.of("username", "a@example.com", "password", "x"));
@@ -356,10 +361,10 @@ class LoginIT {
 
     @Test
     void whileUserServiceIsDownLoginFailsFastThenRecoversByItself() throws Exception {
-        String email = signUp("correct horse battery staple");
+        String email = signUp("correct horse battery staple").email();
         userService.close();
         try {
-            var browser = new Browser();
+            var browser = browser();
             browser.startAuthorization();
             Instant start = Instant.now();
             HttpResponse<String> login = browser.login(email, "correct horse battery staple");
@@ -375,7 +380,7 @@ class LoginIT {
 
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(new Browser().authorize(email, "correct horse battery staple"))
+                .untilAsserted(() -> assertThat(browser().authorize(email, "correct horse battery staple"))
                         .isNotBlank());
     }
 
@@ -418,7 +423,10 @@ class LoginIT {
                 .POST(HttpRequest.BodyPublishers.ofString(form(fields))));
     }
 
-    private String signUp(String password) {
+    /** A user signed up at user-service: the id it gave and the email. */
+    private record SignedUp(UUID id, String email) {}
+
+    private SignedUp signUp(String password) {
         String email = "user-" + UUID.randomUUID() + "@example.com";
         HttpResponse<String> created = send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + USER_SERVICE_PORT + "/api/users"))
@@ -426,113 +434,25 @@ class LoginIT {
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"email\":\"%s\",\"name\":\"Test User\",\"password\":\"%s\"}".formatted(email, password))));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return email;
+        return new SignedUp(
+                UUID.fromString(JSON.readTree(created.body()).get("id").asString()), email);
     }
 
     private NimbusJwtDecoder decoder() {
-        return NimbusJwtDecoder.withJwkSetUri(base() + "/oauth2/jwks").build();
+        return OAuthHttp.accessTokens(base() + "/oauth2/jwks");
     }
 
     private String base() {
         return "http://localhost:" + port;
     }
 
-    /** A browser: keeps cookies, follows no redirects, sends Accept: text/html like a person's would. */
-    private class Browser {
-
-        static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        private final HttpClient http = HttpClient.newBuilder()
-                .cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-
-        /** The whole browser side of the flow; answers the authorization code the redirect carries. */
-        String authorize(String email, String password) {
-            startAuthorization();
-            HttpResponse<String> login = login(email, password);
-            assertThat(login.statusCode()).isEqualTo(302);
-            String back = login.headers().firstValue("Location").orElseThrow();
-            assertThat(back).as("back to the authorization request").contains("/oauth2/authorize");
-            HttpResponse<String> authorized =
-                    get(URI.create(back).getRawPath() + "?" + URI.create(back).getRawQuery());
-            assertThat(authorized.statusCode()).as(authorized.body()).isEqualTo(302);
-            URI redirect =
-                    URI.create(authorized.headers().firstValue("Location").orElseThrow());
-            assertThat(redirect.toString()).startsWith(REDIRECT_URI);
-            Map<String, String> query = new HashMap<>();
-            for (String pair : redirect.getRawQuery().split("&")) {
-                String[] parts = pair.split("=", 2);
-                query.put(parts[0], java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
-            }
-            assertThat(query.get("state")).isEqualTo("af0ifjsldkj");
-            return query.get("code");
-        }
-
-        void startAuthorization() {
-            HttpResponse<String> authorize = get("/oauth2/authorize?"
-                    + form(Map.of(
-                            "response_type", "code",
-                            "client_id", "web",
-                            "redirect_uri", REDIRECT_URI,
-                            "scope", "openid profile",
-                            "state", "af0ifjsldkj",
-                            "code_challenge", challenge(VERIFIER),
-                            "code_challenge_method", "S256")));
-            assertThat(authorize.statusCode()).as(authorize.body()).isEqualTo(302);
-            assertThat(authorize.headers().firstValue("Location"))
-                    .hasValueSatisfying(location -> assertThat(location).endsWith("/login"));
-        }
-
-        HttpResponse<String> login(String email, String password) {
-            HttpResponse<String> page = get("/login");
-            Matcher csrf = CSRF.matcher(page.body());
-            assertThat(csrf.find())
-                    .as("the login form carries a CSRF token: %s %s", page.statusCode(), page.body())
-                    .isTrue();
-            return post("/login", Map.of("username", email, "password", password, "_csrf", csrf.group(1)));
-        }
-
-        HttpResponse<String> get(String path) {
-            return send(
-                    http,
-                    HttpRequest.newBuilder(URI.create(base() + path))
-                            .header("Accept", "text/html")
-                            .GET());
-        }
-
-        HttpResponse<String> post(String path, Map<String, String> fields) {
-            return send(
-                    http,
-                    HttpRequest.newBuilder(URI.create(base() + path))
-                            .header("Accept", "text/html")
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(form(fields))));
-        }
+    /** A browser signing in for the web client. */
+    private Browser browser() {
+        return new Browser(base(), "web", REDIRECT_URI);
     }
 
     private static ServiceProcess startUserServiceTrusting(int authPort) throws Exception {
-        Map<String, Object> properties = new HashMap<>(USER_SERVICE_INFRASTRUCTURE);
-        properties.put("server.port", USER_SERVICE_PORT);
-        properties.put("eureka.client.enabled", false);
-        properties.put("meridian.security.jwt.issuer", ISSUER);
-        properties.put("meridian.security.jwt.jwk-set-uri", "http://127.0.0.1:" + authPort + "/oauth2/jwks");
-        var process = ServiceProcess.start(
-                Path.of(System.getProperty("meridian.root", "..")),
-                "user-service",
-                ServiceProcess.SMALL_JVM,
-                properties,
-                Path.of("target", "login-it"));
-        process.awaitReady(USER_SERVICE_PORT, Duration.ofMinutes(2));
-        return process;
-    }
-
-    private static String challenge(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return UserServiceJar.start(USER_SERVICE_INFRASTRUCTURE, USER_SERVICE_PORT, authPort, ISSUER, "login-it");
     }
 
     private static String form(Map<String, String> fields) {

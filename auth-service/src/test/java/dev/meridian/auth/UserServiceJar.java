@@ -1,0 +1,34 @@
+package dev.meridian.auth;
+
+import dev.meridian.testkit.ServiceProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real user-service, from the jar its module's build packaged, that checks the passwords of the sign-ins under test
+ * and trusts the tokens of the auth-service at {@code authPort} (issuer {@code issuer}).
+ */
+final class UserServiceJar {
+
+    private UserServiceJar() {}
+
+    static ServiceProcess start(
+            Map<String, Object> infrastructure, int port, int authPort, String issuer, String logFolder)
+            throws Exception {
+        Map<String, Object> properties = new HashMap<>(infrastructure);
+        properties.put("server.port", port);
+        properties.put("eureka.client.enabled", false);
+        properties.put("meridian.security.jwt.issuer", issuer);
+        properties.put("meridian.security.jwt.jwk-set-uri", "http://127.0.0.1:" + authPort + "/oauth2/jwks");
+        var process = ServiceProcess.start(
+                Path.of(System.getProperty("meridian.root", "..")),
+                "user-service",
+                ServiceProcess.SMALL_JVM,
+                properties,
+                Path.of("target", logFolder));
+        process.awaitReady(port, Duration.ofMinutes(2));
+        return process;
+    }
+}
