@@ -306,6 +306,18 @@ class TokenEndpointIT {
                 .isEqualTo(200);
     }
 
+    @Test
+    void theUserInfoEndpointTakesAccessTokensButNotAnIdToken() {
+        JsonNode tokens = tokensFor(CLI);
+
+        assertThat(userInfo(tokens.get("access_token").asString()).statusCode())
+                .as("typ at+jwt")
+                .isEqualTo(200);
+        assertThat(userInfo(tokens.get("id_token").asString()).statusCode())
+                .as("an ID token presented as an access token (RFC 8725 section 3.11)")
+                .isEqualTo(401);
+    }
+
     // --- a public client signs out: RFC 7009 revocation by client_id ---
 
     @Test
