@@ -1,10 +1,17 @@
 package dev.meridian.auth.server;
 
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.keygen.BytesKeyGenerator;
+import org.springframework.security.crypto.keygen.KeyGenerators;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -16,7 +23,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Registers the clients named in configuration ({@code meridian.auth.clients}) at start-up, and brings registrations
- * that already exist up to date, so that a deployment's clients are whatever its configuration says.
+ * that already exist up to date, so that a deployment's clients are whatever its configuration says. A client an
+ * earlier configuration registered and this one no longer names is retired: its secret is replaced by an unknown,
+ * expired one and it can no longer authenticate (public clients lose method {@code none}), so neither its secret nor
+ * its refresh tokens get tokens any more; its row stays, so the authorizations that name it still resolve until they
+ * expire, and naming it again brings it back. With no clients configured at all nothing is retired: an empty list is
+ * more likely a missing secret than an intent to shut every client out.
  */
 @Component
 class ConfiguredClients implements ApplicationRunner {
@@ -29,11 +41,21 @@ class ConfiguredClients implements ApplicationRunner {
     private final AuthSettings settings;
     private final RegisteredClientRepository clients;
     private final PasswordEncoder clientSecrets;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final BytesKeyGenerator unknownSecrets = KeyGenerators.secureRandom(32);
 
-    ConfiguredClients(AuthSettings settings, RegisteredClientRepository clients, PasswordEncoder clientSecrets) {
+    ConfiguredClients(
+            AuthSettings settings,
+            RegisteredClientRepository clients,
+            PasswordEncoder clientSecrets,
+            JdbcClient jdbc,
+            Clock clock) {
         this.settings = settings;
         this.clients = clients;
         this.clientSecrets = clientSecrets;
+        this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     @Override
@@ -42,6 +64,39 @@ class ConfiguredClients implements ApplicationRunner {
             clients.save(registration(client));
             log.info("Client {} registered ({})", client.clientId(), client.grantTypes());
         });
+        if (!settings.clients().isEmpty()) {
+            retireUnconfigured();
+        }
+    }
+
+    private void retireUnconfigured() {
+        Set<String> configured =
+                settings.clients().stream().map(AuthSettings.Client::clientId).collect(Collectors.toSet());
+        // The repository has no listing; its table is Spring Authorization Server's schema (db/migration).
+        jdbc
+                .sql("select client_id from oauth2_registered_client where client_secret_expires_at is null")
+                .query(String.class)
+                .list()
+                .stream()
+                .filter(clientId -> !configured.contains(clientId))
+                .map(clients::findByClientId)
+                .forEach(client -> {
+                    clients.save(retired(client));
+                    log.warn(
+                            "Client {} is registered but no longer configured: retired, it can no longer authenticate",
+                            client.getClientId());
+                });
+    }
+
+    private RegisteredClient retired(RegisteredClient client) {
+        return RegisteredClient.from(client)
+                .clientSecret(clientSecrets.encode(HexFormat.of().formatHex(unknownSecrets.generateKey())))
+                .clientSecretExpiresAt(clock.instant())
+                .clientAuthenticationMethods(methods -> {
+                    methods.clear();
+                    methods.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+                })
+                .build();
     }
 
     private RegisteredClient registration(AuthSettings.Client client) {
@@ -53,6 +108,7 @@ class ConfiguredClients implements ApplicationRunner {
                 .clientId(client.clientId())
                 .clientName(client.clientId())
                 .clientSecret(isPublic ? null : clientSecrets.encode(client.secret()))
+                .clientSecretExpiresAt(null) // back from retirement, if it was retired
                 .clientAuthenticationMethods(methods -> {
                     methods.clear();
                     if (isPublic) {
