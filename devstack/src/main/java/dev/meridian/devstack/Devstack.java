@@ -63,6 +63,12 @@ public final class Devstack {
             "audit-service", List.of(Server.POSTGRES, Server.KAFKA),
             "notification-service", List.of(Server.POSTGRES, Server.KAFKA, Server.SMTP));
 
+    /** discovery-service's metrics (its management port; the registry's own port serves only the registry). */
+    private static final int DISCOVERY_MANAGEMENT_PORT = 8762;
+    /** The registry's account: the dev profile's user name, a fresh password each run (it guards who registers). */
+    static final String REGISTRY_USER = "meridian";
+
+    private final String registryPassword = randomHex(24);
     private final Path root;
     private final Path runFolder;
     private final Map<String, Integer> scale;
@@ -172,7 +178,8 @@ public final class Devstack {
                 "spring.profiles.active",
                 "dev",
                 "eureka.client.service-url.defaultZone",
-                "http://127.0.0.1:8761/eureka/",
+                "http://" + REGISTRY_USER + ":" + registryPassword + "@127.0.0.1:" + PORTS.get("discovery-service")
+                        + "/eureka/",
                 "eureka.instance.hostname",
                 "127.0.0.1",
                 "meridian.auth.issuer",
@@ -191,6 +198,18 @@ public final class Devstack {
         if (service.equals("gateway-service")) {
             properties.put("management.server.port", 8090);
         }
+        if (service.equals("discovery-service")) {
+            properties.put("meridian.registry.username", REGISTRY_USER);
+            properties.put("meridian.registry.password", registryPassword);
+            properties.put("management.server.port", DISCOVERY_MANAGEMENT_PORT);
+            // Only this machine reaches the registry, as in compose.
+            properties.put("server.address", "127.0.0.1");
+            properties.put("management.server.address", "127.0.0.1");
+        }
+        // Signing keys from auth-service's own address (its first instance), never from whatever Eureka lists (C7).
+        String jwks = "http://127.0.0.1:" + PORTS.get("auth-service") + "/oauth2/jwks";
+        properties.put("meridian.security.jwt.jwk-set-uri", jwks);
+        properties.put("meridian.gateway.jwt.jwk-set-uri", jwks);
         INFRASTRUCTURE.get(service).forEach(server -> properties.putAll(server.springProperties(service)));
         return properties;
     }
@@ -261,7 +280,7 @@ public final class Devstack {
 
     private void refuseIfPortsAreTaken() {
         List<Integer> needed = new ArrayList<>(PORTS.values());
-        needed.addAll(List.of(8090, MAILBOX_PORT, ZIPKIN_PORT, OTLP_PORT));
+        needed.addAll(List.of(8090, DISCOVERY_MANAGEMENT_PORT, MAILBOX_PORT, ZIPKIN_PORT, OTLP_PORT));
         for (int port : needed) {
             try (var socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
@@ -279,7 +298,7 @@ public final class Devstack {
                 Meridian is up.
                   gateway (the platform)   http://localhost:8080
                   Swagger UI               http://localhost:8080/swagger-ui.html
-                  Eureka dashboard         http://localhost:8761
+                  Eureka dashboard         http://localhost:8761 (user %s, password %s: this run's)
                   traces (Zipkin)          http://localhost:%d
                   mailbox (caught mail)    http://localhost:%d
                   gateway metrics          http://localhost:8090/actuator/prometheus
@@ -288,7 +307,13 @@ public final class Devstack {
                 Try it: copy and paste, from the repository's root (or run devstack/walkthrough.sh).
                 %s
                 Ctrl-C stops everything.
-                """, ZIPKIN_PORT, MAILBOX_PORT, runFolder, walkthrough());
+                """, REGISTRY_USER, registryPassword, ZIPKIN_PORT, MAILBOX_PORT, runFolder, walkthrough());
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
     }
 
     /** The walkthrough printed at start-up; the system tests run the same file. */

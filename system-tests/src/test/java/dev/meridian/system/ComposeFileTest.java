@@ -22,14 +22,25 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml against the services it runs: each service module has a compose service built from it, checked
- * for health on its own port, and given the environment its configuration reads — nothing it would ignore, nothing
- * it needs missing. Also `docker-compose config -q`, Compose's own validation, where the tool is installed (.ci/run
- * installs it).
+ * for health on its own port (with bash: the image's /bin/sh is dash, which has no /dev/tcp), and given the
+ * environment its configuration reads — nothing it would ignore, nothing it needs missing. Then the deployment's
+ * security defaults: every secret required ({@code ${VAR:?}}, listed in .env.example), no port but the gateway's
+ * published beyond 127.0.0.1, each service its own database role, signing keys from auth-service's pinned address.
+ * Also `docker-compose config -q`, Compose's own validation, where the tool is installed (.ci/run installs it).
  */
 class ComposeFileTest {
 
     private static final Path ROOT = Path.of(System.getProperty("meridian.root", ".."));
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
+    /**
+     * A compose interpolation: the variable, and what follows its name ({@code :?message}, {@code :-default}, none).
+     * {@code $${VAR}} is an escaped dollar, left to the container's shell.
+     */
+    private static final Pattern INTERPOLATION = Pattern.compile("(?<!\\$)\\$\\{([A-Z][A-Z0-9_]*)([^}]*)}");
+
+    private static final String PINNED_JWKS = "http://auth-service:8082/oauth2/jwks";
+    /** Not secrets: may have defaults. */
+    private static final Set<String> SETTINGS = Set.of("MERIDIAN_ISSUER");
     /** Spring Boot settings the services read without naming them in their application.yml. */
     private static final Set<String> STANDARD = Set.of(
             "SPRING_DATASOURCE_USERNAME",
@@ -58,10 +69,14 @@ class ComposeFileTest {
         assertThat(((Map<?, ?>) ((Map<?, ?>) service.get("build")).get("args")).get("SERVICE"))
                 .isEqualTo(module);
         String port = module.equals("gateway-service") ? "8080" : serverPort(configuration);
-        assertThat(String.valueOf(((Map<?, ?>) service.get("healthcheck")).get("test")))
+        List<?> healthcheck = (List<?>) ((Map<?, ?>) service.get("healthcheck")).get("test");
+        assertThat(String.valueOf(healthcheck))
                 .as("health checked on the service's own port")
                 .contains("/" + port + " ")
                 .contains("/readyz");
+        assertThat(healthcheck.subList(0, 3).stream().map(String::valueOf).toList())
+                .as("/dev/tcp needs bash; CMD-SHELL would run dash")
+                .containsExactly("CMD", "bash", "-c");
         assertThat(environment.keySet())
                 .as("every variable is one the service reads")
                 .allSatisfy(variable -> assertThat(STANDARD.contains(variable)
@@ -77,23 +92,144 @@ class ComposeFileTest {
         }
         if (environment.containsKey("SPRING_DATASOURCE_URL")) {
             String database = environment.get("SPRING_DATASOURCE_URL").replaceAll(".*/", "");
-            assertThat(Files.readString(ROOT.resolve("deploy/compose/postgres-init.sql")))
-                    .as("the database is created by the init script")
-                    .contains("CREATE DATABASE " + database + ";");
+            String passwordVariable = database.toUpperCase(Locale.ROOT) + "_DB_PASSWORD";
+            assertThat(environment.get("SPRING_DATASOURCE_USERNAME"))
+                    .as("its own role, not the superuser")
+                    .isEqualTo(database)
+                    .isNotEqualTo(postgresSuperuser());
+            assertThat(environment.get("SPRING_DATASOURCE_PASSWORD")).startsWith("${" + passwordVariable + ":?");
+            assertThat(Files.readString(ROOT.resolve("deploy/compose/postgres-init.sh")))
+                    .as("the role and its database are created by the init script, with the password compose has")
+                    .contains("database " + database + " " + database + " \"${" + passwordVariable + ":-}\"");
+            assertThat(environment(composeService("postgres"))).containsKey(passwordVariable);
         }
+        if (Set.of("user-service", "audit-service", "notification-service").contains(module)) {
+            assertThat(environment.get("MERIDIAN_JWK_SET_URI"))
+                    .as("pinned JWKS")
+                    .isEqualTo(PINNED_JWKS);
+        }
+        if (module.equals("gateway-service")) {
+            assertThat(environment.get("MERIDIAN_GATEWAY_JWT_JWK_SET_URI"))
+                    .as("pinned JWKS")
+                    .isEqualTo(PINNED_JWKS);
+        }
+        if (!module.equals("discovery-service")) {
+            assertThat(environment.get("EUREKA_URL"))
+                    .as("the registry's credentials in the URL")
+                    .startsWith("http://${EUREKA_USERNAME:?")
+                    .contains(":${EUREKA_PASSWORD:?")
+                    .endsWith("@discovery-service:8761/eureka/");
+        }
+        assertThat(environment.keySet())
+                .as("no registered auth-service client")
+                .noneMatch(variable -> variable.startsWith("MERIDIAN_AUTH_CLIENTS_"));
+    }
+
+    @Test
+    void everySecretIsRequiredAndListedInTheEnvExampleWithHowToMakeIt() throws IOException {
+        String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
+        String example = Files.readString(ROOT.resolve(".env.example"));
+        Map<String, String> interpolations = new LinkedHashMap<>();
+        INTERPOLATION
+                .matcher(compose.replaceAll("(?m)^\\s*#.*$", ""))
+                .results()
+                .forEach(match -> interpolations.put(match.group(1), match.group(2)));
+
+        assertThat(interpolations.keySet())
+                .contains(
+                        "EUREKA_USERNAME",
+                        "EUREKA_PASSWORD",
+                        "MERIDIAN_AUTH_KEYS_ENCRYPTION_KEY",
+                        "POSTGRES_PASSWORD",
+                        "GRAFANA_ADMIN_PASSWORD");
+        interpolations.forEach((variable, rest) -> {
+            if (!SETTINGS.contains(variable)) {
+                assertThat(rest)
+                        .as("%s has no default: compose refuses to start without it", variable)
+                        .startsWith(":?");
+                assertThat(example).as(".env.example lists " + variable).containsPattern("(?m)^" + variable + "=");
+            }
+        });
+        assertThat(example).contains("openssl rand -base64 32", "openssl rand -hex 32");
+        assertThat(compose.replaceAll("(?m)^\\s*#.*$", ""))
+                .as("no development secret left (outside comments)")
+                .doesNotContain("dev-password", "compose-dev-", "dev-only");
+    }
+
+    @Test
+    void noPortButTheGatewaysIsPublishedBeyondThisMachine() throws IOException {
+        Map<String, Object> services = services();
+        List<String> published = new java.util.ArrayList<>();
+        services.forEach((name, service) -> {
+            Object ports = ((Map<?, ?>) service).get("ports");
+            if (ports instanceof List<?> list) {
+                list.forEach(port -> published.add(name + " " + port));
+            }
+        });
+
+        assertThat(published)
+                .contains("gateway-service 8080:8080", "discovery-service 127.0.0.1:8761:8761")
+                .allSatisfy(port -> assertThat(port.startsWith("gateway-service 8080:") || port.contains(" 127.0.0.1:"))
+                        .as(port)
+                        .isTrue());
+    }
+
+    @Test
+    void eachServiceLogsInToPostgresAsItsOwnRole() throws IOException {
+        Set<String> roles = new java.util.HashSet<>();
+        for (String module : List.of("user-service", "auth-service", "audit-service", "notification-service")) {
+            assertThat(roles.add(environment(composeService(module)).get("SPRING_DATASOURCE_USERNAME")))
+                    .as(module)
+                    .isTrue();
+        }
+        assertThat(roles).doesNotContain(postgresSuperuser(), "postgres");
     }
 
     @Test
     void composeItselfAcceptsTheFile() throws Exception {
         Path tool = Path.of("/usr/bin/docker-compose");
         assumeTrue(Files.isExecutable(tool), "docker-compose not installed (.ci/run installs it)");
-        Process check = new ProcessBuilder(tool.toString(), "-f", "docker-compose.yml", "config", "-q")
-                .directory(ROOT.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(check.getInputStream().readAllBytes());
+        Map<String, String> secrets = new LinkedHashMap<>();
+        Pattern.compile("(?m)^([A-Z][A-Z0-9_]*)=")
+                .matcher(Files.readString(ROOT.resolve(".env.example")))
+                .results()
+                .forEach(match -> secrets.put(
+                        match.group(1), "compose-test-" + match.group(1).toLowerCase(Locale.ROOT)));
 
-        assertThat(check.waitFor()).as(output).isZero();
+        var withSecrets = composeConfig(tool, secrets);
+        var without = composeConfig(tool, Map.of());
+
+        assertThat(withSecrets.exitCode())
+                .as("with every variable .env.example lists: " + withSecrets.output())
+                .isZero();
+        assertThat(without.exitCode())
+                .as("without the secrets, compose refuses")
+                .isNotZero();
+        assertThat(without.output()).contains("in .env");
+    }
+
+    record Outcome(int exitCode, String output) {}
+
+    private static Outcome composeConfig(Path tool, Map<String, String> variables) throws Exception {
+        var builder = new ProcessBuilder(tool.toString(), "-f", "docker-compose.yml", "config", "-q")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true);
+        // Only the variables given: none from the caller's shell, and no .env file (--env-file of an empty one).
+        builder.environment().keySet().removeIf(name -> name.matches("[A-Z][A-Z0-9_]*_(PASSWORD|KEY|USERNAME)"));
+        builder.environment().putAll(variables);
+        Path empty = Files.createTempFile("compose-test", ".env");
+        builder.command().addAll(1, List.of("--env-file", empty.toString()));
+        Process check = builder.start();
+        String output = new String(check.getInputStream().readAllBytes());
+        int exit = check.waitFor();
+        Files.delete(empty);
+        return new Outcome(exit, output);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String postgresSuperuser() throws IOException {
+        return String.valueOf(
+                ((Map<String, Object>) composeService("postgres").get("environment")).get("POSTGRES_USER"));
     }
 
     private static void requireWhenConfigured(
@@ -115,11 +251,16 @@ class ComposeFileTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> composeService(String name) throws IOException {
+        Map<String, Object> services = services();
+        assertThat(services).as("docker-compose.yml services").containsKey(name);
+        return (Map<String, Object>) services.get(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> services() throws IOException {
         try (InputStream in = Files.newInputStream(ROOT.resolve("docker-compose.yml"))) {
             Map<String, Object> compose = new Yaml().load(in);
-            Map<String, Object> services = (Map<String, Object>) compose.get("services");
-            assertThat(services).as("docker-compose.yml services").containsKey(name);
-            return (Map<String, Object>) services.get(name);
+            return (Map<String, Object>) compose.get("services");
         }
     }
 

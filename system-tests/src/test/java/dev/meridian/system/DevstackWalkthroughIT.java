@@ -1,10 +1,14 @@
 package dev.meridian.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +91,60 @@ class DevstackWalkthroughIT {
                         "\"serviceName\":\"user-service\"",
                         "\"serviceName\":\"audit-service\"",
                         "\"serviceName\":\"notification-service\"");
+    }
+
+    @Test
+    @Order(1)
+    void theRegistryAdmitsOnlyTheCredentialsDevstackPrintsAndListensOnLoopbackOnly() throws Exception {
+        Matcher login = Pattern.compile("Eureka dashboard\\s+http://localhost:8761 \\(user (\\S+), password (\\S+):")
+                .matcher(awaitWelcome());
+        assertThat(login.find()).as("the welcome names the dashboard's login").isTrue();
+        var http = java.net.http.HttpClient.newHttpClient();
+        URI apps = URI.create("http://127.0.0.1:8761/eureka/apps");
+
+        var anonymous = http.send(
+                HttpRequest.newBuilder(apps)
+                        .header("Accept", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        var signedIn = http.send(
+                HttpRequest.newBuilder(apps)
+                        .header("Accept", "application/json")
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + java.util.Base64.getEncoder()
+                                                .encodeToString((login.group(1) + ":" + login.group(2))
+                                                        .getBytes(StandardCharsets.UTF_8)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(signedIn.statusCode()).isEqualTo(200);
+        assertThat(signedIn.body()).contains("USER-SERVICE", "AUTH-SERVICE", "GATEWAY-SERVICE");
+        java.util.Optional<java.net.InetAddress> lan = java.net.NetworkInterface.networkInterfaces()
+                .flatMap(java.net.NetworkInterface::inetAddresses)
+                .filter(address -> address instanceof java.net.Inet4Address && !address.isLoopbackAddress())
+                .findFirst();
+        if (lan.isPresent()) {
+            try (var socket = new java.net.Socket()) {
+                assertThatThrownBy(() -> socket.connect(new java.net.InetSocketAddress(lan.get(), 8761), 1_000))
+                        .as("the registry on %s", lan.get())
+                        .isInstanceOf(IOException.class);
+            }
+        }
+    }
+
+    /** devstack's output up to the end of its welcome (printed right after "platform up"). */
+    private static String awaitWelcome() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            String output = Files.readString(OUTPUT);
+            if (output.contains("Ctrl-C stops everything")) {
+                return output;
+            }
+            Thread.sleep(100);
+        }
+        return Files.readString(OUTPUT);
     }
 
     @Test

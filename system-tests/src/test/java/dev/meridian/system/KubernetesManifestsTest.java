@@ -3,7 +3,9 @@ package dev.meridian.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -35,7 +38,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * typed model — a field the model does not know (a misspelling) lands in {@code additionalProperties} and fails the
  * test — then the platform's rules: probes, resources and a locked-down security context on every workload, Eureka
  * as two peer-aware replicas, only the gateway exposed, autoscaling for the gateway and user-service, a disruption
- * budget for every workload, ingress denied by default, and no secret values in production.
+ * budget for every workload, ingress denied by default, and no secret values in production. And the identity
+ * rules: only the platform's pods reach the registry, everybody authenticates to it from the meridian-eureka Secret,
+ * signing keys come from auth-service's pinned Service address, each service has its own database role.
  */
 class KubernetesManifestsTest {
 
@@ -116,6 +121,134 @@ class KubernetesManifestsTest {
         assertThat(objects)
                 .allSatisfy(object ->
                         assertThat(object.getMetadata().getNamespace()).isEqualTo("meridian"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void onlyThePlatformsPodsReachTheRegistryAndMonitoringOnlyItsMetricsPort(String overlay) throws Exception {
+        List<NetworkPolicy> policies = render("overlays/" + overlay).stream()
+                .filter(NetworkPolicy.class::isInstance)
+                .map(NetworkPolicy.class::cast)
+                .toList();
+        Map<String, String> registryPod =
+                Map.of("app.kubernetes.io/name", "discovery-service", "meridian.dev/tier", "discovery");
+        List<NetworkPolicyIngressRule> toRegistryPort = new ArrayList<>();
+        for (NetworkPolicy policy : policies) {
+            Map<String, String> selector = policy.getSpec().getPodSelector().getMatchLabels();
+            boolean selectsRegistry = isEmpty(policy.getSpec().getPodSelector().getMatchExpressions())
+                    && (selector == null || registryPod.entrySet().containsAll(selector.entrySet()));
+            if (!selectsRegistry || policy.getSpec().getIngress() == null) {
+                continue;
+            }
+            policy.getSpec().getIngress().stream()
+                    .filter(rule -> rule.getPorts() == null
+                            || rule.getPorts().isEmpty()
+                            || rule.getPorts().stream()
+                                    .anyMatch(port -> port.getPort().getIntVal() != null
+                                            && port.getPort().getIntVal() == 8761))
+                    .forEach(toRegistryPort::add);
+        }
+
+        assertThat(toRegistryPort).as("some rule lets the platform register").isNotEmpty();
+        assertThat(toRegistryPort)
+                .flatExtracting(NetworkPolicyIngressRule::getFrom)
+                .allSatisfy(peer -> {
+                    assertThat(peer.getNamespaceSelector())
+                            .as("no other namespace")
+                            .isNull();
+                    assertThat(peer.getIpBlock()).isNull();
+                    assertThat(peer.getPodSelector().getMatchLabels())
+                            .as("only the platform's pods (tier service: the gateway and services; tier discovery: "
+                                    + "the other replica)")
+                            .hasSize(1)
+                            .containsAnyOf(
+                                    Map.entry("meridian.dev/tier", "service"),
+                                    Map.entry("meridian.dev/tier", "discovery"));
+                });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyoneAuthenticatesToTheRegistryAndTakesSigningKeysFromAuthServicesOwnAddress(String overlay)
+            throws Exception {
+        List<HasMetadata> objects = render("overlays/" + overlay);
+        ConfigMap config = only(objects, ConfigMap.class, "meridian-config");
+        assertThat(config.getData())
+                .containsEntry("MERIDIAN_JWK_SET_URI", "http://auth-service:8082/oauth2/jwks")
+                .doesNotContainKey("EUREKA_URL");
+
+        for (HasMetadata object : objects) {
+            PodSpec pod = podSpec(object);
+            String name = object.getMetadata().getName();
+            if (pod == null || !SERVICES.contains(name)) {
+                continue;
+            }
+            Map<String, EnvVar> env = pod.getContainers().getFirst().getEnv().stream()
+                    .collect(Collectors.toMap(EnvVar::getName, variable -> variable));
+            for (String credential : List.of("EUREKA_USERNAME", "EUREKA_PASSWORD")) {
+                assertThat(env.get(credential).getValueFrom().getSecretKeyRef().getName())
+                        .as("%s %s", name, credential)
+                        .isEqualTo("meridian-eureka");
+            }
+            String urls = env.get(name.equals("discovery-service") ? "EUREKA_PEER_URLS" : "EUREKA_URL")
+                    .getValue();
+            assertThat(urls.split(","))
+                    .as(name)
+                    .hasSize(2)
+                    .allSatisfy(url -> assertThat(url).startsWith("http://$(EUREKA_USERNAME):$(EUREKA_PASSWORD)@"));
+            assertThat(env.keySet())
+                    .as("no registered auth-service client")
+                    .noneMatch(variable -> variable.startsWith("MERIDIAN_AUTH_CLIENTS_"));
+            assertThat(env.values())
+                    .extracting(EnvVar::getValue)
+                    .as("nothing fetched through the registry")
+                    .noneMatch(value -> value != null && value.startsWith("lb://"));
+            if (name.equals("gateway-service")) {
+                assertThat(env.get("MERIDIAN_GATEWAY_JWT_JWK_SET_URI")
+                                .getValueFrom()
+                                .getConfigMapKeyRef()
+                                .getKey())
+                        .isEqualTo("MERIDIAN_JWK_SET_URI");
+            }
+            if (env.containsKey("SPRING_DATASOURCE_USERNAME")) {
+                assertThat(env.get("SPRING_DATASOURCE_USERNAME")
+                                .getValueFrom()
+                                .getSecretKeyRef()
+                                .getName())
+                        .as("%s: its own database Secret", name)
+                        .isEqualTo(name + "-db");
+            }
+        }
+    }
+
+    @Test
+    void inTheDevClusterEachServiceHasItsOwnDatabaseRoleMadeByTheComposeInitScript() throws Exception {
+        List<HasMetadata> objects = render("overlays/dev");
+
+        Set<String> roles = new java.util.HashSet<>();
+        for (String service : List.of("user-service", "auth-service", "audit-service", "notification-service")) {
+            Secret secret = only(objects, Secret.class, service + "-db");
+            String role = decoded(secret, "username");
+            assertThat(roles.add(role)).as(service).isTrue();
+            assertThat(decoded(secret, "url")).endsWith("/" + role);
+            assertThat(decoded(secret, "password"))
+                    .isEqualTo(decoded(
+                            only(objects, Secret.class, "postgres-roles"),
+                            role.toUpperCase(java.util.Locale.ROOT) + "_DB_PASSWORD"));
+        }
+        assertThat(roles).doesNotContain("meridian", "postgres");
+        assertThat(only(objects, ConfigMap.class, "postgres-init").getData().get("10-databases.sh"))
+                .as("the same script as compose's")
+                .isEqualTo(Files.readString(K8S.resolve("../compose/postgres-init.sh")));
+    }
+
+    private static String decoded(Secret secret, String key) {
+        if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+            return secret.getStringData().get(key);
+        }
+        return new String(
+                java.util.Base64.getMimeDecoder().decode(secret.getData().get(key)),
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.jayway.jsonpath.JsonPath;
 import dev.meridian.testkit.Server;
 import dev.meridian.testkit.ServiceProcess;
+import dev.meridian.testkit.TokenIssuer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +32,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole platform from its packaged jars: discovery first, then the five other services against real
- * PostgreSQL, Redis, Kafka and SMTP from the testkit. Each must register with Eureka and report UP, and a client
- * must be able to use the platform through the gateway with a token from auth-service.
+ * PostgreSQL, Redis, Kafka and SMTP from the testkit. Each must register with Eureka — which admits only who knows its
+ * credentials, generated for this run — and report UP, and a client must be able to use the platform through the
+ * gateway with a token from auth-service. The gateway and the resource servers take auth-service's signing keys from
+ * its pinned address, so an instance registered under its name cannot supply keys.
  */
 class PlatformSmokeIT {
 
@@ -52,6 +56,13 @@ class PlatformSmokeIT {
     /** The public URL: tokens name it as issuer, every resource server and the gateway check that. */
     private static final String PUBLIC_URL = "http://127.0.0.1:" + GATEWAY_PORT;
 
+    /** auth-service's own address: the gateway and the resource servers fetch its JWKS there, not through Eureka. */
+    private static final int AUTH_PORT = ServiceProcess.freePort();
+
+    private static final String REGISTRY_USER = "smoke";
+    /** A fresh registry password per run, as an operator's secret would be (URL-safe: clients send it in a URL). */
+    private static final String REGISTRY_PASSWORD = java.util.HexFormat.of().formatHex(randomBytes());
+
     private static String eureka;
 
     @BeforeAll
@@ -62,18 +73,33 @@ class PlatformSmokeIT {
                 ROOT,
                 "discovery-service",
                 ServiceProcess.SMALL_JVM,
-                Map.of("server.port", discoveryPort, "spring.profiles.active", "dev"),
+                Map.of(
+                        "server.port",
+                        discoveryPort,
+                        "management.server.port",
+                        ServiceProcess.freePort(),
+                        "spring.profiles.active",
+                        "dev",
+                        "meridian.registry.username",
+                        REGISTRY_USER,
+                        "meridian.registry.password",
+                        REGISTRY_PASSWORD),
                 LOGS));
         awaitOrExplain(Duration.ofSeconds(90), () -> status(eureka + "/readyz") == 200);
 
+        String jwks = "http://127.0.0.1:" + AUTH_PORT + "/oauth2/jwks";
         for (var service : SERVICES.entrySet()) {
             Map<String, Object> properties = new HashMap<>(Map.of(
                     "server.port",
-                    service.getKey().equals("gateway-service") ? GATEWAY_PORT : 0,
+                    switch (service.getKey()) {
+                        case "gateway-service" -> GATEWAY_PORT;
+                        case "auth-service" -> AUTH_PORT;
+                        default -> 0;
+                    },
                     "spring.profiles.active",
                     "dev",
                     "eureka.client.service-url.defaultZone",
-                    eureka + "/eureka/",
+                    "http://" + REGISTRY_USER + ":" + REGISTRY_PASSWORD + "@127.0.0.1:" + discoveryPort + "/eureka/",
                     "eureka.instance.hostname",
                     "127.0.0.1",
                     "meridian.auth.issuer",
@@ -81,7 +107,12 @@ class PlatformSmokeIT {
                     "meridian.security.jwt.issuer",
                     PUBLIC_URL,
                     "meridian.gateway.jwt.issuer",
-                    PUBLIC_URL));
+                    PUBLIC_URL,
+                    // Pinned, as compose and Kubernetes set MERIDIAN_JWK_SET_URI: not lb://auth-service.
+                    "meridian.security.jwt.jwk-set-uri",
+                    jwks,
+                    "meridian.gateway.jwt.jwk-set-uri",
+                    jwks));
             if (service.getKey().equals("gateway-service")) {
                 // Its actuator is on a port of its own, off the public one.
                 properties.put("management.server.port", ServiceProcess.freePort());
@@ -106,6 +137,62 @@ class PlatformSmokeIT {
     }
 
     @Test
+    void theRegistryRefusesAnonymousAndWrongCredentialsEvenToRead() throws Exception {
+        String forged = "{\"instance\":{\"instanceId\":\"forged\",\"hostName\":\"203.0.113.66\","
+                + "\"app\":\"USER-SERVICE\",\"ipAddr\":\"203.0.113.66\",\"status\":\"UP\","
+                + "\"port\":{\"$\":8081,\"@enabled\":\"true\"},\"dataCenterInfo\":{\"@class\":"
+                + "\"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo\",\"name\":\"MyOwn\"}}}";
+        for (String authorization : new String[] {null, basic(REGISTRY_USER, REGISTRY_PASSWORD + "0")}) {
+            var register = HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps/USER-SERVICE"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(forged));
+            var read =
+                    HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps")).header("Accept", "application/json");
+            if (authorization != null) {
+                register.header("Authorization", authorization);
+                read.header("Authorization", authorization);
+            }
+            assertThat(send(register).statusCode()).isEqualTo(401);
+            assertThat(send(read).statusCode()).isEqualTo(401);
+        }
+        assertThat(registry(eureka)).doesNotContain("203.0.113.66");
+    }
+
+    @Test
+    void anInstanceRegisteredAsAuthServiceCannotSupplySigningKeys() throws Exception {
+        // Someone who got into the registry (the credentials leaked) registers a JWKS of their own as auth-service.
+        TokenIssuer forger = TokenIssuer.start(PUBLIC_URL);
+        URI forgedKeys = URI.create(forger.jwkSetUri());
+        String instance = "{\"instance\":{\"instanceId\":\"forger\",\"hostName\":\"127.0.0.1\","
+                + "\"app\":\"AUTH-SERVICE\",\"ipAddr\":\"127.0.0.1\",\"status\":\"UP\","
+                + "\"vipAddress\":\"auth-service\",\"port\":{\"$\":" + forgedKeys.getPort()
+                + ",\"@enabled\":\"true\"},\"dataCenterInfo\":{\"@class\":"
+                + "\"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo\",\"name\":\"MyOwn\"}}}";
+        var register = HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps/AUTH-SERVICE"))
+                .header("Authorization", basic(REGISTRY_USER, REGISTRY_PASSWORD))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(instance));
+        assertThat(send(register).statusCode()).isEqualTo(204);
+        try {
+            // Long enough for every registry fetch (2 s) and load-balancer cache of the dev profile to list it.
+            Thread.sleep(8_000);
+            for (int attempt = 0; attempt < 6; attempt++) {
+                String token = forger.sign(forger.claims(UUID.randomUUID().toString(), "user-service")
+                        .claim("scope", "openid profile")
+                        .build());
+                assertThat(send(gateway("/api/users/me").header("Authorization", "Bearer " + token))
+                                .statusCode())
+                        .as("a token signed with the forged keys, attempt %d", attempt)
+                        .isEqualTo(401);
+            }
+        } finally {
+            send(HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps/AUTH-SERVICE/forger"))
+                    .header("Authorization", basic(REGISTRY_USER, REGISTRY_PASSWORD))
+                    .DELETE());
+        }
+    }
+
+    @Test
     void throughTheGatewayAClientSignsUpGetsATokenUsesItAndARevokedTokenIsRefusedAtOnce() throws Exception {
         // The gateway finds user-service through Eureka once its registry fetch and load-balancer cache have it.
         String email = "smoke-" + System.nanoTime() + "@example.com";
@@ -117,25 +204,25 @@ class PlatformSmokeIT {
                                                 + "\",\"name\":\"Smoke\",\"password\":\"correct horse battery\"}")))
                                 .statusCode()
                         == 201);
-        awaitOrExplain(Duration.ofSeconds(60), () -> tokenRequest().statusCode() == 200);
-        String token = JsonPath.read(tokenRequest().body(), "$.access_token");
+        // Signed in as a native app does (authorization code + PKCE, the dev public client meridian-cli).
+        String token = signIn(email, "correct horse battery");
 
         HttpResponse<String> accepted = send(gateway("/api/users/me").header("Authorization", "Bearer " + token));
         assertThat(accepted.statusCode())
                 .as("past the gateway's and user-service's token checks: %s", accepted.body())
                 .isNotIn(401, 500, 502, 503, 504);
         assertThat(accepted.headers().firstValue("X-RateLimit-Burst-Capacity"))
-                .as("limited as client auth-service, by the default tier")
-                .contains("200");
+                .as("rate-limited")
+                .isPresent();
         assertThat(send(gateway("/api/users/me")).statusCode()).isEqualTo(401);
         assertThat(send(gateway("/internal/credentials/verify").header("Authorization", "Bearer " + token))
                         .statusCode())
                 .isEqualTo(404);
 
+        // RFC 7009 §2.1 for a public client: its client_id, as a CLI's "sign out" sends it.
         HttpResponse<String> revoked = send(gateway("/oauth2/revoke")
-                .header("Authorization", basic("auth-service", "dev-only-auth-service-secret"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + token)));
+                .POST(HttpRequest.BodyPublishers.ofString("client_id=meridian-cli&token=" + token)));
         assertThat(revoked.statusCode()).isEqualTo(200);
         long revokedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(1))
@@ -146,12 +233,25 @@ class PlatformSmokeIT {
         assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofSeconds(1));
     }
 
-    private HttpResponse<String> tokenRequest() throws IOException, InterruptedException {
-        return send(gateway("/oauth2/token")
-                .header("Authorization", basic("auth-service", "dev-only-auth-service-secret"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "grant_type=client_credentials&scope=users.credentials.verify")));
+    /** devstack's sign-in script against this run's gateway: prints the access token. */
+    private static String signIn(String email, String password) throws Exception {
+        ProcessBuilder signIn = new ProcessBuilder("bash", "devstack/sign-in.sh", email, password)
+                .directory(ROOT.toFile())
+                .redirectErrorStream(false);
+        signIn.environment().put("MERIDIAN_URL", PUBLIC_URL);
+        Process process = signIn.start();
+        String token =
+                new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        String errors = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(errors).isZero();
+        assertThat(token).as(errors).isNotBlank();
+        return token;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     private static HttpRequest.Builder gateway(String path) {
@@ -164,7 +264,7 @@ class PlatformSmokeIT {
                         .encodeToString((client + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -186,7 +286,12 @@ class PlatformSmokeIT {
     }
 
     private static String registry(String eureka) throws IOException, InterruptedException {
-        return get(eureka + "/eureka/apps").body();
+        var request = HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps"))
+                .header("Accept", "application/json")
+                .header("Authorization", basic(REGISTRY_USER, REGISTRY_PASSWORD))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Waits for the condition; on time-out, says which services died and shows the end of their logs. */
