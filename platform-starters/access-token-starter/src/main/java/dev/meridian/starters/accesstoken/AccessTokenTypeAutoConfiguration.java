@@ -10,8 +10,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 
 /**
- * Contributes the {@code typ} check every Meridian resource server's {@link org.springframework.security.oauth2.jwt
- * .JwtDecoder} includes (contract C4): Spring Security's {@link JwtTypeValidator} for the types of
+ * Contributes the {@code typ} check every Meridian resource server's {@code JwtDecoder} includes (contract C4): Spring Security's {@link JwtTypeValidator} for the types of
  * {@link AccessTokenProperties}, missing {@code typ} refused. Spring Security 7's Nimbus decoders no longer check
  * {@code typ} themselves, and its default validator would accept {@code JWT} (an ID token) rather than require
  * {@code at+jwt}.

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -51,13 +52,12 @@ public final class RedisRevocationListSync implements SmartLifecycle {
     private final RevocationListProperties settings;
     private final Clock clock;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
-    private final ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("revocation-list-sync").daemon().factory());
+    private volatile @Nullable ScheduledExecutorService sync;
     private volatile boolean running;
     private volatile @Nullable RedisConnection subscriber;
     private volatile @Nullable Future<?> subscribing;
     private volatile @Nullable Subscription current;
-    private @Nullable Future<?> reading;
+    private volatile @Nullable Future<?> reading;
     private Instant lastRead = Instant.MIN;
 
     public RedisRevocationListSync(
@@ -85,20 +85,29 @@ public final class RedisRevocationListSync implements SmartLifecycle {
         }
     }
 
+    /** Also after {@link #stop()}: a stopped context (the test framework pauses cached ones) may be started again. */
     @Override
-    public void start() {
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        sync = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("revocation-list-sync").daemon().factory());
         running = true;
         long tick = settings.retryInterval().toMillis();
         sync.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
         running = false;
         sync.shutdownNow();
-        calls.shutdownNow();
         closeSubscriber();
         copy.unsubscribed();
+        reading = null;
     }
 
     @Override
@@ -122,8 +131,13 @@ public final class RedisRevocationListSync implements SmartLifecycle {
         public void onChannelSubscribed(byte[] channel, long count) {
             if (current == this) {
                 copy.subscribed(clock.instant());
-                if (running) {
-                    sync.execute(RedisRevocationListSync.this::read);
+                ScheduledExecutorService thread = sync;
+                if (running && thread != null) {
+                    try {
+                        thread.execute(RedisRevocationListSync.this::read);
+                    } catch (RejectedExecutionException stopping) {
+                        log.trace("Stopped while subscribing");
+                    }
                 }
             }
         }

@@ -69,6 +69,22 @@ class RevocationListIT {
     }
 
     @Test
+    void aContextStoppedAndStartedAgainKeepsItsCopyCurrent() {
+        resourceServer.run(context -> {
+            awaitComplete(context);
+            context.stop();
+            assertThat(context.getBean(RevocationList.class).complete()).isFalse();
+            context.start();
+            awaitComplete(context);
+
+            Jwt token = token(Instant.now().minusSeconds(5));
+            list(token.getId());
+            await().atMost(Duration.ofSeconds(1))
+                    .until(() -> validator(context).validate(token).hasErrors());
+        });
+    }
+
+    @Test
     void anEntryListedBeforeTheServiceStartedIsRefusedFromTheFirstRequest() {
         Jwt token = token(Instant.now().minusSeconds(5));
         AUTH_SERVICE
