@@ -2,6 +2,7 @@ package dev.meridian.audit;
 
 import static dev.meridian.testkit.Server.KAFKA;
 import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.testkit.RealInfrastructure;
@@ -12,7 +13,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 
 @SpringBootTest(properties = "eureka.client.enabled=false")
-@RealInfrastructure({POSTGRES, KAFKA})
+@RealInfrastructure({POSTGRES, REDIS, KAFKA})
 class AuditApplicationIT {
 
     @Autowired

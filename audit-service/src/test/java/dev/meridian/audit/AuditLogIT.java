@@ -2,13 +2,16 @@ package dev.meridian.audit;
 
 import static dev.meridian.testkit.Server.KAFKA;
 import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.Server.REDIS;
 import static dev.meridian.testkit.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.RefreshTokenReused;
+import dev.meridian.events.RevokedAccessTokens;
 import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
@@ -30,6 +33,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,7 +47,7 @@ import tools.jackson.databind.JsonNode;
             "meridian.events.retry.max-attempts=3",
             "meridian.events.retry.initial-interval=100ms"
         })
-@RealInfrastructure({POSTGRES, KAFKA})
+@RealInfrastructure({POSTGRES, REDIS, KAFKA})
 class AuditLogIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -58,6 +62,9 @@ class AuditLogIT {
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    StringRedisTemplate redis;
 
     @DynamicPropertySource
     static void tokens(DynamicPropertyRegistry registry) {
@@ -247,6 +254,59 @@ class AuditLogIT {
         assertThat(api().post("/api/audit/dead-letters/replay", AuditApi.token("USER"))
                         .statusCode())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void aTokenRevokedTheWayAuthServiceDoesIsRefusedWithin1sWhenSentStraightToTheService() {
+        JWTClaimsSet claims = AuditApi.ISSUER
+                .claims(UUID.randomUUID().toString(), "audit-service")
+                .claim("roles", List.of("ADMIN"))
+                .build();
+        String token = AuditApi.ISSUER.sign(claims);
+        String path = "/api/audit/users/" + UUID.randomUUID() + "/events";
+        assertThat(api().get(path, token).statusCode()).isEqualTo(200);
+
+        Instant until = Instant.now().plusSeconds(900);
+        redis.opsForZSet().add(RevokedAccessTokens.KEY, claims.getJWTID(), until.toEpochMilli());
+        redis.convertAndSend(
+                RevokedAccessTokens.CHANNEL, new RevokedAccessTokens.Listed(claims.getJWTID(), until).text());
+
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> api().get(path, token).statusCode() == 401);
+        assertThat(api().get(path, token).headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void anIdTokenOrAnUntypedJwtIsNotTakenAsAnAccessToken() {
+        String path = "/api/audit/users/" + UUID.randomUUID() + "/events";
+        JWTClaimsSet admin = AuditApi.ISSUER
+                .claims(UUID.randomUUID().toString(), "audit-service")
+                .claim("roles", List.of("ADMIN"))
+                .build();
+
+        assertThat(api().get(path, AuditApi.ISSUER.signAsType(admin, "JWT")).statusCode())
+                .isEqualTo(401);
+        assertThat(api().get(path, AuditApi.ISSUER.signAsType(admin, null)).statusCode())
+                .isEqualTo(401);
+        assertThat(api().get(path, AuditApi.ISSUER.sign(admin)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aServerErrorAndARequestTheFirewallRejectsAreProblemsThatSayNothingOfTheirCause() {
+        String admin = AuditApi.token("ADMIN");
+        // A time PostgreSQL's timestamps cannot hold: the query fails inside the service.
+        var serverError = api().get("/api/audit/events?from=%2B1000000000-01-01T00:00:00Z", admin);
+        var rejected = api().get("/api/audit/events;jsessionid=x", admin);
+
+        assertThat(serverError.statusCode()).isEqualTo(500);
+        assertThat(rejected.statusCode()).isEqualTo(400);
+        for (var response : List.of(serverError, rejected)) {
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.body())
+                    .contains("\"status\":" + response.statusCode())
+                    .doesNotContain("Exception", "java.", "overflow", "trace", "jsessionid");
+        }
     }
 
     @Test

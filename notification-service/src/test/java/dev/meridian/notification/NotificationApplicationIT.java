@@ -2,6 +2,7 @@ package dev.meridian.notification;
 
 import static dev.meridian.testkit.Server.KAFKA;
 import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.Server.REDIS;
 import static dev.meridian.testkit.Server.SMTP;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +14,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 
 @SpringBootTest(properties = "eureka.client.enabled=false")
-@RealInfrastructure({POSTGRES, KAFKA, SMTP})
+@RealInfrastructure({POSTGRES, REDIS, KAFKA, SMTP})
 class NotificationApplicationIT {
 
     @Autowired

@@ -2,10 +2,13 @@ package dev.meridian.notification;
 
 import static dev.meridian.testkit.Server.KAFKA;
 import static dev.meridian.testkit.Server.POSTGRES;
+import static dev.meridian.testkit.Server.REDIS;
 import static dev.meridian.testkit.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.meridian.events.RevokedAccessTokens;
 import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserDeactivated;
 import dev.meridian.events.UserEvents;
@@ -35,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -49,7 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
             "meridian.events.retry.initial-interval=100ms",
             "meridian.events.retry.max-interval=500ms"
         })
-@RealInfrastructure({POSTGRES, KAFKA})
+@RealInfrastructure({POSTGRES, REDIS, KAFKA})
 class UserMailIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -66,6 +70,9 @@ class UserMailIT {
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    StringRedisTemplate redis;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -128,7 +135,164 @@ class UserMailIT {
         MimeMessage confirmation = awaitMail(newAddress);
         assertThat(confirmation.getSubject()).isEqualTo("Your Meridian sign-in email has changed");
         assertThat(text(confirmation, "text/plain")).contains(newAddress + " instead of " + grace.email());
-        assertThat(SMTP.messagesTo(grace.email())).as("welcome mails").hasSize(1);
+        assertThat(subjects(grace.email())).as("welcome mails").containsOnlyOnce("Welcome to Meridian");
+    }
+
+    @Test
+    void anEmailChangeIsToldToThePreviousAddressAndConfirmedToTheNewOneEachExactlyOnceOnRedelivery() throws Exception {
+        UserCreated ada = created("Ada Lovelace");
+        String newAddress = "ada-" + UUID.randomUUID() + "@lovelace.example";
+        String actorTokenId = "jti-" + UUID.randomUUID();
+        var change = new UserUpdated(
+                UUID.randomUUID(),
+                ada.userId(),
+                ada.userId(),
+                Instant.now(),
+                Set.of(UserUpdated.EMAIL),
+                newAddress,
+                ada.name(),
+                ada.email(),
+                actorTokenId);
+        PUBLISHER.publish(change);
+        PUBLISHER.publish(change);
+        String marker = publishMarker(ada.userId());
+
+        // Same user, same partition: once the marker's mail is out, both copies of the change have been handled.
+        awaitMail(marker);
+        assertThat(subjects(ada.email())).containsExactly("Your Meridian sign-in email was changed");
+        assertThat(subjects(newAddress)).containsExactly("Your Meridian sign-in email has changed");
+        MimeMessage notice = SMTP.messagesTo(ada.email()).getFirst();
+        assertThat(notice.getMessageID()).isEqualTo("<" + change.eventId() + ".email-changed-notice@meridian.local>");
+        for (String body : List.of(text(notice, "text/plain"), text(notice, "text/html"))) {
+            assertThat(body)
+                    .contains(ada.email(), newAddress, "wasn't you")
+                    .doesNotContain("http", actorTokenId, change.eventId().toString());
+        }
+        assertThat(awaitDelivery(change.eventId(), "EMAIL_CHANGED_NOTICE", "SENT")
+                        .get("recipient")
+                        .asString())
+                .isEqualTo(ada.email());
+    }
+
+    @Test
+    void aPasswordChangeIsToldToTheAccountsAddressExactlyOnceOnRedeliveryWithNoSecretInIt() throws Exception {
+        UserCreated alan = created("Alan Turing");
+        String actorTokenId = "jti-" + UUID.randomUUID();
+        var change = new UserUpdated(
+                UUID.randomUUID(),
+                alan.userId(),
+                alan.userId(),
+                Instant.now(),
+                Set.of(UserUpdated.PASSWORD),
+                alan.email(),
+                alan.name(),
+                null,
+                actorTokenId);
+        PUBLISHER.publish(change);
+        PUBLISHER.publish(change);
+        awaitMail(publishMarker(alan.userId()));
+
+        assertThat(subjects(alan.email())).containsExactly("Your Meridian password was changed");
+        MimeMessage notice = SMTP.messagesTo(alan.email()).getFirst();
+        for (String body : List.of(text(notice, "text/plain"), text(notice, "text/html"))) {
+            assertThat(body)
+                    .contains(alan.email(), "wasn't you")
+                    .doesNotContain("http", actorTokenId, change.eventId().toString());
+        }
+    }
+
+    @Test
+    void whenEmailAndPasswordChangeTogetherThePreviousAddressIsToldOfBoth() {
+        UserCreated grace = created("Grace Hopper");
+        String newAddress = "grace-" + UUID.randomUUID() + "@navy.example";
+        PUBLISHER.publish(new UserUpdated(
+                UUID.randomUUID(),
+                grace.userId(),
+                grace.userId(),
+                Instant.now(),
+                Set.of(UserUpdated.EMAIL, UserUpdated.PASSWORD),
+                newAddress,
+                grace.name(),
+                grace.email(),
+                null));
+        awaitMail(publishMarker(grace.userId()));
+
+        assertThat(subjects(grace.email()))
+                .containsExactlyInAnyOrder(
+                        "Your Meridian sign-in email was changed", "Your Meridian password was changed");
+        assertThat(subjects(newAddress)).containsExactly("Your Meridian sign-in email has changed");
+    }
+
+    @Test
+    void aTokenRevokedTheWayAuthServiceDoesIsRefusedWithin1sWhenSentStraightToTheService() {
+        JWTClaimsSet claims = ISSUER.claims(UUID.randomUUID().toString(), "notification-service")
+                .claim("roles", List.of("ADMIN"))
+                .build();
+        String token = ISSUER.sign(claims);
+        assertThat(get("/api/notifications/deliveries", token).statusCode()).isEqualTo(200);
+
+        Instant until = Instant.now().plusSeconds(900);
+        redis.opsForZSet().add(RevokedAccessTokens.KEY, claims.getJWTID(), until.toEpochMilli());
+        redis.convertAndSend(
+                RevokedAccessTokens.CHANNEL, new RevokedAccessTokens.Listed(claims.getJWTID(), until).text());
+
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> get("/api/notifications/deliveries", token).statusCode() == 401);
+        assertThat(get("/api/notifications/deliveries", token).headers().firstValue("Content-Type"))
+                .hasValue("application/problem+json");
+    }
+
+    @Test
+    void anIdTokenOrAnUntypedJwtIsNotTakenAsAnAccessToken() {
+        JWTClaimsSet admin = ISSUER.claims(UUID.randomUUID().toString(), "notification-service")
+                .claim("roles", List.of("ADMIN"))
+                .build();
+
+        assertThat(get("/api/notifications/deliveries", ISSUER.signAsType(admin, "JWT"))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(get("/api/notifications/deliveries", ISSUER.signAsType(admin, null))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(get("/api/notifications/deliveries", ISSUER.sign(admin)).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aServerErrorAndARequestTheFirewallRejectsAreProblemsThatSayNothingOfTheirCause() {
+        // A time a SQL timestamp cannot hold: the query fails inside the service.
+        var serverError = get("/api/notifications/deliveries?before=%2B1000000000-01-01T00:00:00Z", token("ADMIN"));
+        var rejected = get("/api/notifications/deliveries;jsessionid=x", token("ADMIN"));
+
+        assertThat(serverError.statusCode()).isEqualTo(500);
+        assertThat(rejected.statusCode()).isEqualTo(400);
+        for (var response : List.of(serverError, rejected)) {
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.body())
+                    .contains("\"status\":" + response.statusCode())
+                    .doesNotContain("Exception", "java.", "overflow", "trace", "jsessionid");
+        }
+    }
+
+    /** A sign-up mail to an address of its own, for the same user (so on the same partition, after what came before). */
+    private static String publishMarker(UUID userId) {
+        String address = "marker-" + UUID.randomUUID() + "@example.com";
+        PUBLISHER.publish(
+                new UserCreated(UUID.randomUUID(), userId, userId, Instant.now(), address, "Marker", Set.of("USER")));
+        return address;
+    }
+
+    private static List<String> subjects(String address) {
+        return SMTP.messagesTo(address).stream()
+                .map(message -> {
+                    try {
+                        return message.getSubject();
+                    } catch (jakarta.mail.MessagingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
     }
 
     @Test
@@ -272,15 +436,24 @@ class UserMailIT {
     }
 
     private JsonNode awaitDelivery(UUID eventId, String status) {
+        return awaitDelivery(eventId, null, status);
+    }
+
+    private JsonNode awaitDelivery(UUID eventId, String kind, String status) {
         return await().atMost(PATIENCE)
                 .until(
-                        () -> delivery(eventId),
+                        () -> delivery(eventId, kind),
                         delivery -> delivery != null
                                 && delivery.get("status").asString().equals(status));
     }
 
     private JsonNode delivery(UUID eventId) {
-        HttpResponse<String> response = get("/api/notifications/deliveries/" + eventId, token("ADMIN"));
+        return delivery(eventId, null);
+    }
+
+    private JsonNode delivery(UUID eventId, String kind) {
+        HttpResponse<String> response =
+                get("/api/notifications/deliveries/" + eventId + (kind == null ? "" : "?kind=" + kind), token("ADMIN"));
         return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
     }
 

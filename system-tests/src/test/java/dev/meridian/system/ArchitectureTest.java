@@ -2,6 +2,8 @@ package dev.meridian.system;
 
 import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -15,11 +17,15 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The rules that keep Meridian a set of independent services sharing only their published language. */
+/**
+ * The rules that keep Meridian a set of independent services sharing only their published language and starters
+ * (one auto-configuration per cross-cutting concern, depending on no service).
+ */
 class ArchitectureTest {
 
     static final List<String> MODULES = List.of(
             "platform-events",
+            "platform-starters/access-token-starter",
             "discovery-service",
             "gateway-service",
             "user-service",
@@ -46,6 +52,18 @@ class ArchitectureTest {
                 .should()
                 .notDependOnEachOther()
                 .ignoreDependency(alwaysTrue(), resideInAPackage("dev.meridian.events.."))
+                .ignoreDependency(alwaysTrue(), resideInAPackage("dev.meridian.starters.."))
+                .check(production);
+    }
+
+    @Test
+    void startersDependOnNoServiceOnlyOnThePublishedLanguageAndLibraries() {
+        classes()
+                .that()
+                .resideInAPackage("dev.meridian.starters..")
+                .should()
+                .onlyDependOnClassesThat(resideInAnyPackage("dev.meridian.starters..", "dev.meridian.events..")
+                        .or(resideOutsideOfPackage("dev.meridian..")))
                 .check(production);
     }
 

@@ -2,8 +2,10 @@ package dev.meridian.notification.config;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
@@ -11,6 +13,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -51,15 +55,21 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /** {@code accessTokenChecks}: the access-token starter's ({@code typ} is {@code at+jwt}, not revoked). */
     @Bean
-    JwtDecoder jwtDecoder(JwtSettings settings, @LoadBalanced RestTemplate discovery) {
+    JwtDecoder jwtDecoder(
+            JwtSettings settings,
+            @LoadBalanced RestTemplate discovery,
+            ObjectProvider<OAuth2TokenValidator<Jwt>> accessTokenChecks) {
         NimbusJwtDecoder decoder = jwkSet(settings.jwkSetUri(), discovery);
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>(List.of(
                 new JwtTimestampValidator(settings.clockSkew()),
                 // Spring checks exp only when present: a token that never expires is refused here.
                 new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
                 new JwtIssuerValidator(settings.issuer().toString()),
                 new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(settings.audience()))));
+        accessTokenChecks.orderedStream().forEach(validators::add);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
         return decoder;
     }
 

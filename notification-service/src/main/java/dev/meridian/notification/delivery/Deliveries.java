@@ -12,7 +12,10 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Every mail an event asked for, keyed by event id: the memory that keeps a redelivered event from mailing twice. */
+/**
+ * Every mail an event asked for, keyed by event id and kind: the memory that keeps a redelivered event from mailing
+ * twice.
+ */
 @Repository
 public class Deliveries {
 
@@ -25,10 +28,12 @@ public class Deliveries {
         this.jdbc = jdbc;
     }
 
-    /** Whether the mail this event asked for has been sent: then a redelivered event must send nothing. */
-    public boolean alreadySent(UUID eventId) {
-        return jdbc.sql("select exists (select 1 from delivery where event_id = :eventId and status = 'SENT')")
+    /** Whether this mail of the event has been sent: then a redelivered event must not send it again. */
+    public boolean alreadySent(UUID eventId, MailKind kind) {
+        return jdbc.sql("select exists (select 1 from delivery where event_id = :eventId and kind = :kind"
+                        + " and status = 'SENT')")
                 .param("eventId", eventId)
+                .param("kind", kind.name())
                 .query(Boolean.class)
                 .single();
     }
@@ -47,7 +52,7 @@ public class Deliveries {
                         insert into delivery (event_id, kind, user_id, recipient, status, attempts, last_error, sent_at)
                         values (:eventId, :kind, :userId, :recipient, :status, 1, :error,
                                 case when :status = 'SENT' then now() end)
-                        on conflict (event_id) do update
+                        on conflict (event_id, kind) do update
                            set status = excluded.status, attempts = delivery.attempts + 1,
                                last_error = excluded.last_error, sent_at = excluded.sent_at, updated_at = now()
                         """)
@@ -60,11 +65,16 @@ public class Deliveries {
                 .update();
     }
 
-    public Optional<Delivery> find(UUID eventId) {
-        return jdbc.sql("select " + COLUMNS + " from delivery where event_id = :eventId")
-                .param("eventId", eventId)
-                .query(Deliveries::delivery)
-                .optional();
+    /** The event's mail of this kind, or when no kind is given the first one it asked for. */
+    public Optional<Delivery> find(UUID eventId, Optional<MailKind> kind) {
+        String onlyKind = kind.isPresent() ? " and kind = :kind" : "";
+        var query = jdbc.sql("select " + COLUMNS + " from delivery where event_id = :eventId" + onlyKind
+                        + " order by created_at limit 1")
+                .param("eventId", eventId);
+        if (kind.isPresent()) {
+            query = query.param("kind", kind.get().name());
+        }
+        return query.query(Deliveries::delivery).optional();
     }
 
     /** Newest first, optionally only those in one status, created before {@code before}. */

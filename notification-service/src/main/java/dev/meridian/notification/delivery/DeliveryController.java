@@ -1,6 +1,7 @@
 package dev.meridian.notification.delivery;
 
 import dev.meridian.notification.delivery.Delivery.Status;
+import dev.meridian.notification.mail.MailKind;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -37,11 +38,11 @@ class DeliveryController {
         return deliveries.recent(status, before.orElseGet(() -> Instant.now().plusSeconds(1)), limit);
     }
 
-    @Operation(summary = "The delivery an event asked for")
+    @Operation(summary = "The mail an event asked for: of the kind given, else the first it asked for")
     @GetMapping("/{eventId}")
-    Delivery one(@PathVariable UUID eventId) {
+    Delivery one(@PathVariable UUID eventId, @RequestParam Optional<MailKind> kind) {
         return deliveries
-                .find(eventId)
+                .find(eventId, kind)
                 .orElseThrow(() -> new ErrorResponseException(
                         HttpStatus.NOT_FOUND,
                         ProblemDetail.forStatusAndDetail(

@@ -9,6 +9,9 @@ import dev.meridian.notification.delivery.Deliveries;
 import dev.meridian.notification.mail.MailKind;
 import dev.meridian.notification.mail.Mailer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,9 +25,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns user events into mail: {@link UserCreated} → a welcome, {@link UserUpdated} of the email → a confirmation to
- * the new address; other events ask for nothing. Everything the mail says comes from the event, so mail goes out
- * while user-service is down. Each sent mail is recorded by event id, so a redelivered event sends nothing twice.
+ * Turns user events into mail: {@link UserCreated} → a welcome; {@link UserUpdated} of the email → a confirmation to
+ * the new address and a notice to the previous one; of the password → a notice to the account's address; other
+ * events ask for nothing. Everything the mail says comes from the event, so mail goes out
+ * while user-service is down. Each sent mail is recorded by event id and kind, so a redelivered event sends nothing twice.
  */
 @Component
 class UserEventIntake {
@@ -32,6 +36,8 @@ class UserEventIntake {
     static final String LISTENER = "notification-intake";
 
     private static final Logger log = LoggerFactory.getLogger(UserEventIntake.class);
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Deliveries deliveries;
     private final Mailer mailer;
@@ -47,22 +53,40 @@ class UserEventIntake {
     void receive(ConsumerRecord<String, String> record) {
         switch (read(record)) {
             case UserCreated created ->
-                deliver(created, MailKind.WELCOME, created.email(), variables(created.name(), created.email(), null));
-            case UserUpdated updated
-            when updated.changed().contains(UserUpdated.EMAIL) ->
                 deliver(
-                        updated,
-                        MailKind.EMAIL_CONFIRMATION,
-                        updated.email(),
-                        variables(updated.name(), updated.email(), updated.previousEmail()));
+                        created,
+                        MailKind.WELCOME,
+                        created.email(),
+                        variables(created.name(), created.email(), null, created.occurredAt()));
+            case UserUpdated updated -> credentialsChanged(updated);
             default -> {
                 // Nothing to tell the user.
             }
         }
     }
 
+    /**
+     * A changed email is confirmed to the new address and told to the previous one, where the owner still reads
+     * mail if someone else made the change; a changed password is told to the account's address — the previous one
+     * when the email changed too. A name change asks for no mail. The mails hold no link and no secret.
+     */
+    private void credentialsChanged(UserUpdated updated) {
+        var variables = variables(updated.name(), updated.email(), updated.previousEmail(), updated.occurredAt());
+        boolean emailChanged = updated.changed().contains(UserUpdated.EMAIL);
+        if (emailChanged) {
+            deliver(updated, MailKind.EMAIL_CONFIRMATION, updated.email(), variables);
+            if (updated.previousEmail() != null && !updated.previousEmail().equalsIgnoreCase(updated.email())) {
+                deliver(updated, MailKind.EMAIL_CHANGED_NOTICE, updated.previousEmail(), variables);
+            }
+        }
+        if (updated.changed().contains(UserUpdated.PASSWORD)) {
+            String owner = emailChanged && updated.previousEmail() != null ? updated.previousEmail() : updated.email();
+            deliver(updated, MailKind.PASSWORD_CHANGED, owner, variables);
+        }
+    }
+
     private void deliver(UserEvent event, MailKind kind, String recipient, Map<String, Object> variables) {
-        if (deliveries.alreadySent(event.eventId())) {
+        if (deliveries.alreadySent(event.eventId(), kind)) {
             log.info("The {} mail of event {} was sent before; redelivery ignored", kind, event.eventId());
             return;
         }
@@ -98,11 +122,12 @@ class UserEventIntake {
         return event;
     }
 
-    private static Map<String, Object> variables(String name, String email, String previousEmail) {
+    private static Map<String, Object> variables(String name, String email, String previousEmail, Instant at) {
         var variables = new HashMap<String, Object>();
         variables.put("name", name == null ? email : name);
         variables.put("email", email);
         variables.put("previousEmail", previousEmail);
+        variables.put("changedAt", at == null ? null : WHEN.format(at));
         return variables;
     }
 

@@ -1,9 +1,18 @@
 package dev.meridian.notification.mail;
 
-/** The mails this service sends: a subject and a template, {@code mail/<template>.html} and {@code .txt}. */
+import java.util.UUID;
+
+/**
+ * The mails this service sends: a subject and a template, {@code mail/<template>.html} and {@code .txt}. One event
+ * may ask for several (an email change: a confirmation to the new address, a notice to the previous one); each has
+ * a {@code Message-ID} of its own, made from the event id and the kind.
+ */
 public enum MailKind {
     WELCOME("welcome", "Welcome to Meridian"),
-    EMAIL_CONFIRMATION("email-confirmation", "Your Meridian sign-in email has changed");
+    EMAIL_CONFIRMATION("email-confirmation", "Your Meridian sign-in email has changed"),
+    /** To the address an account had before its email was changed. */
+    EMAIL_CHANGED_NOTICE("email-changed-notice", "Your Meridian sign-in email was changed"),
+    PASSWORD_CHANGED("password-changed", "Your Meridian password was changed");
 
     private final String template;
     private final String subject;
@@ -19,5 +28,10 @@ public enum MailKind {
 
     String subject() {
         return subject;
+    }
+
+    /** The event id alone for the mail an event asked for first (as before there were several), else with the kind. */
+    String messageIdLocalPart(UUID eventId) {
+        return this == WELCOME || this == EMAIL_CONFIRMATION ? eventId.toString() : eventId + "." + template;
     }
 }

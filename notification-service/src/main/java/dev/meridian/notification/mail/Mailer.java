@@ -53,12 +53,12 @@ public class Mailer implements DisposableBean {
     }
 
     /**
-     * Sends one mail; {@code eventId} becomes its {@code Message-ID}. Throws {@link MailPreparationException} when the
+     * Sends one mail; {@code eventId} and {@code kind} make its {@code Message-ID}. Throws {@link MailPreparationException} when the
      * mail cannot be built (no retry helps) and {@link org.springframework.mail.MailSendException} when SMTP fails.
      */
     public void send(MailKind kind, String recipient, Map<String, Object> variables, UUID eventId) {
         var context = new Context(Locale.ENGLISH, variables);
-        String messageId = "<" + eventId + "@" + settings.messageIdDomain() + ">";
+        String messageId = "<" + kind.messageIdLocalPart(eventId) + "@" + settings.messageIdDomain() + ">";
         MimeMessage message = new MimeMessage(smtp.getSession()) {
             @Override
             protected void updateMessageID() throws MessagingException {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -64,18 +65,36 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * {@code accessTokenChecks}: the platform's access-token starter's validators ({@code typ} is {@code at+jwt},
+     * not on the revocation list). A remembered token goes through them again on every use, as it may have been
+     * revoked since.
+     */
     @Bean
-    JwtDecoder jwtDecoder(JwtSettings settings, Clock clock, @LoadBalanced RestTemplate discovery) {
+    JwtDecoder jwtDecoder(
+            JwtSettings settings,
+            Clock clock,
+            @LoadBalanced RestTemplate discovery,
+            ObjectProvider<OAuth2TokenValidator<Jwt>> accessTokenChecks) {
         NimbusJwtDecoder decoder = jwkSet(settings.jwkSetUri(), discovery);
         OAuth2TokenValidator<Jwt> audience =
                 new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(settings.audience()));
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>(List.of(
                 new JwtTimestampValidator(settings.clockSkew()),
                 // Spring checks exp only when present: a token that never expires is refused here.
                 new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
                 new JwtIssuerValidator(settings.issuer().toString()),
                 audience));
-        return new VerifiedTokens(decoder, clock, settings.verifiedTokenCacheTime(), 10_000);
+        List<OAuth2TokenValidator<Jwt>> everyUse =
+                accessTokenChecks.orderedStream().toList();
+        validators.addAll(everyUse);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+        return new VerifiedTokens(
+                decoder,
+                new DelegatingOAuth2TokenValidator<>(everyUse),
+                clock,
+                settings.verifiedTokenCacheTime(),
+                10_000);
     }
 
     @Bean
