@@ -217,9 +217,9 @@ class UserApiIT extends RunningUserService {
         signUp(taken, "Bob");
         UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
 
-        var response =
-                api.patch("/api/users/" + ada, AccessTokens.user(ada), "\"0\"", """
-                {"email": "%s"}""".formatted(taken.toUpperCase()));
+        var response = api.patch(
+                "/api/users/" + ada, AccessTokens.user(ada), "\"0\"", """
+                {"email": "%s", "currentPassword": "%s"}""".formatted(taken.toUpperCase(), PASSWORD));
 
         assertThat(response.statusCode()).isEqualTo(409);
         assertThat(api.get("/api/users/" + ada, AccessTokens.user(ada))
