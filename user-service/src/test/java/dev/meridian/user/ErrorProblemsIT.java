@@ -41,6 +41,7 @@ class ErrorProblemsIT extends RunningUserService {
 
         assertProblem(response, 400);
         assertThat(response.body()).doesNotContain("timestamp", "RequestRejected", "Exception");
+        assertThat((String) JsonPath.read(response.body(), "$.traceId")).isEqualTo(traceId);
     }
 
     @Test

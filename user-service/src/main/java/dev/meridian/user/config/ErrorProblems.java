@@ -36,7 +36,7 @@ class ErrorProblems implements ErrorController {
         problem.setTitle(status.getReasonPhrase());
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(ProblemTraces.traced(problem));
+                .body(ProblemTraces.traced(problem, request));
     }
 
     private static HttpStatus status(Object code) {
