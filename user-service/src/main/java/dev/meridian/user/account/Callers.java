@@ -2,6 +2,7 @@ package dev.meridian.user.account;
 
 import dev.meridian.user.account.AccountProblems.NotAllowed;
 import java.util.List;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.core.MethodParameter;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
@@ -19,6 +20,11 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  */
 @Component
 class Callers implements HandlerMethodArgumentResolver, WebMvcConfigurer {
+
+    static {
+        // Resolved from the token, not from the request: not a parameter of the API description.
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+    }
 
     private final UserAccounts accounts;
 
