@@ -120,7 +120,11 @@ class UserApiIT extends RunningUserService {
         assertThat((String) JsonPath.read(docs.body(), "$.openapi")).startsWith("3.");
         assertThat((Map<String, Object>) JsonPath.read(docs.body(), "$.paths"))
                 .containsKeys("/api/users", "/api/users/{id}", "/api/users/{id}/deactivate")
-                .doesNotContainKey("/internal/credentials/verify");
+                .doesNotContainKey("/internal/credentials/verify")
+                .doesNotContainKey("/internal/users/{id}/standing");
+        // Who calls comes from the token, not from the request: no "caller" parameter for a client to fill in.
+        assertThat((List<String>) JsonPath.read(docs.body(), "$.paths..parameters[*].name"))
+                .doesNotContain("caller");
     }
 
     @Test
@@ -217,9 +221,9 @@ class UserApiIT extends RunningUserService {
         signUp(taken, "Bob");
         UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
 
-        var response =
-                api.patch("/api/users/" + ada, AccessTokens.user(ada), "\"0\"", """
-                {"email": "%s"}""".formatted(taken.toUpperCase()));
+        var response = api.patch(
+                "/api/users/" + ada, AccessTokens.user(ada), "\"0\"", """
+                {"email": "%s", "currentPassword": "%s"}""".formatted(taken.toUpperCase(), PASSWORD));
 
         assertThat(response.statusCode()).isEqualTo(409);
         assertThat(api.get("/api/users/" + ada, AccessTokens.user(ada))

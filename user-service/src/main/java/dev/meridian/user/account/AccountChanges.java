@@ -1,25 +1,31 @@
 package dev.meridian.user.account;
 
+import dev.meridian.user.password.PasswordRules;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-/** A partial update: only the fields present change. */
+/**
+ * A partial update: only the fields present change. Changing the email or the password needs the account's
+ * {@code currentPassword} too, so that an access token alone (a stolen one) cannot take the account over.
+ */
 public record AccountChanges(
-        @Email @Size(max = 320) String email,
+        @Email @PlainText @Size(max = 320) String email,
 
-        @Size(min = 1, max = 200) @Pattern(regexp = ".*\\S.*", message = "must not be blank")
+        @Size(min = 1, max = 200) @Pattern(regexp = ".*\\S.*", message = "must not be blank") @PlainText
         String name,
 
-        @Size(min = 12, max = 128) String password) {
+        @PasswordRules String password,
+        String currentPassword) {
 
     public AccountChanges {
-        email = email == null ? null : email.strip();
+        email = email == null ? null : PlainText.Check.nfc(email.strip());
+        name = PlainText.Check.nfc(name);
     }
 
     @Override
     public String toString() {
         return "AccountChanges[email=" + email + ", name=" + name + ", password=" + (password == null ? "" : "***")
-                + "]";
+                + ", currentPassword=" + (currentPassword == null ? "" : "***") + "]";
     }
 }

@@ -14,7 +14,7 @@ public final class AccountProblems {
     }
 
     public static final class AccountNotFound extends RuntimeException {
-        AccountNotFound(UUID id) {
+        public AccountNotFound(UUID id) {
             super("No account " + id);
         }
     }
@@ -28,6 +28,20 @@ public final class AccountProblems {
     public static final class NotAllowed extends RuntimeException {
         NotAllowed(String reason) {
             super(reason);
+        }
+    }
+
+    /** Changing the email or password without the account's current password. */
+    public static final class CurrentPasswordRequired extends RuntimeException {
+        CurrentPasswordRequired() {
+            super("is required to change the email or the password");
+        }
+    }
+
+    /** The current password sent with a change of email or password is not the account's. */
+    public static final class WrongCurrentPassword extends RuntimeException {
+        WrongCurrentPassword() {
+            super("is not the account's current password");
         }
     }
 

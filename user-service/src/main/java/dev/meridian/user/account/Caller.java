@@ -5,10 +5,13 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
-/** Who is calling: a signed-in user (the token's subject), an administrator, or nobody. */
-public record Caller(UUID userId, boolean admin) {
+/**
+ * Who is calling: a signed-in user (the token's subject), an administrator, or nobody; {@code tokenId} is the
+ * {@code jti} of the access token, named in the events of changes made with it.
+ */
+public record Caller(UUID userId, boolean admin, String tokenId) {
 
-    static final Caller ANONYMOUS = new Caller(null, false);
+    static final Caller ANONYMOUS = new Caller(null, false, null);
 
     public static Caller of(Authentication authentication) {
         if (!(authentication instanceof JwtAuthenticationToken token)) {
@@ -17,12 +20,16 @@ public record Caller(UUID userId, boolean admin) {
         boolean admin = token.getAuthorities().stream()
                 .map(GrantedAuthority::getAuthority)
                 .anyMatch("ROLE_ADMIN"::equals);
-        return new Caller(parseUuid(token.getName()), admin);
+        return new Caller(parseUuid(token.getName()), admin, token.getToken().getId());
     }
 
     /** Owners and administrators may see and change an account; anyone else may not know it exists. */
     boolean mayAccess(UUID accountId) {
         return admin || accountId.equals(userId);
+    }
+
+    boolean owns(UUID accountId) {
+        return accountId.equals(userId);
     }
 
     private static UUID parseUuid(String subject) {

@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
 class FirstAdministrator implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(FirstAdministrator.class);
-    private static final Caller BOOTSTRAP = new Caller(null, true);
+    private static final Caller BOOTSTRAP = new Caller(null, true, null);
 
     private final UserAccounts accounts;
     private final UserRepository users;

@@ -66,8 +66,18 @@ public class User extends AbstractAggregateRoot<User> {
         return user;
     }
 
-    /** Applies what changed and announces it; answers whether anything did. */
-    boolean change(EmailAddress newEmail, String newName, String newPasswordHash, UUID actorId, Instant now) {
+    /**
+     * Applies what changed and announces it; answers whether anything did. {@code actorTokenId} is the {@code jti} of
+     * the access token the change was made with, so auth-service can end the user's other sessions when a credential
+     * changed.
+     */
+    boolean change(
+            EmailAddress newEmail,
+            String newName,
+            String newPasswordHash,
+            UUID actorId,
+            String actorTokenId,
+            Instant now) {
         Set<String> changed = new LinkedHashSet<>();
         String previousEmail = email;
         if (newEmail != null && !newEmail.value().equals(email)) {
@@ -95,7 +105,7 @@ public class User extends AbstractAggregateRoot<User> {
                 email,
                 name,
                 changed.contains(UserUpdated.EMAIL) ? previousEmail : null,
-                null));
+                actorTokenId));
         return true;
     }
 

@@ -1,11 +1,16 @@
 package dev.meridian.user.account;
 
 import dev.meridian.user.account.AccountProblems.AccountNotFound;
+import dev.meridian.user.account.AccountProblems.CurrentPasswordRequired;
 import dev.meridian.user.account.AccountProblems.EmailAlreadyTaken;
 import dev.meridian.user.account.AccountProblems.NotAllowed;
 import dev.meridian.user.account.AccountProblems.StaleVersion;
 import dev.meridian.user.account.AccountProblems.WeakPassword;
+import dev.meridian.user.account.AccountProblems.WrongCurrentPassword;
+import dev.meridian.user.password.LoginThrottle;
+import dev.meridian.user.password.PasswordPolicy;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.cache.annotation.CacheEvict;
@@ -29,11 +34,13 @@ public class UserAccounts {
 
     private final UserRepository users;
     private final PasswordEncoder passwords;
+    private final LoginThrottle throttle;
     private final Clock clock;
 
-    UserAccounts(UserRepository users, PasswordEncoder passwords, Clock clock) {
+    UserAccounts(UserRepository users, PasswordEncoder passwords, LoginThrottle throttle, Clock clock) {
         this.users = users;
         this.passwords = passwords;
+        this.throttle = throttle;
         this.clock = clock;
     }
 
@@ -77,7 +84,15 @@ public class UserAccounts {
             throw new StaleVersion(user.version());
         }
         EmailAddress email = changes.email() == null ? null : new EmailAddress(changes.email());
-        if (email != null && !email.value().equals(user.email()) && users.existsByEmail(email.value())) {
+        boolean emailChanges = email != null && !email.value().equals(user.email());
+        if (emailChanges || changes.password() != null) {
+            // Credentials are the owner's: an administrator changes another account's name, not how it signs in.
+            if (!caller.owns(user.id())) {
+                throw new NotAllowed("Only the account's owner may change its email or password");
+            }
+            confirmCurrentPassword(user, changes.currentPassword());
+        }
+        if (emailChanges && users.existsByEmail(email.value())) {
             throw new EmailAlreadyTaken();
         }
         String passwordHash = null;
@@ -86,7 +101,7 @@ public class UserAccounts {
             passwordHash = passwords.encode(changes.password());
         }
         String name = changes.name() == null ? null : changes.name().strip();
-        if (!user.change(email, name, passwordHash, caller.userId(), clock.instant())) {
+        if (!user.change(email, name, passwordHash, caller.userId(), caller.tokenId(), clock.instant())) {
             return UserView.of(user);
         }
         return UserView.of(saveUnique(user));
@@ -131,8 +146,27 @@ public class UserAccounts {
         }
     }
 
+    /**
+     * The account's password, checked like a sign-in: counted by the {@link LoginThrottle} (with no address: the
+     * request comes through the gateway), so a stolen token cannot be used to guess it either.
+     */
+    private void confirmCurrentPassword(User user, String currentPassword) {
+        if (currentPassword == null || currentPassword.isEmpty()) {
+            throw new CurrentPasswordRequired();
+        }
+        throttle.admit(user.email(), null);
+        if (PasswordPolicy.tooLong(currentPassword) || !passwords.matches(currentPassword, user.passwordHash())) {
+            throttle.failed(user.email(), null);
+            throw new WrongCurrentPassword();
+        }
+        throttle.succeeded(user.email(), null);
+    }
+
     private static void checkPassword(String password, EmailAddress email) {
-        if (password.strip().equalsIgnoreCase(email.value())) {
+        PasswordPolicy.violation(password).ifPresent(rule -> {
+            throw new WeakPassword("The password " + rule);
+        });
+        if (PasswordPolicy.normalize(password).strip().toLowerCase(Locale.ROOT).equals(email.value())) {
             throw new WeakPassword("The password must not be the email address");
         }
     }

@@ -15,7 +15,6 @@ import org.springframework.data.web.PagedModel;
 import org.springframework.http.ETag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -42,8 +41,8 @@ class UserController {
 
     @PostMapping
     @Operation(summary = "Sign up (public), or create an account of any role (administrators)")
-    ResponseEntity<UserView> create(@Valid @RequestBody SignUp request, Authentication authentication) {
-        UserView created = accounts.register(request, Caller.of(authentication));
+    ResponseEntity<UserView> create(@Valid @RequestBody SignUp request, Caller caller) {
+        UserView created = accounts.register(request, caller);
         return ResponseEntity.created(URI.create("/api/users/" + created.id()))
                 .eTag(etag(created))
                 .body(created);
@@ -51,18 +50,16 @@ class UserController {
 
     @GetMapping("/me")
     @Operation(summary = "The signed-in user's own account")
-    ResponseEntity<UserView> me(Authentication authentication) {
-        Caller caller = Caller.of(authentication);
+    ResponseEntity<UserView> me(Caller caller) {
         if (caller.userId() == null) {
             throw new NotAllowed("Only a user's token has an account");
         }
-        return get(caller.userId(), authentication);
+        return get(caller.userId(), caller);
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "One account (its owner or an administrator)")
-    ResponseEntity<UserView> get(@PathVariable UUID id, Authentication authentication) {
-        Caller caller = Caller.of(authentication);
+    ResponseEntity<UserView> get(@PathVariable UUID id, Caller caller) {
         UserView user =
                 accounts.find(id).filter(u -> caller.mayAccess(u.id())).orElseThrow(() -> new AccountNotFound(id));
         return ResponseEntity.ok().eTag(etag(user)).body(user);
@@ -70,9 +67,8 @@ class UserController {
 
     @GetMapping
     @Operation(summary = "All accounts, paged and sorted by createdAt or email (administrators)")
-    PagedModel<UserView> list(
-            @PageableDefault(size = 20, sort = "createdAt") Pageable page, Authentication authentication) {
-        if (!Caller.of(authentication).admin()) {
+    PagedModel<UserView> list(@PageableDefault(size = 20, sort = "createdAt") Pageable page, Caller caller) {
+        if (!caller.admin()) {
             throw new NotAllowed("Only an administrator may list accounts");
         }
         for (Sort.Order order : page.getSort()) {
@@ -85,31 +81,34 @@ class UserController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change email, name or password (its owner or an administrator); needs If-Match")
+    @Operation(
+            summary = "Change email, name or password (its owner or an administrator); needs If-Match",
+            description = "Changing email or password: only the owner, with currentPassword (400 without it, 403"
+                    + " when wrong, 429 after repeated wrong ones)")
     ResponseEntity<UserView> change(
             @PathVariable UUID id,
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody AccountChanges changes,
-            Authentication authentication) {
+            Caller caller) {
         if (ifMatch == null) {
             throw new ResponseStatusException(
                     HttpStatus.PRECONDITION_REQUIRED, "Send If-Match with the ETag of the account you read");
         }
-        UserView changed = accounts.change(id, version(ifMatch), changes, Caller.of(authentication));
+        UserView changed = accounts.change(id, version(ifMatch), changes, caller);
         return ResponseEntity.ok().eTag(etag(changed)).body(changed);
     }
 
     @PostMapping("/{id}/deactivate")
     @Operation(summary = "Deactivate an account (its owner or an administrator)")
-    ResponseEntity<UserView> deactivate(@PathVariable UUID id, Authentication authentication) {
-        UserView user = accounts.deactivate(id, Caller.of(authentication));
+    ResponseEntity<UserView> deactivate(@PathVariable UUID id, Caller caller) {
+        UserView user = accounts.deactivate(id, caller);
         return ResponseEntity.ok().eTag(etag(user)).body(user);
     }
 
     @PostMapping("/{id}/activate")
     @Operation(summary = "Activate a deactivated account (administrators)")
-    ResponseEntity<UserView> activate(@PathVariable UUID id, Authentication authentication) {
-        UserView user = accounts.activate(id, Caller.of(authentication));
+    ResponseEntity<UserView> activate(@PathVariable UUID id, Caller caller) {
+        UserView user = accounts.activate(id, caller);
         return ResponseEntity.ok().eTag(etag(user)).body(user);
     }
 

@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * declared length is too large, and a {@link BodyTooLarge} failure (also 413) when a chunked body grows past it.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+// Right after Spring's HTTP observation filter (HIGHEST_PRECEDENCE + 1), so even a refused body has a trace id.
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
 public class RequestBodyLimit extends OncePerRequestFilter {
 
     private final long limit;
@@ -43,7 +44,7 @@ public class RequestBodyLimit extends OncePerRequestFilter {
             ProblemDetail problem = tooLarge(limit);
             response.setStatus(problem.getStatus());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), problem);
+            json.writeValue(response.getOutputStream(), ProblemTraces.traced(problem));
             return;
         }
         chain.doFilter(new BoundedRequest(request, limit), response);

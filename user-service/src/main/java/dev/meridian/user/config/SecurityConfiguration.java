@@ -16,8 +16,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -54,6 +52,9 @@ class SecurityConfiguration {
                                 "/actuator/**", "/livez", "/readyz", "/v3/api-docs/**", "/swagger-ui/**", "/error")
                         .permitAll()
                         .requestMatchers("/internal/credentials/**")
+                        .hasAuthority(VERIFY_CREDENTIALS_SCOPE)
+                        // Contract C2: auth-service re-reads an account's status and roles on every refresh.
+                        .requestMatchers(HttpMethod.GET, "/internal/users/*/standing")
                         .hasAuthority(VERIFY_CREDENTIALS_SCOPE)
                         .anyRequest()
                         .authenticated())
@@ -95,12 +96,6 @@ class SecurityConfiguration {
                 clock,
                 settings.verifiedTokenCacheTime(),
                 10_000);
-    }
-
-    @Bean
-    PasswordEncoder passwordEncoder() {
-        // bcrypt today; the {id} prefix lets stored hashes move to a stronger scheme without a migration.
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
     private static JwtAuthenticationConverter rolesAndScopes() {

@@ -46,6 +46,6 @@ class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler 
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(status.getReasonPhrase());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
+        json.writeValue(response.getOutputStream(), ProblemTraces.traced(problem));
     }
 }

@@ -4,18 +4,16 @@ import dev.meridian.user.account.AccountStatus;
 import dev.meridian.user.account.EmailAddress;
 import dev.meridian.user.account.User;
 import dev.meridian.user.account.UserRepository;
+import dev.meridian.user.password.LoginThrottle;
+import dev.meridian.user.password.PasswordPolicy;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -24,7 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The credentials check behind login, for auth-service only: it needs a service token with the
  * {@code users.credentials.verify} scope, and the gateway never routes {@code /internal/**}. Whether or not the
- * email exists, a check costs one password hash comparison, so timing does not tell accounts apart.
+ * email exists, a check costs one password hash comparison with the same encoder, so timing does not tell accounts
+ * apart. Failures are counted per email and the signing-in client's {@code address} ({@link LoginThrottle}); a
+ * hash of an older scheme is re-hashed with the current one when its password proved right.
  */
 @RestController
 @Hidden
@@ -43,13 +43,15 @@ class CredentialsController {
         this.decoyHash = passwords.encode(UUID.randomUUID().toString());
     }
 
+    /** {@code address}: the client's IP as auth-service saw it; null from callers that predate it. */
     record CredentialsCheck(
             @NotBlank @Size(max = 320) String email,
-            @NotBlank @Size(max = 128) String password) {
+            @NotEmpty String password,
+            @Size(max = 64) String address) {
 
         @Override
         public String toString() {
-            return "CredentialsCheck[email=" + email + "]";
+            return "CredentialsCheck[email=" + email + ", address=" + address + "]";
         }
     }
 
@@ -58,30 +60,26 @@ class CredentialsController {
         static final Verdict REJECTED = new Verdict(false, null, null, null);
     }
 
+    /** {@code 200} with the verdict, or {@code 429} (a problem with {@code Retry-After}) while locked. */
     @PostMapping("/internal/credentials/verify")
-    ResponseEntity<?> verify(@Valid @RequestBody CredentialsCheck check) {
+    Verdict verify(@Valid @RequestBody CredentialsCheck check) {
         EmailAddress email = new EmailAddress(check.email());
-        Optional<Duration> locked = throttle.lockedFor(email);
-        if (locked.isPresent()) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                    HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins for this email; try again later");
-            problem.setTitle("Sign-in locked");
-            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                    .header(
-                            HttpHeaders.RETRY_AFTER,
-                            String.valueOf(Math.max(1, locked.get().toSeconds())))
-                    .body(problem);
-        }
+        throttle.admit(email.value(), check.address());
         Optional<User> user = users.findByEmail(email.value());
-        boolean matches =
-                passwords.matches(check.password(), user.map(User::passwordHash).orElse(decoyHash));
+        // Longer than any password ever accepted: it is nobody's, and is not worth hashing.
+        boolean matches = !PasswordPolicy.tooLong(check.password())
+                && passwords.matches(
+                        check.password(), user.map(User::passwordHash).orElse(decoyHash));
         if (!matches || user.isEmpty()) {
-            throttle.failed(email);
-            return ResponseEntity.ok(Verdict.REJECTED);
+            throttle.failed(email.value(), check.address());
+            return Verdict.REJECTED;
         }
-        throttle.succeeded(email);
+        throttle.succeeded(email.value(), check.address());
         User account = user.get();
-        return ResponseEntity.ok(new Verdict(
-                account.isActive(), account.id(), List.of(account.role().name()), account.status()));
+        if (passwords.upgradeEncoding(account.passwordHash())) {
+            users.replacePasswordHash(account.id(), account.passwordHash(), passwords.encode(check.password()));
+        }
+        return new Verdict(
+                account.isActive(), account.id(), List.of(account.role().name()), account.status());
     }
 }
