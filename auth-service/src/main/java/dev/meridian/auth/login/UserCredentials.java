@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 /**
  * user-service's credentials check, found through discovery ({@code user-service}), called with a service token
  * ({@link ServiceTokenInterceptor}). It answers the same for an unknown email and a wrong password, and 429 while an
- * email is locked after failed attempts.
+ * email, or the address the attempts come from, is locked after failed attempts.
  */
 @FeignClient(name = "user-service", contextId = "userCredentials", configuration = ServiceTokenInterceptor.class)
 interface UserCredentials {
@@ -17,11 +17,15 @@ interface UserCredentials {
     @PostMapping("/internal/credentials/verify")
     Verdict verify(@RequestBody Check check);
 
-    record Check(String email, String password) {
+    /**
+     * {@code address} is the signing-in client's IP as this server saw it (behind the gateway, the client's own:
+     * Tomcat takes it from the {@code X-Forwarded-For} the gateway rebuilds); {@code null} when unknown.
+     */
+    record Check(String email, String password, String address) {
 
         @Override
         public String toString() {
-            return "Check[email=" + email + "]";
+            return "Check[email=" + email + ", address=" + address + "]";
         }
     }
 

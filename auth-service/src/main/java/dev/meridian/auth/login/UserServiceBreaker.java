@@ -15,10 +15,11 @@ import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
 /**
- * The circuit breaker and bulkhead around user-service's credentials check. Resilience4j's defaults (a window of
- * 100 calls, 60 s open) would never trip at login rates, so the breaker opens when half of the last 10 checks (at
- * least 5) failed, rejects at once for 5 s, then lets 2 through to see whether user-service is back. A locked email
- * (429) is an answer, not a failure. At most 50 checks run at once per instance; more wait up to 200 ms. Time is
+ * The circuit breaker and bulkhead around user-service's credentials check and the standing check of every refresh
+ * ({@link CurrentRoles}). Resilience4j's defaults (a window of 100 calls, 60 s open) would never trip at login rates,
+ * so the breaker opens when half of the last 10 checks (at least 5) failed, rejects at once for 5 s, then lets 2
+ * through to see whether user-service is back. A locked email (429) and an unknown user (404) are answers, not
+ * failures. At most 50 checks run at once per instance; more wait up to 200 ms. Time is
  * bounded by Feign's timeouts (500 ms to connect, 1.8 s to answer; see application.yml). Metrics:
  * {@code resilience4j_circuitbreaker_*} and {@code resilience4j_bulkhead_*}, name {@code user-service}.
  */
@@ -39,7 +40,8 @@ class UserServiceBreaker {
                 .waitDurationInOpenState(Duration.ofSeconds(5))
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .ignoreException(failure -> failure instanceof FeignException answer && answer.status() == 429)
+                .ignoreException(failure ->
+                        failure instanceof FeignException answer && (answer.status() == 429 || answer.status() == 404))
                 .build());
         var bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(50)

@@ -17,6 +17,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,7 +41,7 @@ class UserServiceLogin implements AuthenticationProvider {
 
     @Override
     public Authentication authenticate(Authentication login) throws AuthenticationException {
-        var check = new Check(login.getName(), String.valueOf(login.getCredentials()));
+        var check = new Check(login.getName(), String.valueOf(login.getCredentials()), address(login));
         Verdict verdict;
         try {
             verdict = userService.call(() -> credentials.verify(check));
@@ -57,6 +58,15 @@ class UserServiceLogin implements AuthenticationProvider {
         authorities.add(FactorGrantedAuthority.fromAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY));
         return UsernamePasswordAuthenticationToken.authenticated(
                 verdict.userId().toString(), null, authorities);
+    }
+
+    /**
+     * The client's address from the form login's details: {@code getRemoteAddr()}, which Tomcat sets from
+     * {@code X-Forwarded-For} when the request came through a trusted proxy ({@code server.forward-headers-strategy:
+     * native}; by default only internal-network peers are trusted, so a client cannot name its own address).
+     */
+    private static String address(Authentication login) {
+        return login.getDetails() instanceof WebAuthenticationDetails details ? details.getRemoteAddress() : null;
     }
 
     /** A locked email is the user's to wait out; anything else is user-service being unreachable or failing. */

@@ -4,14 +4,13 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.meridian.auth.keys.KeySettings;
 import dev.meridian.auth.keys.SigningKeys;
+import dev.meridian.auth.login.CurrentRoles;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,7 +23,6 @@ import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.MessageDigestPasswordEncoder;
@@ -220,7 +218,7 @@ class AuthorizationServerConfiguration {
     }
 
     @Bean
-    OAuth2TokenCustomizer<JwtEncodingContext> clientAudienceAndRoles() {
+    OAuth2TokenCustomizer<JwtEncodingContext> clientAudienceAndRoles(CurrentRoles currentRoles) {
         return context -> {
             if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
                 return;
@@ -234,11 +232,8 @@ class AuthorizationServerConfiguration {
                 // Mutable collections: the claims are stored as JSON whose type allow-list refuses List.of's classes.
                 context.getClaims().audience(new ArrayList<>(List.of(audiences.split(" "))));
             }
-            Set<String> roles = context.getPrincipal().getAuthorities().stream()
-                    .map(GrantedAuthority::getAuthority)
-                    .filter(authority -> authority.startsWith("ROLE_"))
-                    .map(authority -> authority.substring("ROLE_".length()))
-                    .collect(Collectors.toCollection(HashSet::new));
+            // On a refresh grant, asked of user-service again: a deactivated user's refresh fails here.
+            Set<String> roles = currentRoles.of(context.getPrincipal(), context.getAuthorizationGrantType());
             if (!roles.isEmpty()) {
                 context.getClaims().claim("roles", roles);
             }

@@ -1,0 +1,100 @@
+package dev.meridian.auth.sessions;
+
+import dev.meridian.events.CloudEventHeaders;
+import dev.meridian.events.UserDeactivated;
+import dev.meridian.events.UserEvent;
+import dev.meridian.events.UserEvents;
+import dev.meridian.events.UserUpdated;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Ends sessions when user-service says so (contract C3): {@link UserDeactivated} ends all of the user's sessions;
+ * {@link UserUpdated} of the password or the email ends all but the one the change was made with (its access token's
+ * {@code jti} is the event's {@code actorTokenId}). Other events, and types this build does not know, ask for
+ * nothing. A record no retry can read goes to the dead-letter topic at once ({@link IntakeFailures}); a failure to
+ * end the sessions (the database) is retried with back-off.
+ */
+@Component
+class UserEventIntake {
+
+    static final String LISTENER = "auth-sessions";
+
+    private static final Logger log = LoggerFactory.getLogger(UserEventIntake.class);
+
+    private final Sessions sessions;
+    private final JsonMapper json;
+
+    UserEventIntake(Sessions sessions, JsonMapper json) {
+        // A tolerant reader: fields a later publisher adds to an event are ignored, not fatal.
+        this.sessions = sessions;
+        this.json = json.rebuild()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    @KafkaListener(id = LISTENER, topics = UserEvents.TOPIC)
+    void receive(ConsumerRecord<String, String> record) {
+        String type = header(record, CloudEventHeaders.TYPE);
+        if (type == null) {
+            throw new UnreadableEvent("A record without a " + CloudEventHeaders.TYPE + " header");
+        }
+        if (!UserDeactivated.TYPE.equals(type) && !UserUpdated.TYPE.equals(type)) {
+            return; // another event (or a type of a later build): nothing about sessions
+        }
+        switch (read(record, type)) {
+            case UserDeactivated deactivated ->
+                sessions.end(deactivated.userId(), deactivated.occurredAt(), Optional.empty(), "deactivated");
+            case UserUpdated updated
+            when credentialChanged(updated) ->
+                sessions.end(
+                        updated.userId(),
+                        updated.occurredAt(),
+                        Optional.ofNullable(updated.actorTokenId()),
+                        "credential-changed");
+            default -> {
+                // A change of name only: the sessions stay.
+            }
+        }
+    }
+
+    private static boolean credentialChanged(UserUpdated updated) {
+        return updated.changed() != null
+                && (updated.changed().contains(UserUpdated.PASSWORD)
+                        || updated.changed().contains(UserUpdated.EMAIL));
+    }
+
+    private UserEvent read(ConsumerRecord<String, String> record, String type) {
+        Class<? extends UserEvent> dataType = UserEvents.dataType(type).orElseThrow();
+        UserEvent event;
+        try {
+            event = json.readValue(record.value() == null ? "" : record.value(), dataType);
+        } catch (JacksonException e) {
+            throw new UnreadableEvent("The data is not a readable " + type + ": " + e.getOriginalMessage());
+        }
+        String id = header(record, CloudEventHeaders.ID);
+        if (event.eventId() == null
+                || !event.eventId().toString().equals(id)
+                || event.userId() == null
+                || event.occurredAt() == null) {
+            throw new UnreadableEvent(
+                    "A " + type + " without userId or occurredAt, or whose eventId is not its ce_id " + id);
+        }
+        log.debug("{} {} about user {}", type, event.eventId(), event.userId());
+        return event;
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
