@@ -64,8 +64,10 @@ public final class AuthServiceBenchmark {
                         Map.entry("eureka.client.enabled", false),
                         Map.entry("logging.level.root", "WARN"),
                         Map.entry("meridian.auth.issuer", ISSUER),
-                        Map.entry("meridian.auth.keys.encryption-password", "benchmark-only"),
-                        Map.entry("meridian.auth.keys.encryption-salt", "0123456789abcdef"),
+                        // A fresh database: no key store to migrate, so only the AES-256 key (32 bytes, base64).
+                        Map.entry(
+                                "meridian.auth.keys.encryption-key",
+                                "YmVuY2htYXJrLW9ubHktMzItYnl0ZXMtb2Yta2V5ISE="),
                         Map.entry("meridian.auth.clients[0].client-id", "bench"),
                         Map.entry("meridian.auth.clients[0].secret", SECRET),
                         Map.entry("meridian.auth.clients[0].grant-types", "client_credentials"),
