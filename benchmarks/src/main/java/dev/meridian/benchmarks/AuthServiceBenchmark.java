@@ -65,9 +65,7 @@ public final class AuthServiceBenchmark {
                         Map.entry("logging.level.root", "WARN"),
                         Map.entry("meridian.auth.issuer", ISSUER),
                         // A fresh database: no key store to migrate, so only the AES-256 key (32 bytes, base64).
-                        Map.entry(
-                                "meridian.auth.keys.encryption-key",
-                                "YmVuY2htYXJrLW9ubHktMzItYnl0ZXMtb2Yta2V5ISE="),
+                        Map.entry("meridian.auth.keys.encryption-key", "YmVuY2htYXJrLW9ubHktMzItYnl0ZXMtb2Yta2V5ISE="),
                         Map.entry("meridian.auth.clients[0].client-id", "bench"),
                         Map.entry("meridian.auth.clients[0].secret", SECRET),
                         Map.entry("meridian.auth.clients[0].grant-types", "client_credentials"),
