@@ -130,11 +130,16 @@ class GatewayRevocationIT {
 
         REDIS.stop();
         try {
+            // The gateway notices at its next Redis call (here the address limit of an anonymous request).
             await().atMost(Duration.ofSeconds(5))
-                    .until(() -> meters.get("meridian.gateway.revocation_list.complete")
-                                    .gauge()
-                                    .value()
-                            == 0);
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        edge.get("/livez", null);
+                        return meters.get("meridian.gateway.revocation_list.complete")
+                                        .gauge()
+                                        .value()
+                                == 0;
+                    });
             double unknownBefore =
                     meters.get("meridian.gateway.revocation_unknown").counter().count();
 
@@ -168,9 +173,10 @@ class GatewayRevocationIT {
         await().atMost(Duration.parse("PT" + RESYNC_INTERVAL).multipliedBy(3))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> edge.get("/api/users/me", revokedAfter).statusCode() == 401);
-        assertThat(edge.get("/api/users/me", edge.token("web")).statusCode())
-                .as("new tokens are served again once the list is read")
-                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .alias("new tokens are served again once Redis answers")
+                .until(() -> edge.get("/api/users/me", edge.token("web")).statusCode() == 200);
     }
 
     @Test

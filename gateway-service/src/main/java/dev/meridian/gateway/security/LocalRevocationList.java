@@ -61,9 +61,14 @@ class LocalRevocationList implements DisposableBean {
         availability.whenAnsweringAgain(this::resyncInBackground);
     }
 
-    /** True while subscribed, once the list has been read: a token not listed here then is not revoked. */
+    /**
+     * True while subscribed and Redis answers, once the list has been read: a token not listed here then is not
+     * revoked. Lettuce keeps a subscription open through a Redis outage (it reconnects underneath), so being
+     * subscribed alone does not say the copy is current: Redis failing (a rate-limit or revocation call, the probe)
+     * makes it incomplete until Redis answers again.
+     */
     boolean complete() {
-        return subscribed && read;
+        return subscribed && read && availability.worthTrying();
     }
 
     /**
@@ -136,6 +141,7 @@ class LocalRevocationList implements DisposableBean {
                                 LocalRevocationList::later))
                 .then()
                 .doOnSuccess(done -> {
+                    availability.answered();
                     read = true;
                     Instant before = lastReadAt;
                     lastReadAt = before == null || started.isAfter(before) ? started : before;
