@@ -17,6 +17,21 @@ record Edge(int port, TokenIssuer issuer) {
         return issuer.sign(claims(client).build());
     }
 
+    /** A valid access token of user {@code subject} signed in through OAuth client {@code client}. */
+    String userToken(String client, String subject) {
+        return issuer.sign(issuer.claims(subject, "user-service")
+                .claim("azp", client)
+                .claim("client_id", client)
+                .claim("roles", List.of("USER"))
+                .build());
+    }
+
+    /** A client's own token (client credentials: its subject is the client id, as auth-service issues it). */
+    String clientToken(String client) {
+        return issuer.sign(
+                issuer.claims(client, "user-service").claim("client_id", client).build());
+    }
+
     JWTClaimsSet.Builder claims(String client) {
         return issuer.claims("user-" + client, "user-service")
                 .claim("azp", client)

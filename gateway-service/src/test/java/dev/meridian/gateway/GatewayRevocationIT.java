@@ -112,19 +112,54 @@ class GatewayRevocationIT {
                 .until(() -> edge.get("/api/users/me", token).statusCode() == 401);
     }
 
+    /**
+     * Redis really stopped: the copy judges tokens issued before it was last read in full — one revoked before the
+     * outage stays refused, one not revoked is served — and a token issued after that read, which could have been
+     * revoked since without the gateway being able to know, is refused with a 503 problem (counted), not let through.
+     */
     @Test
-    void throughARedisOutageTokensRevokedBeforeItStayRefusedAndOthersAreServed() throws Exception {
+    void throughARedisOutageTheCopyJudgesOlderTokensAndNewerOnesAreRefused() throws Exception {
         Edge edge = new Edge(port, ISSUER);
         String revoked = edge.token("web");
         list(redis, revoked, true);
         await().atMost(Duration.ofSeconds(1))
                 .until(() -> edge.get("/api/users/me", revoked).statusCode() == 401);
+        Instant aWhileAgo = Instant.now().minus(Duration.ofMinutes(5));
+        String olderThanTheCopy = ISSUER.sign(
+                edge.claims("web").issueTime(java.util.Date.from(aWhileAgo)).build());
 
         REDIS.stop();
         try {
-            assertThat(edge.get("/api/users/me", revoked).statusCode()).isEqualTo(401);
-            assertThat(edge.get("/api/users/me", edge.token("web")).statusCode())
+            // The gateway notices at its next Redis call (here the address limit of an anonymous request).
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        edge.get("/livez", null);
+                        return meters.get("meridian.gateway.revocation_list.complete")
+                                        .gauge()
+                                        .value()
+                                == 0;
+                    });
+            double unknownBefore =
+                    meters.get("meridian.gateway.revocation_unknown").counter().count();
+
+            assertThat(edge.get("/api/users/me", revoked).statusCode())
+                    .as("revoked before")
+                    .isEqualTo(401);
+            assertThat(edge.get("/api/users/me", olderThanTheCopy).statusCode())
+                    .as("issued before the last complete read")
                     .isEqualTo(200);
+            var newer = edge.get("/api/users/me", edge.token("web"));
+            assertThat(newer.statusCode())
+                    .as("issued after the last complete read")
+                    .isEqualTo(503);
+            assertThat(newer.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(newer.headers().firstValue("Retry-After")).contains("1");
+            assertThat(newer.body()).contains("\"status\":503").doesNotContain("Exception");
+            assertThat(meters.get("meridian.gateway.revocation_unknown")
+                            .counter()
+                            .count())
+                    .isGreaterThan(unknownBefore);
         } finally {
             REDIS.start();
         }
@@ -138,6 +173,10 @@ class GatewayRevocationIT {
         await().atMost(Duration.parse("PT" + RESYNC_INTERVAL).multipliedBy(3))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> edge.get("/api/users/me", revokedAfter).statusCode() == 401);
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .alias("new tokens are served again once Redis answers")
+                .until(() -> edge.get("/api/users/me", edge.token("web")).statusCode() == 200);
     }
 
     @Test
@@ -159,6 +198,7 @@ class GatewayRevocationIT {
         assertThat(calls(commandStats(), "cmdstat_scan"))
                 .as("the keyspace is never walked")
                 .isZero();
+        assertThat(calls(commandStats(), "cmdstat_keys")).as("nor listed").isZero();
     }
 
     private Properties commandStats() {

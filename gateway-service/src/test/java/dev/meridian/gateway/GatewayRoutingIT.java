@@ -234,7 +234,13 @@ class GatewayRoutingIT {
                                         .withoutPadding()
                                         .encodeToString(elevated.toString().getBytes(StandardCharsets.UTF_8))
                                 + "." + parts[2],
-                "signature stripped", parts[0] + "." + parts[1] + ".");
+                "signature stripped", parts[0] + "." + parts[1] + ".",
+                // RFC 8725 §3.11, RFC 9068 §2.1: signed by the real key, the same claims, but not typed as an
+                // access token (an ID token is "JWT").
+                "typ JWT (an ID token)", ISSUER.signAsType(elevated, "JWT"),
+                "typ jwt", ISSUER.signAsType(elevated, "jwt"),
+                "no typ", ISSUER.signAsType(elevated, null),
+                "typ at+jwt+extra", ISSUER.signAsType(elevated, "at+jwt+extra"));
 
         forgeries.forEach((what, token) -> {
             HttpResponse<String> refused = edge.get("/api/users/me", token);
@@ -388,6 +394,70 @@ class GatewayRoutingIT {
         assertThat(edge.get("/livez", null).statusCode())
                 .as("the next request is answered (the refused body does not block the connection)")
                 .isEqualTo(200);
+    }
+
+    /**
+     * A client that writes its whole request before reading the answer (Node's fetch does; the JDK client and curl
+     * read early answers): the gateway reads and drops the rest of an oversized body before closing, so the client
+     * gets the 413 problem, not a connection reset. Declared length and chunked alike.
+     */
+    @Test
+    void aClientThatSendsItsWholeOversizedBodyBeforeReadingGetsThe413Problem() throws Exception {
+        byte[] body = ("{\"name\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+
+        for (int i = 0; i < 5; i++) {
+            RawResponse declared = RawResponse.exchange(
+                    port,
+                    "POST /api/users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + body.length + "\r\n\r\n",
+                    body,
+                    false);
+            assertThat(declared.status()).as("declared length, attempt %d", i).isEqualTo(413);
+            assertThat(declared.header("content-type")).contains("application/problem+json");
+            assertThat(JSON.readTree(declared.body()).get("status").asInt()).isEqualTo(413);
+        }
+
+        // As many as the breaker's window (4 here): had they counted as the service's failures, it would be open.
+        for (int i = 0; i < 4; i++) {
+            RawResponse chunked = RawResponse.exchange(
+                    port,
+                    "POST /api/users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n",
+                    body,
+                    true);
+            assertThat(chunked.status())
+                    .as("chunked, no declared length, attempt %d", i)
+                    .isEqualTo(413);
+            assertThat(chunked.header("content-type")).contains("application/problem+json");
+            assertThat(JSON.readTree(chunked.body()).get("status").asInt()).isEqualTo(413);
+        }
+        assertThat(edge.post("/api/users", null, "{\"name\":\"small, chunked or not\"}")
+                        .statusCode())
+                .as("the route's breaker did not count the client's oversized body against the service")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aRequestLineOrHeadersOverTheLimitsGetProblemsNotBareAnswers() throws Exception {
+        RawResponse longPath = RawResponse.exchange(
+                port,
+                "GET /api/users/" + "a".repeat(5_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                new byte[0],
+                false);
+        assertThat(longPath.status()).isEqualTo(414);
+        assertThat(longPath.header("content-type")).contains("application/problem+json");
+        assertThat(JSON.readTree(longPath.body()).get("status").asInt()).isEqualTo(414);
+
+        RawResponse bigHeaders = RawResponse.exchange(
+                port,
+                "GET /api/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + "b".repeat(20_000) + "\r\n\r\n",
+                new byte[0],
+                false);
+        assertThat(bigHeaders.status()).isEqualTo(431);
+        assertThat(bigHeaders.header("content-type")).contains("application/problem+json");
+        assertThat(JSON.readTree(bigHeaders.body()).get("status").asInt()).isEqualTo(431);
+        assertThat(bigHeaders.body()).doesNotContain("Exception").doesNotContain("bbbb");
+        assertThat(USERS_A.count() + USERS_B.count()).isZero();
     }
 
     @Test

@@ -36,6 +36,7 @@ class GatewayErrors implements ErrorWebExceptionHandler {
         String detail;
         if (error instanceof ResponseStatusException known && known.getReason() != null) {
             detail = known.getReason();
+            exchange.getResponse().getHeaders().addAll(known.getHeaders());
         } else if (status.value() == 404) {
             detail = "No such resource";
         } else if (status.is5xxServerError()) {

@@ -28,13 +28,17 @@ public final class ProblemResponses {
         return write(exchange.getResponse(), problem);
     }
 
+    static byte[] json(ProblemDetail problem) {
+        return JSON.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
+    }
+
     public static Mono<Void> write(ServerHttpResponse response, ProblemDetail problem) {
         if (response.isCommitted()) {
             return Mono.empty();
         }
         response.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        byte[] body = JSON.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
+        byte[] body = json(problem);
         DataBuffer buffer = response.bufferFactory().wrap(body);
         return response.writeWith(Mono.just(buffer));
     }

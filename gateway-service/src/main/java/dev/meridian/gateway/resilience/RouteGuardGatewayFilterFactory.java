@@ -1,5 +1,6 @@
 package dev.meridian.gateway.resilience;
 
+import dev.meridian.gateway.problem.BodyTooLarge;
 import dev.meridian.gateway.problem.ProblemResponses;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -97,6 +98,11 @@ public class RouteGuardGatewayFilterFactory extends AbstractGatewayFilterFactory
                         }
                     })
                     .onErrorResume(error -> {
+                        if (BodyTooLarge.in(error)) {
+                            // The client's body was over the limit: answered as a 413, no failure of the service.
+                            breaker.releasePermission();
+                            return Mono.error(error);
+                        }
                         breaker.onError(elapsed(start), TimeUnit.NANOSECONDS, error);
                         log.info("Route {} failed: {}", routeId, error.toString());
                         return fallback(exchange, error);

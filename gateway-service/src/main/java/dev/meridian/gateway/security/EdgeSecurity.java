@@ -24,6 +24,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -57,6 +58,9 @@ class EdgeSecurity {
         "/api-docs/**",
         "/readyz",
     };
+
+    /** The JOSE {@code typ} of a JWT access token, short and as a full media type (RFC 9068 §4). */
+    static final List<String> ACCESS_TOKEN_TYPES = List.of("at+jwt", "application/at+jwt");
 
     /** Never routed: let them through security so that routing answers 404 for them, with or without a token. */
     private static final String[] HIDDEN_PATHS = {"/internal/**", "/actuator/**"};
@@ -148,15 +152,24 @@ class EdgeSecurity {
     }
 
     @Bean
+    VerifiedTokens verifiedTokens(JwtSettings settings) {
+        return new VerifiedTokens(settings.verifiedTokenCacheTime(), 100_000);
+    }
+
+    @Bean
     ReactiveJwtDecoder jwtDecoder(
             JwtSettings settings,
+            VerifiedTokens verified,
             ReactorLoadBalancerExchangeFilterFunction discovery,
             LocalRevocationList revocationList,
             ReactiveStringRedisTemplate redis,
             RedisAvailability availability,
             MeterRegistry meters) {
-        NimbusReactiveJwtDecoder decoder = jwkSet(settings.jwkSetUri(), discovery);
+        NimbusReactiveJwtDecoder decoder = jwkSet(settings, discovery);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                // RFC 9068 §2.1 / RFC 8725 §3.11: only a JWT typed as an access token is one (an ID token, typ JWT,
+                // or an untyped JWT signed by the same key is refused). Case-insensitive, as media types are.
+                new JwtTypeValidator(ACCESS_TOKEN_TYPES),
                 new JwtTimestampValidator(settings.clockSkew()),
                 // Spring checks exp only when present: a token that never expires is refused here.
                 new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
@@ -165,31 +178,31 @@ class EdgeSecurity {
                         JwtClaimNames.AUD,
                         aud -> aud != null && aud.stream().anyMatch(settings.audiences()::contains))));
         return new RevocationCheck(
-                new VerifiedTokens(decoder, settings.verifiedTokenCacheTime(), 100_000),
-                revocationList,
-                redis,
-                availability,
-                meters);
+                verified.inFrontOf(decoder), revocationList, redis, availability, meters, settings.clockSkew());
     }
 
     /**
-     * The JWKS client: through discovery for {@code lb://auth-service/...} (from an instance Eureka lists). Bounded in
-     * time: a key-set fetch (on start-up and for every unknown {@code kid}) that does not answer fails the request
-     * after 2 s instead of holding it open.
+     * The JWKS client: from {@code meridian.gateway.jwt.jwk-set-uri} ({@code MERIDIAN_JWK_SET_URI}; deployments pin it
+     * to auth-service's own address), or through discovery for {@code lb://auth-service/...} (local runs). Fetched
+     * again for an unknown {@code kid} at most once per {@code jwk-set-min-refresh-interval} ({@link JwkSetFetches}).
+     * Bounded in time: a key-set fetch that does not answer fails the request after 2 s instead of holding it open.
+     * The {@code typ} header is checked by the validator above (Nimbus' own check would accept only {@code JWT}).
      */
-    private static NimbusReactiveJwtDecoder jwkSet(URI uri, ReactorLoadBalancerExchangeFilterFunction discovery) {
+    private static NimbusReactiveJwtDecoder jwkSet(
+            JwtSettings settings, ReactorLoadBalancerExchangeFilterFunction discovery) {
+        URI uri = settings.jwkSetUri();
         var client = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1000)
                         .responseTimeout(Duration.ofSeconds(2))));
-        if ("lb".equals(uri.getScheme())) {
-            return NimbusReactiveJwtDecoder.withJwkSetUri(
-                            "http" + uri.toString().substring("lb".length()))
-                    .webClient(client.filter(discovery).build())
-                    .build();
+        boolean viaDiscovery = "lb".equals(uri.getScheme());
+        if (viaDiscovery) {
+            client.filter(discovery);
         }
-        return NimbusReactiveJwtDecoder.withJwkSetUri(uri.toString())
-                .webClient(client.build())
+        String url = viaDiscovery ? "http" + uri.toString().substring("lb".length()) : uri.toString();
+        return NimbusReactiveJwtDecoder.withJwkSource(
+                        new JwkSetFetches(client.build(), url, settings.jwkSetMinRefreshInterval()))
+                .validateType(false)
                 .build();
     }
 }

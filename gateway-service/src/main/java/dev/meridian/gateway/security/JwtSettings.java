@@ -17,7 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * validated is trusted again without a new signature check for at most {@code verifiedTokenCacheTime}. The clock skew
  * may not exceed how long revoked tokens stay on the revocation list past their expiry, or a revoked token would be
  * accepted again for the difference. The in-memory copy of the revocation list is re-read from Redis every
- * {@code revocationResyncInterval}, which bounds how long an announcement this instance missed goes unheard.
+ * {@code revocationResyncInterval}, which bounds how long an announcement this instance missed goes unheard. A token
+ * naming a key the cached JWKS does not hold makes the gateway fetch the set again, at most once per
+ * {@code jwkSetMinRefreshInterval} ({@link JwkSetFetches}).
  */
 @ConfigurationProperties("meridian.gateway.jwt")
 @Validated
@@ -27,7 +29,8 @@ public record JwtSettings(
         @NotNull URI jwkSetUri,
         @DefaultValue("30s") Duration clockSkew,
         @DefaultValue("2m") Duration verifiedTokenCacheTime,
-        @DefaultValue("30s") Duration revocationResyncInterval) {
+        @DefaultValue("30s") Duration revocationResyncInterval,
+        @DefaultValue("5s") Duration jwkSetMinRefreshInterval) {
 
     public JwtSettings {
         if (clockSkew.compareTo(RevokedAccessTokens.KEPT_PAST_EXPIRY) > 0) {

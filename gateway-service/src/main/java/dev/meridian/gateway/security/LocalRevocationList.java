@@ -46,6 +46,7 @@ class LocalRevocationList implements DisposableBean {
     private final Disposable.Composite running = Disposables.composite();
     private volatile boolean subscribed;
     private volatile boolean read;
+    private volatile Instant lastReadAt;
 
     LocalRevocationList(
             ReactiveStringRedisTemplate redis,
@@ -60,9 +61,22 @@ class LocalRevocationList implements DisposableBean {
         availability.whenAnsweringAgain(this::resyncInBackground);
     }
 
-    /** True while subscribed, once the list has been read: a token not listed here then is not revoked. */
+    /**
+     * True while subscribed and Redis answers, once the list has been read: a token not listed here then is not
+     * revoked. Lettuce keeps a subscription open through a Redis outage (it reconnects underneath), so being
+     * subscribed alone does not say the copy is current: Redis failing (a rate-limit or revocation call, the probe)
+     * makes it incomplete until Redis answers again.
+     */
     boolean complete() {
-        return subscribed && read;
+        return subscribed && read && availability.worthTrying();
+    }
+
+    /**
+     * When the last complete read of the list started (null: never read): every token revoked before then is in this
+     * copy, whatever Redis's state now.
+     */
+    Instant lastReadAt() {
+        return lastReadAt;
     }
 
     boolean isRevoked(String jti) {
@@ -112,8 +126,12 @@ class LocalRevocationList implements DisposableBean {
 
     /** Reads the whole list — one command, however many other keys Redis holds — and merges it into the copy. */
     private Mono<Void> resync() {
-        Range<Double> stillListed = Range.rightUnbounded(
-                Range.Bound.exclusive((double) Instant.now().toEpochMilli()));
+        return Mono.defer(this::readList);
+    }
+
+    private Mono<Void> readList() {
+        Instant started = Instant.now();
+        Range<Double> stillListed = Range.rightUnbounded(Range.Bound.exclusive((double) started.toEpochMilli()));
         return redis.opsForZSet()
                 .rangeByScoreWithScores(RevokedAccessTokens.KEY, stillListed)
                 .doOnNext(entry -> listed.asMap()
@@ -122,7 +140,12 @@ class LocalRevocationList implements DisposableBean {
                                 Instant.ofEpochMilli(entry.getScore().longValue()),
                                 LocalRevocationList::later))
                 .then()
-                .doOnSuccess(done -> read = true)
+                .doOnSuccess(done -> {
+                    availability.answered();
+                    read = true;
+                    Instant before = lastReadAt;
+                    lastReadAt = before == null || started.isAfter(before) ? started : before;
+                })
                 .onErrorResume(failure -> {
                     log.debug("Could not read the revocation list: {}", failure.toString());
                     return Mono.empty();

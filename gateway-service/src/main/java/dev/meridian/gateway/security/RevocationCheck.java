@@ -4,6 +4,8 @@ import dev.meridian.events.RevokedAccessTokens;
 import dev.meridian.gateway.redis.RedisAvailability;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -16,9 +18,14 @@ import reactor.core.publisher.Mono;
  * A decoder that also refuses access tokens auth-service has revoked: after the signature and claims are checked, the
  * token's {@code jti} is looked up on the revocation list ({@link RevokedAccessTokens}), never with a call to
  * auth-service: in the gateway's copy of the list ({@link LocalRevocationList}) once that is complete, in Redis
- * (one round trip) until then. While neither can tell — no complete copy yet and Redis not answering
- * ({@link RedisAvailability}) — the token is let through (it is still signed and unexpired, and services check it
- * again) and counted ({@code meridian.gateway.revocation_checks{outcome="unavailable"}}).
+ * (one round trip) until then. When neither can be read — the copy is not complete (not subscribed: Redis is down)
+ * and Redis does not answer ({@link RedisAvailability}) — the copy judges only tokens issued before its last complete
+ * read started (less the clock skew): those are let through unless listed, counted as
+ * {@code meridian.gateway.revocation_checks{outcome="unavailable"}}. A token issued after that read, or without
+ * {@code iat}, could have been revoked since without this gateway being able to know: it is refused with a 503
+ * problem and {@code Retry-After} ({@link RevocationUnknown}), counted as {@code meridian.gateway.revocation_unknown}.
+ * 503 and not 401: the token is not known to be bad, and a 401 tells a client to throw it away and sign in again —
+ * in an outage of the store auth-service writes to as well, and for every user at once.
  */
 final class RevocationCheck implements ReactiveJwtDecoder {
 
@@ -30,14 +37,18 @@ final class RevocationCheck implements ReactiveJwtDecoder {
     private final RedisAvailability availability;
     private final Counter refused;
     private final Counter unavailable;
+    private final Counter unknown;
+    private final Duration clockSkew;
 
     RevocationCheck(
             ReactiveJwtDecoder decoder,
             LocalRevocationList copy,
             ReactiveStringRedisTemplate redis,
             RedisAvailability availability,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Duration clockSkew) {
         this.decoder = decoder;
+        this.clockSkew = clockSkew;
         this.copy = copy;
         this.redis = redis;
         this.availability = availability;
@@ -46,6 +57,10 @@ final class RevocationCheck implements ReactiveJwtDecoder {
                 .register(meters);
         this.unavailable = Counter.builder("meridian.gateway.revocation_checks")
                 .tag("outcome", "unavailable")
+                .register(meters);
+        this.unknown = Counter.builder("meridian.gateway.revocation_unknown")
+                .description("Tokens refused (503) because neither Redis nor a copy of the revocation list read after"
+                        + " they were issued could say whether they were revoked")
                 .register(meters);
     }
 
@@ -65,8 +80,7 @@ final class RevocationCheck implements ReactiveJwtDecoder {
             return Mono.just(jwt);
         }
         if (!availability.worthTrying()) {
-            unavailable.increment();
-            return Mono.just(jwt);
+            return judgedByCopy(jwt);
         }
         return redis.opsForZSet()
                 .score(RevokedAccessTokens.KEY, jwt.getId())
@@ -74,13 +88,25 @@ final class RevocationCheck implements ReactiveJwtDecoder {
                 .defaultIfEmpty(false)
                 .timeout(availability.timeout())
                 .doOnNext(answer -> availability.answered())
+                .map(listed -> listed ? revoked() : Mono.just(jwt))
                 .onErrorResume(e -> {
                     availability.failed(e);
-                    unavailable.increment();
-                    log.debug("Revocation list unreadable ({}); token {} let through", e.toString(), jwt.getId());
-                    return Mono.just(false);
+                    log.debug("Revocation list unreadable: {}", e.toString());
+                    return Mono.just(judgedByCopy(jwt));
                 })
-                .flatMap(listed -> listed ? revoked() : Mono.just(jwt));
+                .flatMap(decision -> decision);
+    }
+
+    /** Redis cannot be read: the copy decides for tokens issued before its last complete read, no one else. */
+    private Mono<Jwt> judgedByCopy(Jwt jwt) {
+        Instant copyReadAt = copy.lastReadAt();
+        Instant issuedAt = jwt.getIssuedAt();
+        if (copyReadAt != null && issuedAt != null && issuedAt.isBefore(copyReadAt.minus(clockSkew))) {
+            unavailable.increment();
+            return Mono.just(jwt);
+        }
+        unknown.increment();
+        return Mono.error(new RevocationUnknown());
     }
 
     private Mono<Jwt> revoked() {

@@ -14,30 +14,43 @@ import reactor.core.publisher.Mono;
  * parsing and the RSA signature check (measured: about a seventh of the gateway's CPU per request). Only the exact
  * token text that validated is remembered, never past its own expiry nor longer than {@code maxAge}, so a token
  * signed by a key later removed from the JWKS is refused again within {@code maxAge}. Revocation is checked on every
- * request regardless ({@link RevocationCheck} wraps this).
+ * request regardless ({@link RevocationCheck} wraps this). The per-address limit in front of authentication lets
+ * remembered tokens by ({@link #remembers}): they cost nothing to check and have limits of their own.
  */
-final class VerifiedTokens implements ReactiveJwtDecoder {
+public final class VerifiedTokens {
 
-    private final ReactiveJwtDecoder validator;
     private final Cache<String, Jwt> verified;
 
-    VerifiedTokens(ReactiveJwtDecoder validator, Duration maxAge, long maximumSize) {
-        this.validator = validator;
+    VerifiedTokens(Duration maxAge, long maximumSize) {
         this.verified = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .expireAfter(Expiry.creating((String token, Jwt jwt) -> lifetime(jwt, maxAge)))
                 .build();
     }
 
-    @Override
-    public Mono<Jwt> decode(String token) {
+    /** Whether this exact token passed validation here and has not expired since. */
+    public boolean remembers(String token) {
+        return known(token) != null;
+    }
+
+    /** {@code validator} over the tokens not remembered: a decoder that checks each token text once. */
+    ReactiveJwtDecoder inFrontOf(ReactiveJwtDecoder validator) {
+        return token -> {
+            Jwt known = known(token);
+            if (known != null) {
+                return Mono.just(known);
+            }
+            return validator.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+        };
+    }
+
+    private Jwt known(String token) {
         Jwt known = verified.getIfPresent(token);
-        if (known != null
-                && known.getExpiresAt() != null
-                && known.getExpiresAt().isAfter(Instant.now())) {
-            return Mono.just(known);
-        }
-        return validator.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+        return known != null
+                        && known.getExpiresAt() != null
+                        && known.getExpiresAt().isAfter(Instant.now())
+                ? known
+                : null;
     }
 
     private static Duration lifetime(Jwt jwt, Duration maxAge) {

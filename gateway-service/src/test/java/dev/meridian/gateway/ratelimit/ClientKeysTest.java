@@ -22,16 +22,17 @@ class ClientKeysTest {
     }
 
     @Test
-    void aTokenRequestCountsAgainstTheClientItNamesInBasicCredentials() {
+    void aTokenRequestCountsAgainstTheClientItNamesInBasicCredentialsOnlyTogetherWithItsAddress() {
         var request = MockServerHttpRequest.post("/oauth2/token")
                 .remoteAddress(new InetSocketAddress("198.51.100.4", 5000))
                 .header("Authorization", "Basic d2ViOnNlY3JldA==") // web:secret
                 .build();
 
         assertThat(behindTheLoadBalancer
-                        .keyOf(MockServerWebExchange.from(request), ClientKeys.KeyBy.BASIC)
+                        .keysOf(MockServerWebExchange.from(request), ClientKeys.KeyBy.BASIC)
                         .block())
-                .isEqualTo("client:web");
+                .extracting(ClientKeys.Key::value)
+                .containsExactly("client:web@ip:198.51.100.4");
     }
 
     private static MockServerWebExchange from(String peer, String forwardedFor) {

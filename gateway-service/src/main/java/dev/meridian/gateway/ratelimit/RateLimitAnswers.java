@@ -1,0 +1,105 @@
+package dev.meridian.gateway.ratelimit;
+
+import dev.meridian.gateway.problem.ProblemResponses;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Takes a token from each of a request's buckets in turn (most specific first: a bucket that refuses spares the ones
+ * after it, so a user over their own limit does not also drain their client's), counts the decisions, and answers:
+ * {@code X-RateLimit-*} headers of the bucket closest to refusing, a 429 problem with {@code Retry-After} for a
+ * refusal.
+ */
+@Component
+class RateLimitAnswers {
+
+    /** A bucket of {@link TokenBuckets} and its limit. */
+    record Bucket(String key, RateLimitSettings.Limit limit) {}
+
+    private final TokenBuckets buckets;
+    private final MeterRegistry meters;
+    private final Map<DecisionKind, Counter> decisions = new ConcurrentHashMap<>();
+
+    RateLimitAnswers(TokenBuckets buckets, MeterRegistry meters) {
+        this.buckets = buckets;
+        this.meters = meters;
+    }
+
+    /** True when every bucket admitted the request (headers set); false once the 429 answer is written. */
+    Mono<Boolean> admit(ServerWebExchange exchange, String routeId, List<Bucket> request) {
+        return take(exchange, routeId, request, 0, null, null);
+    }
+
+    private Mono<Boolean> take(
+            ServerWebExchange exchange,
+            String routeId,
+            List<Bucket> request,
+            int index,
+            Bucket closest,
+            TokenBuckets.Decision closestDecision) {
+        if (index == request.size()) {
+            headers(exchange, closest.limit(), closestDecision);
+            return Mono.just(true);
+        }
+        Bucket bucket = request.get(index);
+        return buckets.take(bucket.key(), bucket.limit()).flatMap(decision -> {
+            count(routeId, decision);
+            if (!decision.allowed()) {
+                headers(exchange, bucket.limit(), decision);
+                exchange.getResponse()
+                        .getHeaders()
+                        .set(
+                                HttpHeaders.RETRY_AFTER,
+                                Long.toString(Math.max(1, (decision.retryAfterMillis() + 999) / 1000)));
+                RateLimitSettings.Limit limit = bucket.limit();
+                return ProblemResponses.write(
+                                exchange,
+                                HttpStatus.TOO_MANY_REQUESTS,
+                                "Rate limit reached: " + limit.replenishRate() + " requests per second, bursts of "
+                                        + limit.burstCapacity() + "; retry after the time in Retry-After")
+                        .thenReturn(false);
+            }
+            boolean closer = closest == null || decision.remaining() < closestDecision.remaining();
+            return take(
+                    exchange,
+                    routeId,
+                    request,
+                    index + 1,
+                    closer ? bucket : closest,
+                    closer ? decision : closestDecision);
+        });
+    }
+
+    private static void headers(
+            ServerWebExchange exchange, RateLimitSettings.Limit limit, TokenBuckets.Decision decision) {
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        headers.set("X-RateLimit-Remaining", Long.toString(decision.remaining()));
+        headers.set("X-RateLimit-Replenish-Rate", Integer.toString(limit.replenishRate()));
+        headers.set("X-RateLimit-Burst-Capacity", Integer.toString(limit.burstCapacity()));
+    }
+
+    private void count(String routeId, TokenBuckets.Decision decision) {
+        decisions
+                .computeIfAbsent(
+                        new DecisionKind(routeId, decision.allowed(), decision.store()),
+                        kind -> Counter.builder("meridian.gateway.rate_limit")
+                                .description("Rate-limit decisions per route, by outcome and by the store that decided")
+                                .tag("route", kind.routeId())
+                                .tag("outcome", kind.allowed() ? "allowed" : "limited")
+                                .tag("store", kind.store().name().toLowerCase(Locale.ROOT))
+                                .register(meters))
+                .increment();
+    }
+
+    /** One counter each, looked up per request without building a meter id. */
+    private record DecisionKind(String routeId, boolean allowed, TokenBuckets.Store store) {}
+}
