@@ -383,6 +383,12 @@ public final class GatewayBenchmark {
                 1_000_000,
                 "logging.level.root",
                 "WARN"));
+        // Every benchmark user signs in through one client, from one address: its cap and the per-address limit
+        // before authentication are lifted the same way.
+        for (String tier : List.of("client-users", "address")) {
+            properties.put("meridian.gateway.rate-limits.tiers." + tier + ".replenish-rate", 1_000_000);
+            properties.put("meridian.gateway.rate-limits.tiers." + tier + ".burst-capacity", 1_000_000);
+        }
         properties.putAll(extra);
         properties.putAll(GATEWAY_OVERRIDES);
         List<String> options = new ArrayList<>(Benchmarks.jvmOptions("-Xmx512m"));
