@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -181,8 +180,7 @@ class RefreshStandingIT {
     }
 
     private java.util.List<String> roles(JsonNode tokens) {
-        Jwt access = NimbusJwtDecoder.withJwkSetUri("http://127.0.0.1:" + port + "/oauth2/jwks")
-                .build()
+        Jwt access = OAuthHttp.accessTokens("http://127.0.0.1:" + port + "/oauth2/jwks")
                 .decode(tokens.get("access_token").asString());
         return access.getClaimAsStringList("roles");
     }

@@ -29,7 +29,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -222,8 +221,7 @@ class SessionEndIT {
     private Session signIn(String email) {
         JsonNode tokens = flow().signIn(email, PASSWORD);
         String access = tokens.get("access_token").asString();
-        String jti = NimbusJwtDecoder.withJwkSetUri("http://127.0.0.1:" + port + "/oauth2/jwks")
-                .build()
+        String jti = OAuthHttp.accessTokens("http://127.0.0.1:" + port + "/oauth2/jwks")
                 .decode(access)
                 .getId();
         return new Session(access, tokens.get("refresh_token").asString(), jti);

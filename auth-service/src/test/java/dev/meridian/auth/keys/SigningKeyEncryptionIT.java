@@ -27,6 +27,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.crypto.encrypt.Encryptors;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -252,9 +254,11 @@ class SigningKeyEncryptionIT {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return NimbusJwtDecoder.withJwkSetUri(base + "/oauth2/jwks")
-                    .build()
-                    .decode(JSON.readTree(response.body()).get("access_token").asString());
+            // Access tokens are typed at+jwt (RFC 9068); Spring's default validators take only JWT.
+            NimbusJwtDecoder decoder =
+                    NimbusJwtDecoder.withJwkSetUri(base + "/oauth2/jwks").build();
+            decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(new JwtTypeValidator("at+jwt")));
+            return decoder.decode(JSON.readTree(response.body()).get("access_token").asString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
