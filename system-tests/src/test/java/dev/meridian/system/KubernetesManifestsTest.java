@@ -240,8 +240,12 @@ class KubernetesManifestsTest {
                     .filter(variable -> variable.getName().equals("SPRING_DATA_REDIS_URL"))
                     .findFirst()
                     .orElseThrow(() -> new AssertionError(name + " has no SPRING_DATA_REDIS_URL"));
-            assertThat(redis.getValue()).as("%s: from the Secret, not inline", name).isNull();
-            assertThat(redis.getValueFrom().getSecretKeyRef().getName()).as(name).isEqualTo("meridian-redis");
+            assertThat(redis.getValue())
+                    .as("%s: from the Secret, not inline", name)
+                    .isNull();
+            assertThat(redis.getValueFrom().getSecretKeyRef().getName())
+                    .as(name)
+                    .isEqualTo("meridian-redis");
             assertThat(redis.getValueFrom().getSecretKeyRef().getKey()).as(name).isEqualTo("url");
             given.add(name);
         }
@@ -265,20 +269,17 @@ class KubernetesManifestsTest {
             if (!TOKEN_CHECKERS.contains(name) || podSpec(object) == null) {
                 continue;
             }
-            Map<String, String> client = ((Deployment) object)
-                    .getSpec()
-                    .getTemplate()
-                    .getMetadata()
-                    .getLabels();
+            Map<String, String> client =
+                    ((Deployment) object).getSpec().getTemplate().getMetadata().getLabels();
             assertThat(policies.stream()
-                            .filter(policy -> isEmpty(
-                                            policy.getSpec().getPodSelector().getMatchExpressions())
-                                    && redisPod.entrySet()
-                                            .containsAll(policy.getSpec()
-                                                    .getPodSelector()
-                                                    .getMatchLabels()
-                                                    .entrySet())
-                                    && policy.getSpec().getIngress() != null)
+                            .filter(policy ->
+                                    isEmpty(policy.getSpec().getPodSelector().getMatchExpressions())
+                                            && redisPod.entrySet()
+                                                    .containsAll(policy.getSpec()
+                                                            .getPodSelector()
+                                                            .getMatchLabels()
+                                                            .entrySet())
+                                            && policy.getSpec().getIngress() != null)
                             .flatMap(policy -> policy.getSpec().getIngress().stream())
                             .filter(rule -> isEmpty(rule.getPorts())
                                     || rule.getPorts().stream()

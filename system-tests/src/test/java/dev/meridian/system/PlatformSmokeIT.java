@@ -270,7 +270,9 @@ class PlatformSmokeIT {
             assertThat(forbidden.statusCode())
                     .as("%s with a user's token: authenticated, not allowed: %s", path, forbidden.body())
                     .isEqualTo(403);
-            assertThat(send(gateway(path)).statusCode()).as("%s without a token", path).isEqualTo(401);
+            assertThat(send(gateway(path)).statusCode())
+                    .as("%s without a token", path)
+                    .isEqualTo(401);
         }
 
         HttpResponse<String> revoked = send(gateway("/oauth2/revoke")
