@@ -3,6 +3,7 @@ package dev.meridian.benchmarks;
 import dev.meridian.events.UserCreated;
 import dev.meridian.testkit.KafkaProcess;
 import dev.meridian.testkit.PostgresServer;
+import dev.meridian.testkit.RedisServer;
 import dev.meridian.testkit.ServiceProcess;
 import dev.meridian.testkit.SmtpServer;
 import dev.meridian.testkit.UserEventPublisher;
@@ -42,6 +43,7 @@ public final class ConsumerBenchmark {
     private static final Duration RATE_DURATION = Duration.ofSeconds(30);
 
     private final PostgresServer postgres = PostgresServer.shared();
+    private final RedisServer redis = RedisServer.shared();
     private final KafkaProcess kafka = KafkaProcess.startOnFreePort();
     private final SmtpServer smtp = SmtpServer.startEmbedded();
     private final Path work;
@@ -136,6 +138,8 @@ public final class ConsumerBenchmark {
                 "spring.mail.port", smtp.port(),
                 "eureka.client.enabled", false,
                 "logging.level.root", "WARN"));
+        // As deployed: the access-token starter keeps its copy of the revocation list subscribed to this Redis.
+        properties.put("spring.data.redis.url", redis.url());
         ServiceProcess service =
                 ServiceProcess.start(ROOT, module, Benchmarks.jvmOptions("-Xmx512m"), properties, work);
         service.awaitReady(port, Duration.ofMinutes(2));

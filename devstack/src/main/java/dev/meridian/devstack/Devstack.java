@@ -60,8 +60,8 @@ public final class Devstack {
             "gateway-service", List.of(Server.REDIS),
             "user-service", List.of(Server.POSTGRES, Server.REDIS, Server.KAFKA),
             "auth-service", List.of(Server.POSTGRES, Server.REDIS, Server.KAFKA),
-            "audit-service", List.of(Server.POSTGRES, Server.KAFKA),
-            "notification-service", List.of(Server.POSTGRES, Server.KAFKA, Server.SMTP));
+            "audit-service", List.of(Server.POSTGRES, Server.REDIS, Server.KAFKA),
+            "notification-service", List.of(Server.POSTGRES, Server.REDIS, Server.KAFKA, Server.SMTP));
 
     /** discovery-service's metrics (its management port; the registry's own port serves only the registry). */
     private static final int DISCOVERY_MANAGEMENT_PORT = 8762;

@@ -156,6 +156,23 @@ class ComposeFileTest {
                 .doesNotContain("dev-password", "compose-dev-", "dev-only");
     }
 
+    /**
+     * Every server that checks access tokens reads auth-service's revocation list from Redis; without it they start
+     * but refuse every token (fail closed), so each is given compose's Redis and starts only once it answers.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gateway-service", "user-service", "audit-service", "notification-service"})
+    void everyServerThatChecksTokensIsGivenRedisAndWaitsForIt(String module) throws IOException {
+        Map<String, Object> service = composeService(module);
+        assertThat(environment(service).get("SPRING_DATA_REDIS_URL"))
+                .as("the revocation list's Redis")
+                .isEqualTo("redis://redis:6379");
+        assertThat(String.valueOf(((Map<?, ?>) service.get("depends_on")).get("redis")))
+                .as("started once Redis answers its healthcheck")
+                .isEqualTo("{condition=service_healthy}");
+        assertThat(composeService("redis")).containsKey("healthcheck");
+    }
+
     @Test
     void noPortButTheGatewaysIsPublishedBeyondThisMachine() throws IOException {
         Map<String, Object> services = services();

@@ -221,6 +221,84 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** Every server that checks access tokens reads auth-service's revocation list from Redis (fail closed without). */
+    private static final Set<String> TOKEN_CHECKERS =
+            Set.of("gateway-service", "user-service", "audit-service", "notification-service");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyServerThatChecksTokensIsGivenTheRevocationListsRedis(String overlay) throws Exception {
+        List<HasMetadata> objects = render("overlays/" + overlay);
+        Set<String> given = new java.util.HashSet<>();
+        for (HasMetadata object : objects) {
+            PodSpec pod = podSpec(object);
+            String name = object.getMetadata().getName();
+            if (pod == null || !TOKEN_CHECKERS.contains(name)) {
+                continue;
+            }
+            EnvVar redis = pod.getContainers().getFirst().getEnv().stream()
+                    .filter(variable -> variable.getName().equals("SPRING_DATA_REDIS_URL"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " has no SPRING_DATA_REDIS_URL"));
+            assertThat(redis.getValue())
+                    .as("%s: from the Secret, not inline", name)
+                    .isNull();
+            assertThat(redis.getValueFrom().getSecretKeyRef().getName())
+                    .as(name)
+                    .isEqualTo("meridian-redis");
+            assertThat(redis.getValueFrom().getSecretKeyRef().getKey()).as(name).isEqualTo("url");
+            given.add(name);
+        }
+        assertThat(given).containsExactlyInAnyOrderElementsOf(TOKEN_CHECKERS);
+    }
+
+    @Test
+    void inTheDevClusterRedisAdmitsEveryServerThatChecksTokens() throws Exception {
+        List<HasMetadata> objects = render("overlays/dev");
+        Map<String, String> redisPod = only(objects, Deployment.class, "redis")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels();
+        List<NetworkPolicy> policies = objects.stream()
+                .filter(NetworkPolicy.class::isInstance)
+                .map(NetworkPolicy.class::cast)
+                .toList();
+        for (HasMetadata object : objects) {
+            String name = object.getMetadata().getName();
+            if (!TOKEN_CHECKERS.contains(name) || podSpec(object) == null) {
+                continue;
+            }
+            Map<String, String> client =
+                    ((Deployment) object).getSpec().getTemplate().getMetadata().getLabels();
+            assertThat(policies.stream()
+                            .filter(policy ->
+                                    isEmpty(policy.getSpec().getPodSelector().getMatchExpressions())
+                                            && redisPod.entrySet()
+                                                    .containsAll(policy.getSpec()
+                                                            .getPodSelector()
+                                                            .getMatchLabels()
+                                                            .entrySet())
+                                            && policy.getSpec().getIngress() != null)
+                            .flatMap(policy -> policy.getSpec().getIngress().stream())
+                            .filter(rule -> isEmpty(rule.getPorts())
+                                    || rule.getPorts().stream()
+                                            .anyMatch(port -> port.getPort().getIntVal() != null
+                                                    && port.getPort().getIntVal() == 6379))
+                            .flatMap(rule -> rule.getFrom().stream())
+                            .anyMatch(peer -> peer.getNamespaceSelector() == null
+                                    && peer.getIpBlock() == null
+                                    && peer.getPodSelector() != null
+                                    && isEmpty(peer.getPodSelector().getMatchExpressions())
+                                    && client.entrySet()
+                                            .containsAll(peer.getPodSelector()
+                                                    .getMatchLabels()
+                                                    .entrySet())))
+                    .as("%s's pods reach Redis on 6379 past default-deny-ingress", name)
+                    .isTrue();
+        }
+    }
+
     @Test
     void inTheDevClusterEachServiceHasItsOwnDatabaseRoleMadeByTheComposeInitScript() throws Exception {
         List<HasMetadata> objects = render("overlays/dev");
