@@ -258,7 +258,8 @@ class SigningKeyEncryptionIT {
             NimbusJwtDecoder decoder =
                     NimbusJwtDecoder.withJwkSetUri(base + "/oauth2/jwks").build();
             decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(new JwtTypeValidator("at+jwt")));
-            return decoder.decode(JSON.readTree(response.body()).get("access_token").asString());
+            return decoder.decode(
+                    JSON.readTree(response.body()).get("access_token").asString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
