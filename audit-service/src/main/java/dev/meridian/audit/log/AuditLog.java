@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -87,10 +88,10 @@ public class AuditLog {
             query = query.param("type", type.get());
         }
         if (from.isPresent()) {
-            query = query.param("from", Timestamp.from(from.get()));
+            query = query.param("from", from.get().atOffset(ZoneOffset.UTC));
         }
         if (to.isPresent()) {
-            query = query.param("to", Timestamp.from(to.get()));
+            query = query.param("to", to.get().atOffset(ZoneOffset.UTC));
         }
         return query.query(this::entry).list();
     }
