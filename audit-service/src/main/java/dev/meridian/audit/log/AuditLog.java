@@ -4,7 +4,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,10 +87,10 @@ public class AuditLog {
             query = query.param("type", type.get());
         }
         if (from.isPresent()) {
-            query = query.param("from", from.get().atOffset(ZoneOffset.UTC));
+            query = query.param("from", Timestamp.from(from.get()));
         }
         if (to.isPresent()) {
-            query = query.param("to", to.get().atOffset(ZoneOffset.UTC));
+            query = query.param("to", Timestamp.from(to.get()));
         }
         return query.query(this::entry).list();
     }

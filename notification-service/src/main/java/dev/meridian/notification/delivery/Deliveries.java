@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -83,7 +82,7 @@ public class Deliveries {
         String onlyStatus = status.isPresent() ? " and status = :status" : "";
         var query = jdbc.sql("select " + COLUMNS + " from delivery where created_at < :before" + onlyStatus
                         + " order by created_at desc limit :limit")
-                .param("before", before.atOffset(ZoneOffset.UTC))
+                .param("before", Timestamp.from(before))
                 .param("limit", limit);
         if (status.isPresent()) {
             query = query.param("status", status.get().name());
