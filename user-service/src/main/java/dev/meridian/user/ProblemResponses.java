@@ -7,42 +7,33 @@ import dev.meridian.user.account.AccountProblems.NotAllowed;
 import dev.meridian.user.account.AccountProblems.StaleVersion;
 import dev.meridian.user.account.AccountProblems.WeakPassword;
 import dev.meridian.user.account.AccountProblems.WrongCurrentPassword;
-import dev.meridian.user.config.ProblemTraces;
 import dev.meridian.user.config.RequestBodyLimit;
 import dev.meridian.user.config.RequestBodyLimit.BodyTooLarge;
 import dev.meridian.user.password.LoginThrottle;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.http.server.ServerHttpRequest;
-import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every error as an RFC 9457 problem with the request's {@code traceId}: Spring MVC's own (malformed JSON, bad ids,
- * wrong method or media type) through {@link ResponseEntityExceptionHandler}, the account rules below, and anything
- * unexpected as a plain 500 (logged with its stack trace here, never sent). Validation problems list each field.
+ * user-service's own problems: the account rules below, and Spring MVC's (malformed JSON, bad ids, wrong method or
+ * media type) through {@link ResponseEntityExceptionHandler}, whose validation problems list each field and whose
+ * unreadable-body problems tell an oversized body apart. Being this application's only
+ * {@code ResponseEntityExceptionHandler}, it replaces the problem-responses starter's; the starter still answers
+ * whatever no handler here takes (a 500 naming no cause, a 400 for a value the database cannot hold), the container's
+ * error page, and puts the request's {@code traceId} on every problem, these included.
  */
 @RestControllerAdvice
-class ProblemResponses extends ResponseEntityExceptionHandler implements ResponseBodyAdvice<Object> {
-
-    private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+class ProblemResponses extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ProblemDetail emailTaken(EmailAlreadyTaken e) {
@@ -94,15 +85,6 @@ class ProblemResponses extends ResponseEntityExceptionHandler implements Respons
                 .body(problem(HttpStatus.TOO_MANY_REQUESTS, "Sign-in locked", e.getMessage()));
     }
 
-    @ExceptionHandler
-    ProblemDetail unexpected(Exception e) {
-        log.error("Unexpected failure", e);
-        return problem(
-                HttpStatus.INTERNAL_SERVER_ERROR,
-                "Internal Server Error",
-                "Something went wrong on our side; quote the traceId when reporting it");
-    }
-
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(
             MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -135,23 +117,6 @@ class ProblemResponses extends ResponseEntityExceptionHandler implements Respons
                         HttpStatus.BAD_REQUEST,
                         "Unreadable request body",
                         newline > 0 ? detail.substring(0, newline) : "The body is not the JSON this endpoint takes"));
-    }
-
-    @Override
-    public boolean supports(MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
-        return true;
-    }
-
-    /** Every problem this application writes, Spring MVC's own included, gets the trace id on its way out. */
-    @Override
-    public @Nullable Object beforeBodyWrite(
-            @Nullable Object body,
-            MethodParameter returnType,
-            MediaType contentType,
-            Class<? extends HttpMessageConverter<?>> converterType,
-            ServerHttpRequest request,
-            ServerHttpResponse response) {
-        return body instanceof ProblemDetail problem ? ProblemTraces.traced(problem) : body;
     }
 
     private static ProblemDetail withFieldError(ProblemDetail problem, String field, RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.meridian.user.config;
 
+import dev.meridian.starters.problems.ProblemTraces;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -44,7 +45,7 @@ public class RequestBodyLimit extends OncePerRequestFilter {
             ProblemDetail problem = tooLarge(limit);
             response.setStatus(problem.getStatus());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), ProblemTraces.traced(problem));
+            json.writeValue(response.getOutputStream(), ProblemTraces.traced(problem, request));
             return;
         }
         chain.doFilter(new BoundedRequest(request, limit), response);

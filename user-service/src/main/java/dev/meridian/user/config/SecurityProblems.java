@@ -1,5 +1,6 @@
 package dev.meridian.user.config;
 
+import dev.meridian.starters.problems.ProblemTraces;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -32,20 +33,21 @@ class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler 
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
         challenge.commence(request, response, e);
-        write(response, HttpStatus.UNAUTHORIZED, "A valid access token is required");
+        write(request, response, HttpStatus.UNAUTHORIZED, "A valid access token is required");
     }
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
         denial.handle(request, response, e);
-        write(response, HttpStatus.FORBIDDEN, "The token does not allow this");
+        write(request, response, HttpStatus.FORBIDDEN, "The token does not allow this");
     }
 
-    private void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+            throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(status.getReasonPhrase());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), ProblemTraces.traced(problem));
+        json.writeValue(response.getOutputStream(), ProblemTraces.traced(problem, request));
     }
 }

@@ -1,0 +1,64 @@
+package dev.meridian.starters.problems;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * What no handler of the application took. A client's value the database cannot hold — the failure's cause chain
+ * holds an {@link SQLException} of SQLState class {@code 22}, "data exception" (a datetime or number out of range,
+ * text that is no valid value of the column's type) — is the client's error, a 400; anything else is a 500 that
+ * says nothing of its cause, logged here with its stack trace.
+ *
+ * <p>Lowest precedence: the application's own advice, which Spring asks first (its beans are registered before
+ * auto-configured ones, and an order of its own can only be higher), keeps its specific handlers.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+final class UnexpectedProblems {
+
+    static final String VALUE_OUT_OF_RANGE = "A value in the request is outside what can be stored";
+
+    private static final Logger log = LoggerFactory.getLogger(UnexpectedProblems.class);
+
+    /** SQL:2016's class 22: the value, not the statement or the server, is at fault. */
+    private static final String DATA_EXCEPTION = "22";
+
+    /** Bounds the walk along a cause chain, which nothing stops from being a cycle. */
+    private static final int MAX_CAUSES = 32;
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        SQLException dataException = dataException(e);
+        if (dataException != null) {
+            // The value itself stays out of the log as it stays out of the answer: only where, and which kind.
+            log.info(
+                    "Request {} holds a value the database cannot store (SQLState {})",
+                    request.getRequestURI(),
+                    dataException.getSQLState());
+            return Problems.of(HttpStatus.BAD_REQUEST, VALUE_OUT_OF_RANGE);
+        }
+        log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
+        return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, Problems.SERVER_FAILURE);
+    }
+
+    private static SQLException dataException(Throwable failure) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
+            if (cause instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith(DATA_EXCEPTION)) {
+                return sql;
+            }
+        }
+        return null;
+    }
+}
