@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -20,6 +21,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/audit")
 class AuditController {
+
+    /** The times a query may name: a later one overflows the JDBC timestamp before PostgreSQL sees it. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private final AuditLog log;
 
@@ -46,6 +52,13 @@ class AuditController {
             @RequestParam Optional<Instant> to,
             @RequestParam(defaultValue = "0") @Min(0) long after,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        if (Stream.of(from, to).flatMap(Optional::stream).anyMatch(t -> t.isBefore(EARLIEST) || t.isAfter(LATEST))) {
+            throw new ErrorResponseException(
+                    HttpStatus.BAD_REQUEST,
+                    ProblemDetail.forStatusAndDetail(
+                            HttpStatus.BAD_REQUEST, "'from' and 'to' must be times between the years 1 and 9999"),
+                    null);
+        }
         if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
             throw new ErrorResponseException(
                     HttpStatus.BAD_REQUEST,

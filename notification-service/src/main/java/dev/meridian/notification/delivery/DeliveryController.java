@@ -23,6 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/notifications/deliveries")
 class DeliveryController {
 
+    /** The times a query may name: a later one overflows the JDBC timestamp before PostgreSQL sees it. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private final Deliveries deliveries;
 
     DeliveryController(Deliveries deliveries) {
@@ -35,6 +40,14 @@ class DeliveryController {
             @RequestParam Optional<Status> status,
             @RequestParam Optional<Instant> before,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        if (before.isPresent()
+                && (before.get().isBefore(EARLIEST) || before.get().isAfter(LATEST))) {
+            throw new ErrorResponseException(
+                    HttpStatus.BAD_REQUEST,
+                    ProblemDetail.forStatusAndDetail(
+                            HttpStatus.BAD_REQUEST, "'before' must be a time between the years 1 and 9999"),
+                    null);
+        }
         return deliveries.recent(status, before.orElseGet(() -> Instant.now().plusSeconds(1)), limit);
     }
 
