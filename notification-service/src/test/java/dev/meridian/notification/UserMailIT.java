@@ -273,7 +273,7 @@ class UserMailIT {
                     .contains("\"status\":400", "\"traceId\":")
                     .doesNotContain("Exception", "java.", "overflow", "out of range", "SQL", "\"trace\"", "jsessionid");
         }
-        assertThat(outOfRange.body()).contains("A value in the request is outside what can be stored");
+        assertThat(outOfRange.body()).contains("between the years 1 and 9999");
         // The starter's ProblemResponsesTest proves a genuine 500 is a problem that names no cause.
     }
 
