@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +53,7 @@ class PlatformSmokeIT {
 
     private static final int GATEWAY_PORT = ServiceProcess.freePort();
     /** The public URL: tokens name it as issuer, every resource server and the gateway check that. */
-    private static final String PUBLIC_URL = "http://127.0.0.1:" + GATEWAY_PORT;
+    static final String PUBLIC_URL = "http://127.0.0.1:" + GATEWAY_PORT;
 
     /** auth-service's own address: the gateway and the resource servers fetch its JWKS there, not through Eureka. */
     private static final int AUTH_PORT = ServiceProcess.freePort();
@@ -65,8 +64,16 @@ class PlatformSmokeIT {
 
     private static String eureka;
 
+    /**
+     * Starts the platform once per test JVM: {@link IdentityThroughTheGatewayIT} uses the same processes, and they
+     * stop when the JVM ends.
+     */
     @BeforeAll
-    static void startThePlatform() throws Exception {
+    static synchronized void startThePlatform() throws Exception {
+        if (eureka != null) {
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(PlatformSmokeIT::stopEverything));
         int discoveryPort = ServiceProcess.freePort();
         eureka = "http://127.0.0.1:" + discoveryPort;
         running.add(ServiceProcess.start(
@@ -291,7 +298,7 @@ class PlatformSmokeIT {
     }
 
     /** devstack's sign-in script against this run's gateway: prints the access token. */
-    private static String signIn(String email, String password) throws Exception {
+    static String signIn(String email, String password) throws Exception {
         ProcessBuilder signIn = new ProcessBuilder("bash", "devstack/sign-in.sh", email, password)
                 .directory(ROOT.toFile())
                 .redirectErrorStream(false);
@@ -311,7 +318,7 @@ class PlatformSmokeIT {
         return bytes;
     }
 
-    private static HttpRequest.Builder gateway(String path) {
+    static HttpRequest.Builder gateway(String path) {
         return HttpRequest.newBuilder(URI.create(PUBLIC_URL + path)).timeout(Duration.ofSeconds(10));
     }
 
@@ -321,15 +328,23 @@ class PlatformSmokeIT {
                         .encodeToString((client + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    @AfterAll
-    static void stopEverything() throws InterruptedException {
+    private static void stopEverything() {
         for (ServiceProcess process : running.reversed()) {
-            process.close();
+            try {
+                process.close();
+            } catch (Exception e) {
+                System.err.println("Could not stop " + process + ": " + e);
+            }
         }
+    }
+
+    /** The registry's URL, once {@link #startThePlatform()} ran. */
+    static String eureka() {
+        return eureka;
     }
 
     private static Set<String> expectedNames() {
@@ -342,7 +357,7 @@ class PlatformSmokeIT {
         return Set.copyOf(names);
     }
 
-    private static String registry(String eureka) throws IOException, InterruptedException {
+    static String registry(String eureka) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps"))
                 .header("Accept", "application/json")
                 .header("Authorization", basic(REGISTRY_USER, REGISTRY_PASSWORD))
@@ -352,7 +367,7 @@ class PlatformSmokeIT {
     }
 
     /** Waits for the condition; on time-out, says which services died and shows the end of their logs. */
-    private static void awaitOrExplain(Duration timeout, java.util.concurrent.Callable<Boolean> condition) {
+    static void awaitOrExplain(Duration timeout, java.util.concurrent.Callable<Boolean> condition) {
         try {
             await().atMost(timeout)
                     .pollInterval(Duration.ofSeconds(1))
