@@ -1,7 +1,9 @@
 package dev.meridian.user.password;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -45,7 +47,8 @@ class BoundedHashingTest {
                 String password = "password " + i;
                 hashes.add(pool.submit(() -> bounded.encode(password)));
             }
-            Thread.sleep(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> running.get() == 2);
+            Thread.sleep(100); // a third, were it admitted, would have started by now
             assertThat(running.get()).as("two hashing, six waiting").isEqualTo(2);
             release.countDown();
             for (int i = 0; i < 8; i++) {
