@@ -152,16 +152,24 @@ public final class UserServiceBenchmark {
 
     /**
      * Many users written straight to the database, more than the run can read, so that every read is a first
-     * read: a miss in both cache levels. Read with an administrator's token.
+     * read: a miss in both cache levels. Read with the token of an administrator whose account exists, as in a
+     * deployment: user-service looks every caller's account up (a deactivated one is refused), from its cache.
      */
     private List<String[]> insertUsers(PostgresServer postgres, String jdbcUrl, int count, TokenIssuer tokens)
             throws SQLException {
-        String admin = tokens.sign(tokens.claims(UUID.randomUUID().toString(), AUDIENCE)
+        UUID adminId = UUID.randomUUID();
+        String admin = tokens.sign(tokens.claims(adminId.toString(), AUDIENCE)
                 .claim("roles", List.of("ADMIN"))
                 .build());
         List<String[]> users = new ArrayList<>(count);
         try (Connection connection = postgres.connect(jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1))) {
             connection.setAutoCommit(false);
+            try (var administrator = connection.prepareStatement("""
+                    insert into users (id, email, name, password_hash, role, status, created_at, updated_at, version)
+                    values (?, 'admin@cold.example', 'Cold Admin', '{noop}unused', 'ADMIN', 'ACTIVE', now(), now(), 0)""")) {
+                administrator.setObject(1, adminId);
+                administrator.executeUpdate();
+            }
             var insert = connection.prepareStatement("""
                     insert into users (id, email, name, password_hash, role, status, created_at, updated_at, version)
                     values (?, ?, 'Cold', '{noop}unused', 'USER', 'ACTIVE', now(), now(), 0)""");

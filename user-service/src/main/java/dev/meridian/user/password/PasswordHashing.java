@@ -44,16 +44,10 @@ class PasswordHashing {
                         BCRYPT,
                         new LegacyBcrypt()));
         delegating.setDefaultPasswordEncoderForMatches(new MatchesNothing());
-        int slots = argon2.concurrentHashes() != null
-                ? argon2.concurrentHashes()
-                : Runtime.getRuntime().availableProcessors();
-        return new NormalizingPasswordEncoder(new BoundedHashing(delegating, slots));
+        return new NormalizingPasswordEncoder(delegating);
     }
 
-    /**
-     * Argon2id's cost: memory (in KiB steps), passes over it, lanes; salt and hash lengths in bytes; and how many
-     * hashes may run at once (by default the number of processors, see {@link BoundedHashing}).
-     */
+    /** Argon2id's cost: memory (in KiB steps), passes over it, lanes; salt and hash lengths in bytes. */
     @ConfigurationProperties("meridian.passwords.argon2")
     @Validated
     record Argon2Settings(
@@ -61,8 +55,7 @@ class PasswordHashing {
             @Min(1) int iterations,
             @Min(1) int parallelism,
             @Min(16) int saltLength,
-            @Min(32) int hashLength,
-            @Min(1) Integer concurrentHashes) {}
+            @Min(32) int hashLength) {}
 
     /** For a stored hash of any other scheme (or none): it is not ours, so it proves nothing, and is no error. */
     static final class MatchesNothing implements PasswordEncoder {

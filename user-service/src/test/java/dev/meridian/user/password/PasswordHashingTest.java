@@ -13,7 +13,7 @@ class PasswordHashingTest {
 
     /** The parameters of application.yml. */
     private static final PasswordHashing.Argon2Settings OWASP_MINIMUM =
-            new PasswordHashing.Argon2Settings(DataSize.ofMegabytes(19), 2, 1, 16, 32, null);
+            new PasswordHashing.Argon2Settings(DataSize.ofMegabytes(19), 2, 1, 16, 32);
 
     private final PasswordEncoder passwords = new PasswordHashing().passwordEncoder(OWASP_MINIMUM);
 
@@ -73,7 +73,7 @@ class PasswordHashingTest {
     @Test
     void weakerArgon2HashesAskToBeUpgraded() {
         String weaker = new PasswordHashing()
-                .passwordEncoder(new PasswordHashing.Argon2Settings(DataSize.ofMegabytes(16), 2, 1, 16, 32, null))
+                .passwordEncoder(new PasswordHashing.Argon2Settings(DataSize.ofMegabytes(16), 2, 1, 16, 32))
                 .encode("correct horse battery");
 
         assertThat(passwords.matches("correct horse battery", weaker)).isTrue();
