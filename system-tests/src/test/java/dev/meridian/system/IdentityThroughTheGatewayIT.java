@@ -59,12 +59,20 @@ class IdentityThroughTheGatewayIT {
         var app = client();
         for (var fields : List.of(
                 Map.of("grant_type", "password", "client_id", NativeAppSignIn.CLIENT, "username", "a", "password", "b"),
-                Map.of("grant_type", "refresh_token", "client_id", NativeAppSignIn.CLIENT, "refresh_token", "forged"))) {
+                Map.of(
+                        "grant_type",
+                        "refresh_token",
+                        "client_id",
+                        NativeAppSignIn.CLIENT,
+                        "refresh_token",
+                        "forged"))) {
             HttpResponse<String> answer =
                     app.send(app.form("/oauth2/token", fields).header("Accept", "text/html"));
-            assertThat(answer.statusCode()).as("%s: %s", fields.get("grant_type"), answer.body()).isIn(400, 401);
-            assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
-                    .startsWith("application/json"));
+            assertThat(answer.statusCode())
+                    .as("%s: %s", fields.get("grant_type"), answer.body())
+                    .isIn(400, 401);
+            assertThat(answer.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
             assertThat(answer.headers().firstValue("Location")).isEmpty();
         }
     }
@@ -73,7 +81,8 @@ class IdentityThroughTheGatewayIT {
     void aPasswordOfFourByteCharactersOverBcryptsLimitSignsUpAndSignsIn() throws Exception {
         var app = client();
         String emoji = "🔐🗝️🛡️".repeat(5) + "🔐🔐🔐"; // 28 code points, 102 bytes in UTF-8: over bcrypt's 72
-        assertThat(emoji.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isGreaterThan(72);
+        assertThat(emoji.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isGreaterThan(72);
         String email = signUp(app, emoji);
         assertThat(app.signIn(email, emoji).access()).isNotBlank();
 
@@ -98,24 +107,35 @@ class IdentityThroughTheGatewayIT {
         HttpResponse<String> me = app.send(bearer(app.get("/api/users/me"), here.access()));
         String id = JsonPath.read(me.body(), "$.id");
         String etag = me.headers().firstValue("ETag").orElseThrow();
-        HttpResponse<String> withTokenAlone = app.send(patch(app, id, etag, here.access(), "{\"password\":\"another long passphrase\"}"));
+        HttpResponse<String> withTokenAlone =
+                app.send(patch(app, id, etag, here.access(), "{\"password\":\"another long passphrase\"}"));
         assertThat(withTokenAlone.statusCode()).as(withTokenAlone.body()).isEqualTo(400);
         HttpResponse<String> wrongCurrent = app.send(patch(
-                app, id, etag, here.access(),
+                app,
+                id,
+                etag,
+                here.access(),
                 "{\"password\":\"another long passphrase\",\"currentPassword\":\"not the password\"}"));
         assertThat(wrongCurrent.statusCode()).as(wrongCurrent.body()).isEqualTo(403);
 
         HttpResponse<String> changed = app.send(patch(
-                app, id, etag, here.access(),
+                app,
+                id,
+                etag,
+                here.access(),
                 "{\"password\":\"another long passphrase\",\"currentPassword\":\"" + PASSWORD + "\"}"));
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            HttpResponse<String> refreshed = app.refresh(elsewhere.refresh());
-            assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(400);
-        });
         await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> app.send(bearer(app.get("/api/users/me"), elsewhere.access())).statusCode() == 401);
+                .untilAsserted(() -> {
+                    HttpResponse<String> refreshed = app.refresh(elsewhere.refresh());
+                    assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(400);
+                });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> app.send(bearer(app.get("/api/users/me"), elsewhere.access()))
+                                .statusCode()
+                        == 401);
         assertThat(app.send(bearer(app.get("/api/users/me"), here.access())).statusCode())
                 .as("the session the change was made in stays")
                 .isEqualTo(200);
@@ -126,7 +146,8 @@ class IdentityThroughTheGatewayIT {
         var app = client();
         String email = signUp(app, PASSWORD);
         Tokens tokens = app.signIn(email, PASSWORD);
-        String id = JsonPath.read(app.send(bearer(app.get("/api/users/me"), tokens.access())).body(), "$.id");
+        String id = JsonPath.read(
+                app.send(bearer(app.get("/api/users/me"), tokens.access())).body(), "$.id");
 
         HttpResponse<String> deactivated = app.send(bearer(app.get("/api/users/" + id + "/deactivate"), tokens.access())
                 .POST(HttpRequest.BodyPublishers.noBody()));
@@ -134,11 +155,15 @@ class IdentityThroughTheGatewayIT {
 
         await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> app.send(bearer(app.get("/api/users/me"), tokens.access())).statusCode() == 401);
+                .until(() -> app.send(bearer(app.get("/api/users/me"), tokens.access()))
+                                .statusCode()
+                        == 401);
         HttpResponse<String> refreshed = app.refresh(tokens.refresh());
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(400);
         assertThat((String) JsonPath.read(refreshed.body(), "$.error")).isEqualTo("invalid_grant");
-        assertThat(app.code(email, PASSWORD, NativeAppSignIn.verifier())).as("sign-in refused").isEmpty();
+        assertThat(app.code(email, PASSWORD, NativeAppSignIn.verifier()))
+                .as("sign-in refused")
+                .isEmpty();
     }
 
     @Test
@@ -146,8 +171,10 @@ class IdentityThroughTheGatewayIT {
         var app = client();
         Tokens tokens = app.signIn(signUp(app, PASSWORD), PASSWORD);
 
-        assertThat(app.send(bearer(app.get("/api/users/me"), tokens.access())).statusCode()).isEqualTo(200);
-        assertThat(app.send(bearer(app.get("/api/users/me"), tokens.id())).statusCode()).isEqualTo(401);
+        assertThat(app.send(bearer(app.get("/api/users/me"), tokens.access())).statusCode())
+                .isEqualTo(200);
+        assertThat(app.send(bearer(app.get("/api/users/me"), tokens.id())).statusCode())
+                .isEqualTo(401);
     }
 
     @Test
@@ -159,7 +186,8 @@ class IdentityThroughTheGatewayIT {
         assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
         Tokens second = NativeAppSignIn.tokens(rotated.body());
         assertThat(second.refresh()).isNotEqualTo(first.refresh());
-        assertThat(app.send(bearer(app.get("/api/users/me"), second.access())).statusCode()).isEqualTo(200);
+        assertThat(app.send(bearer(app.get("/api/users/me"), second.access())).statusCode())
+                .isEqualTo(200);
 
         HttpResponse<String> reused = app.refresh(first.refresh());
         assertThat(reused.statusCode()).as(reused.body()).isEqualTo(400);
@@ -176,7 +204,8 @@ class IdentityThroughTheGatewayIT {
 
         int refused = 0;
         for (int guess = 0; guess < 15; guess++) {
-            if (attacker.code(email, "wrong guess " + guess, NativeAppSignIn.verifier()).isEmpty()) {
+            if (attacker.code(email, "wrong guess " + guess, NativeAppSignIn.verifier())
+                    .isEmpty()) {
                 refused++;
             }
         }
@@ -185,7 +214,9 @@ class IdentityThroughTheGatewayIT {
                 .as("the guessing address is slowed even with the right password")
                 .isEmpty();
 
-        assertThat(owner.signIn(email, PASSWORD).access()).as("the owner, from their own address").isNotBlank();
+        assertThat(owner.signIn(email, PASSWORD).access())
+                .as("the owner, from their own address")
+                .isNotBlank();
     }
 
     @Test
@@ -197,11 +228,12 @@ class IdentityThroughTheGatewayIT {
                 "$.applications.application[?(@.name == 'USER-SERVICE')].instance[*].port.$");
         assertThat(ports).isNotEmpty();
         URI direct = URI.create("http://127.0.0.1:" + ports.getFirst() + "/api/users/me");
-        assertThat(app.send(bearer(HttpRequest.newBuilder(direct), tokens.access())).statusCode())
+        assertThat(app.send(bearer(HttpRequest.newBuilder(direct), tokens.access()))
+                        .statusCode())
                 .isEqualTo(200);
 
-        HttpResponse<String> revoked = app.send(app.form(
-                "/oauth2/revoke", Map.of("client_id", NativeAppSignIn.CLIENT, "token", tokens.access())));
+        HttpResponse<String> revoked = app.send(
+                app.form("/oauth2/revoke", Map.of("client_id", NativeAppSignIn.CLIENT, "token", tokens.access())));
         assertThat(revoked.statusCode()).isEqualTo(200);
         long revokedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(1))
@@ -254,10 +286,10 @@ class IdentityThroughTheGatewayIT {
         PlatformSmokeIT.awaitOrExplain(
                 Duration.ofSeconds(60),
                 () -> app.send(app.get("/api/users")
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString(signUpBody(email, password))))
-                                .statusCode()
-                        / 100
+                                                .header("Content-Type", "application/json")
+                                                .POST(HttpRequest.BodyPublishers.ofString(signUpBody(email, password))))
+                                        .statusCode()
+                                / 100
                         == 2);
         return email;
     }

@@ -37,20 +37,30 @@ final class NativeAppSignIn {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String gateway;
+    private final InetAddress from;
+    /** For the token endpoint and the APIs: no cookies. */
     private final HttpClient http;
 
     NativeAppSignIn(String gateway, String from) {
         this.gateway = gateway;
         try {
-            this.http = HttpClient.newBuilder()
-                    .cookieHandler(new CookieManager())
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .localAddress(InetAddress.getByName(from))
-                    .connectTimeout(Duration.ofSeconds(2))
-                    .build();
+            this.from = InetAddress.getByName(from);
         } catch (IOException e) {
             throw new IllegalArgumentException(from, e);
         }
+        this.http = client(null);
+    }
+
+    /** A browser's client has cookies: the login session. Each sign-in is a fresh browser, so it signs in again. */
+    private HttpClient client(CookieManager cookies) {
+        var builder = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .localAddress(from)
+                .connectTimeout(Duration.ofSeconds(2));
+        if (cookies != null) {
+            builder.cookieHandler(cookies);
+        }
+        return builder.build();
     }
 
     record Tokens(String access, String refresh, String id) {}
@@ -80,18 +90,19 @@ final class NativeAppSignIn {
         String authorize = "/oauth2/authorize?response_type=code&client_id=" + CLIENT + "&scope=openid%20profile"
                 + "&state=" + state + "&redirect_uri=" + encode(REDIRECT) + "&code_challenge=" + challenge(verifier)
                 + "&code_challenge_method=S256";
-        HttpResponse<String> toLogin = send(get(authorize));
+        HttpClient browser = client(new CookieManager());
+        HttpResponse<String> toLogin = send(browser, get(authorize));
         assertThat(toLogin.headers().firstValue("Location")).as(toLogin.body()).hasValue(gateway + "/login");
 
-        var csrf = CSRF.matcher(send(get("/login")).body());
+        var csrf = CSRF.matcher(send(browser, get("/login")).body());
         assertThat(csrf.find()).as("the login form's CSRF token").isTrue();
-        HttpResponse<String> login = send(form(
-                "/login", Map.of("username", email, "password", password, "_csrf", csrf.group(1))));
+        HttpResponse<String> login =
+                send(form("/login", Map.of("username", email, "password", password, "_csrf", csrf.group(1))));
         String back = login.headers().firstValue("Location").orElse("");
         if (login.statusCode() != 302 || !back.contains("/oauth2/authorize")) {
             return Optional.empty();
         }
-        String callback = send(HttpRequest.newBuilder(URI.create(back)).timeout(Duration.ofSeconds(10)))
+        String callback = send(browser, HttpRequest.newBuilder(URI.create(back)).timeout(Duration.ofSeconds(10)))
                 .headers()
                 .firstValue("Location")
                 .orElse("");
@@ -116,7 +127,12 @@ final class NativeAppSignIn {
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return send(http, request);
+    }
+
+    private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request)
+            throws IOException, InterruptedException {
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpRequest.Builder get(String path) {
@@ -127,7 +143,8 @@ final class NativeAppSignIn {
         String body = fields.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
-        return get(path).header("Content-Type", "application/x-www-form-urlencoded")
+        return get(path)
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
@@ -140,8 +157,7 @@ final class NativeAppSignIn {
 
     private static String challenge(String verifier) {
         try {
-            byte[] digest =
-                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
