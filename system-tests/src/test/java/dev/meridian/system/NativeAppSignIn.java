@@ -97,7 +97,7 @@ final class NativeAppSignIn {
         var csrf = CSRF.matcher(send(browser, get("/login")).body());
         assertThat(csrf.find()).as("the login form's CSRF token").isTrue();
         HttpResponse<String> login =
-                send(form("/login", Map.of("username", email, "password", password, "_csrf", csrf.group(1))));
+                send(browser, form("/login", Map.of("username", email, "password", password, "_csrf", csrf.group(1))));
         String back = login.headers().firstValue("Location").orElse("");
         if (login.statusCode() != 302 || !back.contains("/oauth2/authorize")) {
             return Optional.empty();
