@@ -9,7 +9,20 @@ import java.util.UUID;
  * <p>Consumers are tolerant readers: they ignore fields they do not know, so fields may be added to these records
  * without a new type version. Removing or changing the meaning of a field needs a new version ({@code .v2}).
  */
-public sealed interface UserEvent permits UserCreated, UserUpdated, UserDeactivated, UserActivated, RefreshTokenReused {
+public sealed interface UserEvent
+        permits UserCreated,
+                UserUpdated,
+                UserDeactivated,
+                UserActivated,
+                RefreshTokenReused,
+                EmailVerificationRequested,
+                EmailVerified,
+                SignUpWithExistingEmail,
+                PasswordResetRequested,
+                EmailChangeRequested,
+                EmailChangeCancelled,
+                SessionsRevoked,
+                UserDeleted {
 
     /** Unique per event; the idempotency key of every consumer and the CloudEvents {@code id}. */
     UUID eventId();

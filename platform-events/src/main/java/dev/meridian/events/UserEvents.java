@@ -33,12 +33,20 @@ public final class UserEvents {
 
     /** A holder, initialised on first use: the records' TYPE constants are themselves built by {@link #type}. */
     private static final class Known {
-        static final Map<String, Class<? extends UserEvent>> DATA_TYPES = Map.of(
-                UserCreated.TYPE, UserCreated.class,
-                UserUpdated.TYPE, UserUpdated.class,
-                UserDeactivated.TYPE, UserDeactivated.class,
-                UserActivated.TYPE, UserActivated.class,
-                RefreshTokenReused.TYPE, RefreshTokenReused.class);
+        static final Map<String, Class<? extends UserEvent>> DATA_TYPES = Map.ofEntries(
+                Map.entry(UserCreated.TYPE, UserCreated.class),
+                Map.entry(UserUpdated.TYPE, UserUpdated.class),
+                Map.entry(UserDeactivated.TYPE, UserDeactivated.class),
+                Map.entry(UserActivated.TYPE, UserActivated.class),
+                Map.entry(RefreshTokenReused.TYPE, RefreshTokenReused.class),
+                Map.entry(EmailVerificationRequested.TYPE, EmailVerificationRequested.class),
+                Map.entry(EmailVerified.TYPE, EmailVerified.class),
+                Map.entry(SignUpWithExistingEmail.TYPE, SignUpWithExistingEmail.class),
+                Map.entry(PasswordResetRequested.TYPE, PasswordResetRequested.class),
+                Map.entry(EmailChangeRequested.TYPE, EmailChangeRequested.class),
+                Map.entry(EmailChangeCancelled.TYPE, EmailChangeCancelled.class),
+                Map.entry(SessionsRevoked.TYPE, SessionsRevoked.class),
+                Map.entry(UserDeleted.TYPE, UserDeleted.class));
     }
 
     /** The CloudEvents {@code type} of a user event, as {@code dev.meridian.user.<name>.v<version>}. */

@@ -10,7 +10,8 @@ import java.util.UUID;
  * is set when the email changed, so a consumer can confirm the new address and tell the old one.
  * {@code actorTokenId} is the {@code jti} of the access token the change was made with (an identifier, not the
  * token; {@code null} when unknown): when a credential changed, auth-service ends every other session of the user
- * and keeps that one.
+ * and keeps that one. {@code emailVerified} is whether the address (after the change) is verified; {@code null} from
+ * a producer older than the field, read as verified.
  */
 public record UserUpdated(
         UUID eventId,
@@ -21,10 +22,30 @@ public record UserUpdated(
         String email,
         String name,
         String previousEmail,
-        String actorTokenId)
+        String actorTokenId,
+        Boolean emailVerified)
         implements UserEvent {
 
     public static final String TYPE = UserEvents.type("updated", 1);
+
+    /** An event as producers before {@code emailVerified} wrote it. */
+    public UserUpdated(
+            UUID eventId,
+            UUID userId,
+            UUID actorId,
+            Instant occurredAt,
+            Set<String> changed,
+            String email,
+            String name,
+            String previousEmail,
+            String actorTokenId) {
+        this(eventId, userId, actorId, occurredAt, changed, email, name, previousEmail, actorTokenId, null);
+    }
+
+    /** Whether mail other than a verification mail may go to the address: only once it is verified. */
+    public boolean mayReceiveMail() {
+        return !Boolean.FALSE.equals(emailVerified);
+    }
 
     public static final String EMAIL = "email";
     public static final String NAME = "name";

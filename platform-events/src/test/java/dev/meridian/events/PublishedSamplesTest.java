@@ -68,6 +68,41 @@ class PublishedSamplesTest {
     }
 
     @Test
+    void lifecycleEventsV1CarryNoSecretOnlyTheRequestToFetchALinkBy() throws IOException {
+        var verification = read("email-verification-requested.v1.json", EmailVerificationRequested.class);
+        assertThat(verification.requestId()).isEqualTo(UUID.fromString("9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"));
+        assertThat(verification.type()).isEqualTo("dev.meridian.user.email-verification-requested.v1");
+        var reset = read("password-reset-requested.v1.json", PasswordResetRequested.class);
+        assertThat(reset.requestId()).isNotNull();
+        assertThat(reset.actorId()).isNull();
+        var change = read("email-change-requested.v1.json", EmailChangeRequested.class);
+        assertThat(change.newEmail()).isEqualTo("ada@lovelace.dev");
+        assertThat(change.confirmRequestId()).isNotEqualTo(change.cancelRequestId());
+        assertThat(read("email-verified.v1.json", EmailVerified.class).email()).isEqualTo("ada@example.com");
+        assertThat(read("sign-up-with-existing-email.v1.json", SignUpWithExistingEmail.class)
+                        .type())
+                .isEqualTo("dev.meridian.user.sign-up-with-existing-email.v1");
+        assertThat(read("email-change-cancelled.v1.json", EmailChangeCancelled.class)
+                        .email())
+                .isEqualTo("ada@example.com");
+        var revoked = read("sessions-revoked.v1.json", SessionsRevoked.class);
+        assertThat(revoked.authorizationIds()).hasSize(1);
+        assertThat(revoked.everywhere()).isFalse();
+        assertThat(read("user-deleted.v1.json", UserDeleted.class).reason()).isEqualTo("never-verified");
+    }
+
+    @Test
+    void eventsFromBeforeEmailVerificationReadAsVerified() throws IOException {
+        assertThat(read("user-created.v1.json", UserCreated.class).mayReceiveMail())
+                .isTrue();
+        assertThat(read("user-updated.v1.json", UserUpdated.class).mayReceiveMail())
+                .isTrue();
+        var unverified = new UserCreated(
+                UUID.randomUUID(), UUID.randomUUID(), null, Instant.now(), "a@example.com", "A", Set.of("USER"), false);
+        assertThat(unverified.mayReceiveMail()).isFalse();
+    }
+
+    @Test
     void recordsRoundTripThroughJson() {
         var event = new UserCreated(
                 UUID.randomUUID(),
