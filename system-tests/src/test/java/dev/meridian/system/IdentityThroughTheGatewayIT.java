@@ -280,18 +280,9 @@ class IdentityThroughTheGatewayIT {
         return new NativeAppSignIn(PUBLIC_URL, "127.0.0." + ADDRESSES.getAndIncrement());
     }
 
-    /** Signs up through the gateway (waiting for the gateway to find user-service) and answers the email. */
+    /** Signs up through the gateway and verifies the address from its mail; answers the email. */
     private static String signUp(NativeAppSignIn app, String password) throws Exception {
-        String email = uniqueEmail();
-        PlatformSmokeIT.awaitOrExplain(
-                Duration.ofSeconds(60),
-                () -> app.send(app.get("/api/users")
-                                                .header("Content-Type", "application/json")
-                                                .POST(HttpRequest.BodyPublishers.ofString(signUpBody(email, password))))
-                                        .statusCode()
-                                / 100
-                        == 2);
-        return email;
+        return Accounts.signUpVerified(app, uniqueEmail(), password);
     }
 
     private static String uniqueEmail() {

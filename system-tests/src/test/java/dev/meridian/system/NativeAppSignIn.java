@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -108,6 +109,80 @@ final class NativeAppSignIn {
                 .orElse("");
         assertThat(callback).startsWith(REDIRECT).contains("state=" + state);
         return Optional.of(callback.replaceFirst(".*[?&]code=([^&]*).*", "$1"));
+    }
+
+    /** A browser of this client's address: its own cookies, redirects not followed, forms posted as a browser would. */
+    Browser browser() {
+        return new Browser(client(new CookieManager()));
+    }
+
+    /** Opens pages and submits their forms (every hidden field, the CSRF token among them, sent back as it came). */
+    final class Browser {
+
+        private static final Pattern FORM = Pattern.compile(
+                "<form[^>]*method=\"post\"[^>]*>(.*?)</form>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+        private static final Pattern ACTION = Pattern.compile("action=\"([^\"]*)\"");
+        private static final Pattern HIDDEN =
+                Pattern.compile("<input[^>]*type=\"hidden\"[^>]*>", Pattern.CASE_INSENSITIVE);
+        private static final Pattern NAME = Pattern.compile("name=\"([^\"]*)\"");
+        private static final Pattern VALUE = Pattern.compile("value=\"([^\"]*)\"");
+
+        private final HttpClient cookies;
+
+        private Browser(HttpClient cookies) {
+            this.cookies = cookies;
+        }
+
+        /** GET of a full URL (a link from a mail) or a path on the gateway. */
+        HttpResponse<String> open(String url) throws IOException, InterruptedException {
+            return send(
+                    cookies,
+                    HttpRequest.newBuilder(URI.create(url.startsWith("http") ? url : gateway + url))
+                            .timeout(Duration.ofSeconds(10)));
+        }
+
+        /**
+         * Posts the {@code index}th (from 0) POST form of {@code page} with its hidden fields and {@code fields}, to
+         * its action (the page's own path when it has none).
+         */
+        HttpResponse<String> submit(HttpResponse<String> page, int index, Map<String, String> fields)
+                throws IOException, InterruptedException {
+            Matcher form = FORM.matcher(page.body());
+            for (int i = 0; i <= index; i++) {
+                assertThat(form.find())
+                        .as("form %d on %s:%n%s", index, page.uri(), page.body())
+                        .isTrue();
+            }
+            Matcher action = ACTION.matcher(page.body().substring(form.start(), form.start(1)));
+            String target = action.find()
+                    ? action.group(1).replace("&amp;", "&")
+                    : page.uri().getRawPath();
+            var values = new java.util.LinkedHashMap<String, String>();
+            Matcher hidden = HIDDEN.matcher(form.group(1));
+            while (hidden.find()) {
+                Matcher name = NAME.matcher(hidden.group());
+                Matcher value = VALUE.matcher(hidden.group());
+                if (name.find()) {
+                    values.put(name.group(1), value.find() ? value.group(1).replace("&amp;", "&") : "");
+                }
+            }
+            values.putAll(fields);
+            URI to = page.uri().resolve(target);
+            String body = values.entrySet().stream()
+                    .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                    .collect(Collectors.joining("&"));
+            return send(
+                    cookies,
+                    HttpRequest.newBuilder(to)
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)));
+        }
+
+        HttpResponse<String> submit(HttpResponse<String> page, Map<String, String> fields)
+                throws IOException, InterruptedException {
+            return submit(page, 0, fields);
+        }
     }
 
     /** The token request for {@code code}; {@code verifier} {@code null} sends none. */

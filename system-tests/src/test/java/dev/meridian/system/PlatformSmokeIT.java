@@ -120,6 +120,8 @@ class PlatformSmokeIT {
                     jwks,
                     "meridian.gateway.jwt.jwk-set-uri",
                     jwks));
+            // Links in mails (verification, reset, email change) lead through the gateway.
+            properties.put("meridian.public-url", PUBLIC_URL);
             if (service.getKey().equals("gateway-service")) {
                 // Its actuator is on a port of its own, off the public one.
                 properties.put("management.server.port", ServiceProcess.freePort());

@@ -1,0 +1,292 @@
+package dev.meridian.system;
+
+import static dev.meridian.system.PlatformSmokeIT.PUBLIC_URL;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.meridian.system.NativeAppSignIn.Tokens;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The account lifecycle end to end, as its user lives it: through the gateway of the platform {@link PlatformSmokeIT}
+ * starts, reading the mail notification-service sent over real SMTP, following its links in a browser (cookies, CSRF,
+ * forms), and checking the outcome, the tokens and the user's audit stream.
+ */
+class AccountLifecycleIT {
+
+    private static final String PASSWORD = "correct horse battery";
+    /** 127.0.0.40 and up: one address per client, apart from {@link IdentityThroughTheGatewayIT}'s. */
+    private static final AtomicInteger ADDRESSES = new AtomicInteger(40);
+
+    static final String VERIFICATION_MAIL = MailSubjects.VERIFICATION;
+    static final String RESET_MAIL = MailSubjects.RESET;
+
+    @BeforeAll
+    static void platform() throws Exception {
+        PlatformSmokeIT.startThePlatform();
+    }
+
+    @Test
+    void aNewAddressIsVerifiedOnceByItsMailedLinkAndTheIdTokenThenSaysSo() throws Exception {
+        var app = client();
+        String email = Accounts.uniqueEmail("verify");
+        HttpResponse<String> signedUp = Accounts.signUp(app, email, "Ada <b>Lovelace</b>", PASSWORD);
+        assertThat(signedUp.statusCode()).as(signedUp.body()).isEqualTo(202);
+
+        var mail = Mailbox.await(email, VERIFICATION_MAIL);
+        assertThat(mail.html()).contains("Ada &lt;b&gt;Lovelace&lt;/b&gt;").doesNotContain("<b>Lovelace");
+        String link = mail.link("/account/verify");
+        Tokens before = app.signIn(email, PASSWORD);
+        assertThat(claims(before.id())).contains("\"email_verified\":false");
+
+        var browser = app.browser();
+        HttpResponse<String> page = browser.open(link);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(browser.open(link).statusCode())
+                .as("a GET never uses the link up")
+                .isEqualTo(200);
+        HttpResponse<String> done = browser.submit(page, Map.of());
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+
+        HttpResponse<String> again = browser.submit(browser.open(link), Map.of());
+        assertThat(again.statusCode())
+                .as("the link works once: %s", again.body())
+                .isEqualTo(400);
+        HttpResponse<String> forged = browser.open("/account/verify?token=" + "A".repeat(43));
+        assertThat(browser.submit(forged, Map.of()).statusCode()).isEqualTo(400);
+
+        Tokens after = app.signIn(email, PASSWORD);
+        assertThat(claims(after.id())).contains("\"email_verified\":true");
+        String userId = JsonPath.read(claims(after.access()), "$.sub");
+        String token = link.replaceFirst(".*token=", "");
+        assertThat(auditTypes(userId, token))
+                .contains(
+                        "dev.meridian.user.created.v1",
+                        "dev.meridian.user.email-verification-requested.v1",
+                        "dev.meridian.user.email-verified.v1");
+    }
+
+    @Test
+    void signingUpWithARegisteredAddressAnswersAsForANewOneAndTellsTheOwnerByMail() throws Exception {
+        var app = client();
+        String email = Accounts.signUpVerified(app, Accounts.uniqueEmail("twice"), PASSWORD);
+        HttpResponse<String> fresh =
+                Accounts.signUp(app, Accounts.uniqueEmail("fresh"), "Someone Else", "another long password");
+
+        HttpResponse<String> again = Accounts.signUp(app, email, "Someone Else", "another long password");
+
+        assertThat(again.statusCode()).isEqualTo(fresh.statusCode()).isEqualTo(202);
+        assertThat(again.body()).isEqualTo(fresh.body());
+        Mailbox.await(email, MailSubjects.SIGN_UP_ATTEMPT);
+        assertThat(app.code(email, "another long password", NativeAppSignIn.verifier()))
+                .as("the account is not taken over")
+                .isEmpty();
+        assertThat(app.signIn(email, PASSWORD).access()).isNotBlank();
+    }
+
+    @Test
+    void aPasswordResetLinkWorksOnceEndsEverySessionAndAnUnknownAddressGetsTheSameAnswer() throws Exception {
+        var app = client();
+        String email = Accounts.signUpVerified(app, Accounts.uniqueEmail("reset"), PASSWORD);
+        Tokens signedIn = app.signIn(email, PASSWORD);
+
+        var browser = app.browser();
+        HttpResponse<String> forgot = browser.open("/account/forgot-password");
+        assertThat(forgot.statusCode()).isEqualTo(200);
+        HttpResponse<String> known = browser.submit(forgot, Map.of("email", email));
+        HttpResponse<String> unknown = app.browser()
+                .submit(
+                        app.browser().open("/account/forgot-password"),
+                        Map.of("email", Accounts.uniqueEmail("nobody")));
+        assertThat(known.statusCode()).isEqualTo(unknown.statusCode());
+
+        String link = Mailbox.await(email, RESET_MAIL).link("/account/reset-password");
+        String newPassword = "a new and longer passphrase";
+        HttpResponse<String> form = browser.open(link);
+        assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
+        HttpResponse<String> tooShort = browser.submit(form, MailSubjects.newPassword("short"));
+        assertThat(tooShort.statusCode())
+                .as("the policy holds: %s", tooShort.body())
+                .isEqualTo(400);
+        HttpResponse<String> reset = browser.submit(browser.open(link), MailSubjects.newPassword(newPassword));
+        assertThat(reset.statusCode()).as(reset.body()).isIn(200, 302, 303);
+
+        HttpResponse<String> reused =
+                browser.submit(browser.open(link), MailSubjects.newPassword("yet another passphrase"));
+        assertThat(reused.statusCode()).as("the link works once").isEqualTo(400);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat((String)
+                                JsonPath.read(app.refresh(signedIn.refresh()).body(), "$.error"))
+                        .isEqualTo("invalid_grant"));
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(app.send(
+                                        app.get("/api/users/me").header("Authorization", "Bearer " + signedIn.access()))
+                                .statusCode())
+                        .isEqualTo(401));
+        assertThat(app.code(email, PASSWORD, NativeAppSignIn.verifier())).isEmpty();
+        assertThat(app.signIn(email, newPassword).access()).isNotBlank();
+    }
+
+    @Test
+    void anEmailChangeAppliesOnlyWhenConfirmedAtTheNewAddressAndTheOldOneCanStopTheNext() throws Exception {
+        var app = client();
+        String email = Accounts.signUpVerified(app, Accounts.uniqueEmail("change"), PASSWORD);
+        String newEmail = Accounts.uniqueEmail("changed");
+        Tokens tokens = app.signIn(email, PASSWORD);
+
+        assertThat(requestEmailChange(app, tokens.access(), newEmail, "not my password")
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(requestEmailChange(app, tokens.access(), newEmail, PASSWORD).statusCode())
+                .isEqualTo(202);
+        assertThat(app.signIn(email, PASSWORD).access())
+                .as("nothing applies before it is confirmed")
+                .isNotBlank();
+
+        var browser = app.browser();
+        String confirm = Mailbox.await(newEmail, MailSubjects.EMAIL_CHANGE).link("/account/email-change");
+        Mailbox.await(email, MailSubjects.EMAIL_CHANGE_NOTICE);
+        HttpResponse<String> confirmed = browser.submit(browser.open(confirm), Map.of());
+        assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+        Tokens renamed = app.signIn(newEmail, PASSWORD);
+        assertThat(claims(renamed.id())).contains("\"email_verified\":true");
+
+        // Someone with this session asks to move the account again; the owner of the address says no.
+        String attacker = Accounts.uniqueEmail("attacker");
+        assertThat(requestEmailChange(app, renamed.access(), attacker, PASSWORD).statusCode())
+                .isEqualTo(202);
+        String cancel =
+                Mailbox.await(newEmail, MailSubjects.EMAIL_CHANGE_NOTICE).link("/account/email-change/cancel");
+        HttpResponse<String> cancelled = browser.submit(browser.open(cancel), Map.of());
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        String toAttacker = Mailbox.await(attacker, MailSubjects.EMAIL_CHANGE).link("/account/email-change");
+        assertThat(browser.submit(browser.open(toAttacker), Map.of()).statusCode())
+                .as("a cancelled change cannot be confirmed")
+                .isEqualTo(400);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat((String)
+                                JsonPath.read(app.refresh(renamed.refresh()).body(), "$.error"))
+                        .isEqualTo("invalid_grant"));
+        Tokens owner = app.signIn(newEmail, PASSWORD);
+        assertThat(requestEmailChange(app, owner.access(), Accounts.uniqueEmail("later"), PASSWORD)
+                        .statusCode())
+                .as("changes are locked until the owner acts")
+                .isEqualTo(423);
+    }
+
+    @Test
+    void aUserEndsOneOfTheirSessionsAndItsTokenIsRefusedAtTheGatewayWithinASecond() throws Exception {
+        var app = client();
+        String email = Accounts.signUpVerified(app, Accounts.uniqueEmail("sessions"), PASSWORD);
+        Tokens laptop = app.signIn(email, PASSWORD);
+        Tokens phone = app.signIn(email, PASSWORD);
+
+        HttpResponse<String> list = app.send(bearer(app.get("/api/sessions"), phone.access()));
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        List<String> ids = JsonPath.read(list.body(), "$..id");
+        assertThat(ids).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(list.body()).contains("127.0.0.");
+
+        String laptopSession = sessionOf(app, phone.access(), laptop.access(), ids);
+        HttpResponse<String> ended = app.send(bearer(app.get("/api/sessions/" + laptopSession), phone.access())
+                .DELETE());
+        assertThat(ended.statusCode()).as(ended.body()).isEqualTo(204);
+        long endedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> app.send(bearer(app.get("/api/users/me"), laptop.access()))
+                                .statusCode()
+                        == 401);
+        assertThat(Duration.ofNanos(System.nanoTime() - endedAt)).isLessThan(Duration.ofSeconds(1));
+        assertThat(app.send(bearer(app.get("/api/users/me"), phone.access())).statusCode())
+                .as("the other session goes on")
+                .isEqualTo(200);
+
+        var other = client();
+        Tokens stranger =
+                other.signIn(Accounts.signUpVerified(other, Accounts.uniqueEmail("stranger"), PASSWORD), PASSWORD);
+        String phoneSession = JsonPath.<List<String>>read(
+                        app.send(bearer(app.get("/api/sessions"), phone.access()))
+                                .body(),
+                        "$..id")
+                .getFirst();
+        assertThat(other.send(bearer(other.get("/api/sessions/" + phoneSession), stranger.access())
+                                .DELETE())
+                        .statusCode())
+                .as("another user's session")
+                .isEqualTo(404);
+    }
+
+    /** The session of {@code ids} that ending would refuse {@code victim}: found by elimination, one DELETE each. */
+    private static String sessionOf(NativeAppSignIn app, String actor, String victim, List<String> ids)
+            throws Exception {
+        String victimSid = JsonPath.read(claims(victim), "$.sid");
+        HttpResponse<String> list = app.send(bearer(app.get("/api/sessions"), actor));
+        List<Map<String, Object>> sessions = JsonPath.read(list.body(), "$[*]");
+        return sessions.stream()
+                .filter(session -> victimSid.equals(session.get("sid")) || victimSid.equals(session.get("id")))
+                .map(session -> (String) session.get("id"))
+                .findFirst()
+                .orElse(ids.getLast());
+    }
+
+    private static HttpResponse<String> requestEmailChange(
+            NativeAppSignIn app, String token, String email, String currentPassword) throws Exception {
+        return app.send(bearer(app.get("/api/users/me/email-change"), token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        Accounts.json("email", email, "currentPassword", currentPassword))));
+    }
+
+    /** The types in the user's audit stream, read by the development administrator; none may carry {@code secret}. */
+    private static List<String> auditTypes(String userId, String secret) throws Exception {
+        String admin = PlatformSmokeIT.signIn("admin@example.com", "dev-only-admin-password");
+        return await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> {
+                            HttpResponse<String> stream = PlatformSmokeIT.send(
+                                    PlatformSmokeIT.gateway("/api/audit/users/" + userId + "/events?limit=100")
+                                            .header("Authorization", "Bearer " + admin));
+                            assertThat(stream.statusCode()).as(stream.body()).isEqualTo(200);
+                            assertThat(stream.body()).doesNotContain(secret);
+                            return JsonPath.<List<String>>read(stream.body(), "$.events[*].type");
+                        },
+                        types -> types.contains("dev.meridian.user.email-verified.v1"));
+    }
+
+    private static String claims(String jwt) {
+        return new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+    }
+
+    private static HttpRequest.Builder bearer(HttpRequest.Builder request, String token) {
+        return request.header("Authorization", "Bearer " + token);
+    }
+
+    private static NativeAppSignIn client() {
+        return new NativeAppSignIn(PUBLIC_URL, "127.0.0." + ADDRESSES.getAndIncrement());
+    }
+
+    /** What notification-service's mails say in their subjects, and the reset page's field names. */
+    static final class MailSubjects {
+        static final String VERIFICATION = "verify";
+        static final String RESET = "reset";
+        static final String SIGN_UP_ATTEMPT = "sign up";
+        static final String EMAIL_CHANGE = "confirm";
+        static final String EMAIL_CHANGE_NOTICE = "change";
+
+        static Map<String, String> newPassword(String password) {
+            return Map.of("password", password, "confirmation", password);
+        }
+    }
+}
