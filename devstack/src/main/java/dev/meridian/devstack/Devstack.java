@@ -8,6 +8,8 @@ import dev.meridian.testkit.Server;
 import dev.meridian.testkit.ServiceProcess;
 import dev.meridian.testkit.SmtpServer;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -214,16 +216,17 @@ public final class Devstack {
         return properties;
     }
 
-    /** A page listing the mail the embedded SMTP server caught (recipient, subject, date); {@code ?to=} one address. */
+    /**
+     * A page listing the mail the embedded SMTP server caught (recipient, subject, date, and the text a user would
+     * read, links and codes included); {@code ?to=} one address, {@code &subject=} those whose subject contains it.
+     */
     private InetSocketAddress startMailbox() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", MAILBOX_PORT), 0);
             server.createContext("/", exchange -> {
-                String query = exchange.getRequestURI().getQuery();
-                String to = query != null && query.startsWith("to=")
-                        ? URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8)
-                        : null;
-                byte[] body = mailbox(to).getBytes(StandardCharsets.UTF_8);
+                Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+                byte[] body = mailbox(query.get("to"), query.getOrDefault("subject", ""))
+                        .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
@@ -239,9 +242,24 @@ public final class Devstack {
         }
     }
 
-    private static String mailbox(String to) {
+    private static Map<String, String> query(String raw) {
+        var parameters = new HashMap<String, String>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0) {
+                    parameters.put(
+                            pair.substring(0, equals),
+                            URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return parameters;
+    }
+
+    private static String mailbox(String to, String subject) {
         var page = new StringBuilder();
-        List<MimeMessage> messages = caught(to);
+        List<MimeMessage> messages = caught(to, subject);
         page.append(messages.size()).append(" message(s)\n");
         for (MimeMessage message : messages) {
             try {
@@ -251,21 +269,42 @@ public final class Devstack {
                         .append(message.getSubject())
                         .append("\nDate: ")
                         .append(message.getSentDate())
+                        .append("\n\n")
+                        .append(text(message).strip())
                         .append('\n');
-            } catch (MessagingException e) {
+            } catch (MessagingException | IOException e) {
                 page.append("\n--- (unreadable: ").append(e.getMessage()).append(")\n");
             }
         }
         return page.toString();
     }
 
-    /** Every message caught, or those to {@code to}, waiting up to 10 s for the first (mail is sent after commit). */
-    private static List<MimeMessage> caught(String to) {
+    /** The plain-text part of a mail (every Meridian mail has one beside its HTML). */
+    private static String text(Part part) throws MessagingException, IOException {
+        if (part.isMimeType("text/plain")) {
+            return part.getContent().toString();
+        }
+        if (part.getContent() instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                String text = text(multipart.getBodyPart(i));
+                if (!text.isEmpty()) {
+                    return text;
+                }
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Every message caught, or those to {@code to} with {@code subject} in their subject, waiting up to 10 s for the
+     * first (mail is sent after commit).
+     */
+    private static List<MimeMessage> caught(String to, String subject) {
         if (to == null) {
             return SmtpServer.shared().awaitMessages(0, Duration.ZERO);
         }
         Instant deadline = Instant.now().plusSeconds(10);
-        List<MimeMessage> messages = SmtpServer.shared().messagesTo(to);
+        List<MimeMessage> messages = matching(to, subject);
         while (messages.isEmpty() && Instant.now().isBefore(deadline)) {
             try {
                 Thread.sleep(100);
@@ -273,9 +312,22 @@ public final class Devstack {
                 Thread.currentThread().interrupt();
                 break;
             }
-            messages = SmtpServer.shared().messagesTo(to);
+            messages = matching(to, subject);
         }
         return messages;
+    }
+
+    private static List<MimeMessage> matching(String to, String subject) {
+        return SmtpServer.shared().messagesTo(to).stream()
+                .filter(message -> {
+                    try {
+                        return message.getSubject() != null
+                                && message.getSubject().toLowerCase().contains(subject.toLowerCase());
+                    } catch (MessagingException unreadable) {
+                        return false;
+                    }
+                })
+                .toList();
     }
 
     private void refuseIfPortsAreTaken() {

@@ -81,8 +81,15 @@ class DevstackWalkthroughIT {
                 .as("her own account, read with her token")
                 .contains("{\"id\":\"" + id + "\",\"email\":\"" + email + "\"")
                 .contains("without a token: 401")
-                .as("the welcome mail")
+                .as("sign-up answers 202 and the address is verified with the code its mail carries")
+                .contains("(202)", "address verified: 204")
+                .as("the welcome mail, once verified")
                 .contains("To: " + email, "Subject: Welcome to Meridian")
+                .as("a reset from the mailed link ends her sessions and the new password signs in")
+                .contains(
+                        "password reset: 204",
+                        "the old token after the reset: 401",
+                        "signed in with the new password: 200")
                 .as("her audit log")
                 .contains("\"type\":\"dev.meridian.user.created.v1\"")
                 .as("one trace from the gateway through Kafka to both consumers")
@@ -91,6 +98,14 @@ class DevstackWalkthroughIT {
                         "\"serviceName\":\"user-service\"",
                         "\"serviceName\":\"audit-service\"",
                         "\"serviceName\":\"notification-service\"");
+        Matcher resetToken =
+                Pattern.compile("reset link: \\S*token=([A-Za-z0-9_-]+)").matcher(output);
+        assertThat(resetToken.find()).as(output).isTrue();
+        String auditLog = output.lines()
+                .filter(line -> line.contains("dev.meridian.user.created.v1"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(auditLog).as("no link in the audit log").doesNotContain(resetToken.group(1));
     }
 
     @Test

@@ -212,7 +212,7 @@ class PlatformSmokeIT {
                                         .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email
                                                 + "\",\"name\":\"Smoke\",\"password\":\"correct horse battery\"}")))
                                 .statusCode()
-                        == 201);
+                        == 202);
         // Signed in as a native app does (authorization code + PKCE, the dev public client meridian-cli).
         String token = signIn(email, "correct horse battery");
 
@@ -258,7 +258,7 @@ class PlatformSmokeIT {
                                         .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email
                                                 + "\",\"name\":\"Reader\",\"password\":\"correct horse battery\"}")))
                                 .statusCode()
-                        == 201);
+                        == 202);
         String user = signIn(email, "correct horse battery");
         // user-service's dev profile creates this administrator (docs/user-service.md, "First administrator").
         String admin = signIn("admin@example.com", "dev-only-admin-password");
