@@ -330,6 +330,29 @@ class GatewayRateLimitIT {
     }
 
     @Test
+    void accountRecoveryTakesNoTokenAndIsLimitedPerAddressLikeSignIn() {
+        Edge edge = new Edge(port, ISSUER);
+        List<Integer> guesses = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            guesses.add(edge.send(edge.request("/api/users/email-verification", null)
+                            .setHeader("Content-Type", "application/json")
+                            .setHeader("X-Forwarded-For", "198.51.100.77")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"email\":\"a@example.com\",\"code\":\"" + (100000 + i) + "\"}")))
+                    .statusCode());
+        }
+        int fromElsewhere = edge.send(edge.request("/api/users/password-reset", null)
+                        .setHeader("Content-Type", "application/json")
+                        .setHeader("X-Forwarded-For", "198.51.100.78")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"email\":\"a@example.com\"}")))
+                .statusCode();
+
+        assertThat(guesses.subList(0, 10)).as("no token needed").containsOnly(200);
+        assertThat(guesses.subList(12, 15)).as("the login tier per address").containsOnly(429);
+        assertThat(fromElsewhere).as("another address keeps its own allowance").isEqualTo(200);
+    }
+
+    @Test
     void twoGatewayInstancesShareOneBucketPerKey() throws Exception {
         try (ConfigurableApplicationContext second = secondInstance()) {
             int secondPort =

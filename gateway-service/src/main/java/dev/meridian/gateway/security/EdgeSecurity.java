@@ -62,6 +62,15 @@ class EdgeSecurity {
     /** The JOSE {@code typ} of a JWT access token, short and as a full media type (RFC 9068 §4). */
     static final List<String> ACCESS_TOKEN_TYPES = List.of("at+jwt", "application/at+jwt");
 
+    /** Account flows a user takes without a token (route {@code users-account-recovery}). */
+    static final String[] ACCOUNT_RECOVERY_PATHS = {
+        "/api/users/email-verification",
+        "/api/users/password-reset",
+        "/api/users/password-reset/confirm",
+        "/api/users/email-change/confirm",
+        "/api/users/email-change/cancel",
+    };
+
     /** Never routed: let them through security so that routing answers 404 for them, with or without a token. */
     private static final String[] HIDDEN_PATHS = {"/internal/**", "/actuator/**"};
 
@@ -70,6 +79,10 @@ class EdgeSecurity {
         var problems = new SecurityProblems();
         return http.authorizeExchange(exchanges -> exchanges
                         .pathMatchers(HttpMethod.POST, "/api/users")
+                        .permitAll()
+                        // A link or code from a mail is the credential here (user-service checks it), or none is
+                        // needed to ask for one (reset): no token.
+                        .pathMatchers(HttpMethod.POST, ACCOUNT_RECOVERY_PATHS)
                         .permitAll()
                         .pathMatchers(PUBLIC_PATHS)
                         .permitAll()
