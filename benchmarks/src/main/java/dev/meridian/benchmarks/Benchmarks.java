@@ -58,21 +58,37 @@ final class Benchmarks {
             TokenIssuer tokens,
             Path logs)
             throws Exception {
+        return startUserService(port, postgres, database, redis, kafka, tokens, logs, Map.of());
+    }
+
+    /** As above, with {@code settings} added to its configuration. */
+    static ServiceProcess startUserService(
+            int port,
+            PostgresServer postgres,
+            String database,
+            RedisServer redis,
+            KafkaProcess kafka,
+            TokenIssuer tokens,
+            Path logs,
+            Map<String, Object> settings)
+            throws Exception {
+        var properties = new java.util.HashMap<String, Object>(settings);
+        properties.putAll(Map.of(
+                "server.port", port,
+                "spring.datasource.url", database,
+                "spring.datasource.username", postgres.username(),
+                "spring.datasource.password", postgres.password(),
+                "spring.data.redis.url", redis.url(),
+                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "meridian.security.jwt.issuer", tokens.issuer(),
+                "meridian.security.jwt.jwk-set-uri", tokens.jwkSetUri(),
+                "eureka.client.enabled", false,
+                "logging.level.root", "WARN"));
         ServiceProcess service = ServiceProcess.start(
                 Path.of(System.getProperty("meridian.root", ".")),
                 "user-service",
                 jvmOptions("-Xmx1g"),
-                Map.of(
-                        "server.port", port,
-                        "spring.datasource.url", database,
-                        "spring.datasource.username", postgres.username(),
-                        "spring.datasource.password", postgres.password(),
-                        "spring.data.redis.url", redis.url(),
-                        "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                        "meridian.security.jwt.issuer", tokens.issuer(),
-                        "meridian.security.jwt.jwk-set-uri", tokens.jwkSetUri(),
-                        "eureka.client.enabled", false,
-                        "logging.level.root", "WARN"),
+                properties,
                 logs);
         try {
             service.awaitReady(port, Duration.ofMinutes(2));

@@ -108,7 +108,9 @@ public final class GatewayBenchmark {
                 redis,
                 kafka,
                 tokens,
-                work.resolve("user-service"));
+                work.resolve("user-service"),
+                // The readers take their ids from the sign-up answer; this benchmark measures reads, not sign-up.
+                Map.of("meridian.sign-up.reveal-existing-email", true));
         running.add(users);
         processAt.put(direct, users.pid());
 
