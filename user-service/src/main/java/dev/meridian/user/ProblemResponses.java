@@ -1,15 +1,24 @@
 package dev.meridian.user;
 
 import dev.meridian.user.account.AccountProblems.AccountNotFound;
+import dev.meridian.user.account.AccountProblems.AlreadyVerified;
 import dev.meridian.user.account.AccountProblems.CurrentPasswordRequired;
 import dev.meridian.user.account.AccountProblems.EmailAlreadyTaken;
+import dev.meridian.user.account.AccountProblems.EmailChangeLocked;
+import dev.meridian.user.account.AccountProblems.EmailChangeNeedsConfirmation;
+import dev.meridian.user.account.AccountProblems.EmailNotVerified;
 import dev.meridian.user.account.AccountProblems.NotAllowed;
 import dev.meridian.user.account.AccountProblems.StaleVersion;
 import dev.meridian.user.account.AccountProblems.WeakPassword;
 import dev.meridian.user.account.AccountProblems.WrongCurrentPassword;
 import dev.meridian.user.config.RequestBodyLimit;
 import dev.meridian.user.config.RequestBodyLimit.BodyTooLarge;
+import dev.meridian.user.onetime.OneTimeProblems.InvalidLink;
+import dev.meridian.user.onetime.OneTimeProblems.LinkGone;
+import dev.meridian.user.onetime.OneTimeProblems.TooManyRequests;
 import dev.meridian.user.password.LoginThrottle;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -34,6 +43,52 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  */
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
+
+    /**
+     * Where the account lifecycle's problem types live; clients (auth-service's pages) tell the cases apart by the
+     * last segment.
+     */
+    static final String PROBLEM_TYPES = "https://meridian.dev/problems/";
+
+    @ExceptionHandler
+    ProblemDetail invalidLink(InvalidLink e) {
+        return typed(problem(HttpStatus.BAD_REQUEST, "Invalid link", e.getMessage()), "invalid-link");
+    }
+
+    @ExceptionHandler
+    ProblemDetail linkGone(LinkGone e) {
+        return typed(problem(HttpStatus.GONE, "Link gone", e.getMessage()), "link-gone");
+    }
+
+    @ExceptionHandler
+    ProblemDetail emailNotVerified(EmailNotVerified e) {
+        return typed(problem(HttpStatus.FORBIDDEN, "Email not verified", e.getMessage()), "email-not-verified");
+    }
+
+    @ExceptionHandler
+    ProblemDetail alreadyVerified(AlreadyVerified e) {
+        return typed(problem(HttpStatus.CONFLICT, "Already verified", e.getMessage()), "already-verified");
+    }
+
+    @ExceptionHandler
+    ProblemDetail emailChangeLocked(EmailChangeLocked e) {
+        return typed(problem(HttpStatus.LOCKED, "Email change locked", e.getMessage()), "email-change-locked");
+    }
+
+    @ExceptionHandler
+    ProblemDetail emailChangeNeedsConfirmation(EmailChangeNeedsConfirmation e) {
+        return typed(
+                withFieldError(
+                        problem(HttpStatus.BAD_REQUEST, "Invalid request", "email " + e.getMessage()), "email", e),
+                "email-change-needs-confirmation");
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> tooManyRequests(TooManyRequests e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, retryAfter(e.retryAfter()))
+                .body(typed(problem(HttpStatus.TOO_MANY_REQUESTS, "Too many requests", e.getMessage()), "throttled"));
+    }
 
     @ExceptionHandler
     ProblemDetail emailTaken(EmailAlreadyTaken e) {
@@ -117,6 +172,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                         HttpStatus.BAD_REQUEST,
                         "Unreadable request body",
                         newline > 0 ? detail.substring(0, newline) : "The body is not the JSON this endpoint takes"));
+    }
+
+    private static String retryAfter(Duration wait) {
+        return String.valueOf(Math.max(1, (wait.toMillis() + 999) / 1000));
+    }
+
+    private static ProblemDetail typed(ProblemDetail problem, String type) {
+        problem.setType(URI.create(PROBLEM_TYPES + type));
+        return problem;
     }
 
     private static ProblemDetail withFieldError(ProblemDetail problem, String field, RuntimeException e) {

@@ -49,7 +49,7 @@ class SlowQueryLogIT {
 
         var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
 
-        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.statusCode()).isEqualTo(202);
         assertThat(output.getOut().lines().filter(line -> line.contains("Slow query")))
                 .anySatisfy(line -> assertThat(line).contains(traceId).contains("insert into"))
                 .noneSatisfy(line -> assertThat(line).contains(email));

@@ -31,10 +31,20 @@ class UserApiIT extends RunningUserService {
     }
 
     @Test
-    void signUpAnswers201WithLocationAndEtagAndNeverThePassword() {
+    void signUpAnswers202AndNeverThePassword() {
+        var response = signUp(unique() + "@Example.COM ", "Ada Lovelace");
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.body()).isEqualTo("{\"status\":\"verification-pending\"}");
+        assertThat(response.headers().firstValue("Location")).isEmpty();
+    }
+
+    @Test
+    void anAdministratorCreatingAnAccountGets201WithLocationAndEtagAndNeverThePassword() {
         String email = unique() + "@Example.COM ";
 
-        var response = signUp(email, "Ada Lovelace");
+        var response = api.post("/api/users", AccessTokens.admin(UUID.randomUUID()), """
+                {"email": "%s", "name": "Ada Lovelace", "password": "%s"}""".formatted(email, PASSWORD));
 
         assertThat(response.statusCode()).isEqualTo(201);
         String id = JsonPath.read(response.body(), "$.id");
@@ -43,15 +53,18 @@ class UserApiIT extends RunningUserService {
         assertThat((String) JsonPath.read(response.body(), "$.email"))
                 .isEqualTo(email.strip().toLowerCase());
         assertThat((String) JsonPath.read(response.body(), "$.role")).isEqualTo("USER");
+        assertThat((Boolean) JsonPath.read(response.body(), "$.emailVerified")).isFalse();
         assertThat(response.body()).doesNotContain("password", PASSWORD);
     }
 
     @Test
-    void rejectsADuplicateEmailWhateverItsCaseWith409() {
+    void anAdministratorIsToldOfADuplicateEmailWhateverItsCaseWith409() {
         String email = unique() + "@example.com";
-        assertThat(signUp(email, "First").statusCode()).isEqualTo(201);
+        String admin = AccessTokens.admin(UUID.randomUUID());
+        assertThat(signUp(email, "First").statusCode()).isEqualTo(202);
 
-        var duplicate = signUp("  " + email.toUpperCase() + " ", "Second");
+        var duplicate = api.post("/api/users", admin, """
+                {"email": "%s", "name": "Second", "password": "%s"}""".formatted("  " + email.toUpperCase() + " ", PASSWORD));
 
         assertThat(duplicate.statusCode()).isEqualTo(409);
         assertThat(duplicate.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -143,8 +156,8 @@ class UserApiIT extends RunningUserService {
 
     @Test
     void aUserReadsTheirOwnAccountButCannotSeeOrChangeAnotherOne() {
-        UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
-        UUID bob = createdId(signUp(unique() + "@example.com", "Bob"));
+        UUID ada = verified(unique() + "@example.com", "Ada");
+        UUID bob = verified(unique() + "@example.com", "Bob");
 
         assertThat(api.get("/api/users/" + ada, AccessTokens.user(ada)).statusCode())
                 .isEqualTo(200);
@@ -164,7 +177,7 @@ class UserApiIT extends RunningUserService {
 
     @Test
     void missingOrUntrustedTokensAre401ProblemsWithABearerChallenge() {
-        UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
+        UUID ada = verified(unique() + "@example.com", "Ada");
 
         for (String token : List.of(
                 "",
@@ -196,7 +209,7 @@ class UserApiIT extends RunningUserService {
 
     @Test
     void anUpdateNeedsTheCurrentEtagAndOfTwoRacingUpdatesOneWins() throws Exception {
-        UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
+        UUID ada = verified(unique() + "@example.com", "Ada");
         String token = AccessTokens.user(ada);
 
         assertThat(api.patch("/api/users/" + ada, token, null, "{\"name\": \"A\"}")
@@ -209,32 +222,32 @@ class UserApiIT extends RunningUserService {
         List<Integer> statuses = List.of(first.get().statusCode(), second.get().statusCode());
         assertThat(statuses).containsExactlyInAnyOrder(200, 412);
         var current = api.get("/api/users/" + ada, token);
-        assertThat(current.headers().firstValue("ETag")).hasValue("\"1\"");
-        assertThat(api.patch("/api/users/" + ada, token, "\"0\"", "{\"name\": \"Late\"}")
+        assertThat(current.headers().firstValue("ETag")).hasValue("\"2\"");
+        assertThat(api.patch("/api/users/" + ada, token, "\"1\"", "{\"name\": \"Late\"}")
                         .statusCode())
                 .isEqualTo(412);
     }
 
     @Test
-    void changingTheEmailToOneInUseIs409AndTheAccountStaysAsItWas() {
-        String taken = unique() + "@example.com";
-        signUp(taken, "Bob");
-        UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
+    void theOwnerChangesTheEmailThroughAConfirmedChangeNotAPatch() {
+        UUID ada = verified(unique() + "@example.com", "Ada");
 
-        var response = api.patch(
-                "/api/users/" + ada, AccessTokens.user(ada), "\"0\"", """
-                {"email": "%s", "currentPassword": "%s"}""".formatted(taken.toUpperCase(), PASSWORD));
+        var response = api.patch("/api/users/" + ada, AccessTokens.user(ada), "\"1\"", """
+                {"email": "%s", "currentPassword": "%s"}""".formatted(
+                        unique() + "@example.com", PASSWORD));
 
-        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat((String) JsonPath.read(response.body(), "$.type"))
+                .endsWith("/problems/email-change-needs-confirmation");
         assertThat(api.get("/api/users/" + ada, AccessTokens.user(ada))
                         .headers()
                         .firstValue("ETag"))
-                .hasValue("\"0\"");
+                .hasValue("\"1\"");
     }
 
     @Test
     void aUserMayDeactivateThemselvesButOnlyAnAdministratorActivates() {
-        UUID ada = createdId(signUp(unique() + "@example.com", "Ada"));
+        UUID ada = verified(unique() + "@example.com", "Ada");
 
         var deactivated = api.post("/api/users/" + ada + "/deactivate", AccessTokens.user(ada), null);
         assertThat(deactivated.statusCode()).isEqualTo(200);
@@ -252,7 +265,8 @@ class UserApiIT extends RunningUserService {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return api.patch("/api/users/" + id, token, "\"0\"", "{\"name\": \"" + name + "\"}");
+        // Version 1: the account as verification left it.
+        return api.patch("/api/users/" + id, token, "\"1\"", "{\"name\": \"" + name + "\"}");
     }
 
     private HttpResponse<String> signUp(String email, String name) {
@@ -260,9 +274,8 @@ class UserApiIT extends RunningUserService {
                 {"email": "%s", "name": "%s", "password": "%s"}""".formatted(email, name, PASSWORD));
     }
 
-    private static UUID createdId(HttpResponse<String> response) {
-        assertThat(response.statusCode()).isEqualTo(201);
-        return UUID.fromString(JsonPath.read(response.body(), "$.id"));
+    private UUID verified(String email, String name) {
+        return signUpVerified(email, name, PASSWORD);
     }
 
     private static String unique() {

@@ -8,7 +8,7 @@ public final class AccountProblems {
     private AccountProblems() {}
 
     public static final class EmailAlreadyTaken extends RuntimeException {
-        EmailAlreadyTaken() {
+        public EmailAlreadyTaken() {
             super("An account with this email address already exists");
         }
     }
@@ -20,13 +20,13 @@ public final class AccountProblems {
     }
 
     public static final class WeakPassword extends RuntimeException {
-        WeakPassword(String reason) {
+        public WeakPassword(String reason) {
             super(reason);
         }
     }
 
     public static final class NotAllowed extends RuntimeException {
-        NotAllowed(String reason) {
+        public NotAllowed(String reason) {
             super(reason);
         }
     }
@@ -49,6 +49,35 @@ public final class AccountProblems {
     public static final class StaleVersion extends RuntimeException {
         StaleVersion(long current) {
             super("The account has changed since it was read; its current version is " + current);
+        }
+    }
+
+    /** The account's address is not verified, and the settings keep such accounts from changing. */
+    public static final class EmailNotVerified extends RuntimeException {
+        public EmailNotVerified() {
+            super("Verify your email address first: follow the link or type the code mailed to you");
+        }
+    }
+
+    /** A verification asked for an address that is verified already. */
+    public static final class AlreadyVerified extends RuntimeException {
+        public AlreadyVerified() {
+            super("This account's email address is verified already");
+        }
+    }
+
+    /** Someone said "this wasn't me" to an email change: no more changes until a password reset or change. */
+    public static final class EmailChangeLocked extends RuntimeException {
+        public EmailChangeLocked() {
+            super("Email changes are locked after a change was cancelled; reset or change the password first");
+        }
+    }
+
+    /** The owner's email changes only once confirmed at the new address, not through a PATCH. */
+    public static final class EmailChangeNeedsConfirmation extends RuntimeException {
+        EmailChangeNeedsConfirmation() {
+            super("is changed through POST /api/users/me/email-change, which mails a confirmation link to the new"
+                    + " address");
         }
     }
 }

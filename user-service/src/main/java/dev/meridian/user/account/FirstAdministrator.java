@@ -42,7 +42,7 @@ class FirstAdministrator implements ApplicationRunner {
             return;
         }
         try {
-            UserView admin = accounts.register(
+            UserView admin = accounts.registerVerified(
                     new SignUp(settings.email(), settings.name(), settings.password(), Role.ADMIN), BOOTSTRAP);
             log.info("Created the first administrator, {} ({})", admin.email(), admin.id());
         } catch (EmailAlreadyTaken createdByAnotherInstance) {

@@ -23,13 +23,13 @@ class StandingController {
         this.accounts = accounts;
     }
 
-    record Standing(UUID userId, AccountStatus status, List<String> roles) {}
+    record Standing(UUID userId, AccountStatus status, List<String> roles, boolean emailVerified) {}
 
     @GetMapping("/internal/users/{id}/standing")
     Standing standing(@PathVariable UUID id) {
         return accounts.find(id)
                 .map(user -> new Standing(
-                        user.id(), user.status(), List.of(user.role().name())))
+                        user.id(), user.status(), List.of(user.role().name()), user.emailVerified()))
                 .orElseThrow(() -> new AccountNotFound(id));
     }
 }

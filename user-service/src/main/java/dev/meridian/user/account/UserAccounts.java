@@ -1,12 +1,17 @@
 package dev.meridian.user.account;
 
+import dev.meridian.events.SignUpWithExistingEmail;
 import dev.meridian.user.account.AccountProblems.AccountNotFound;
 import dev.meridian.user.account.AccountProblems.CurrentPasswordRequired;
 import dev.meridian.user.account.AccountProblems.EmailAlreadyTaken;
+import dev.meridian.user.account.AccountProblems.EmailChangeNeedsConfirmation;
+import dev.meridian.user.account.AccountProblems.EmailNotVerified;
 import dev.meridian.user.account.AccountProblems.NotAllowed;
 import dev.meridian.user.account.AccountProblems.StaleVersion;
 import dev.meridian.user.account.AccountProblems.WeakPassword;
 import dev.meridian.user.account.AccountProblems.WrongCurrentPassword;
+import dev.meridian.user.onetime.OneTimeRequests;
+import dev.meridian.user.onetime.Purpose;
 import dev.meridian.user.password.LoginThrottle;
 import dev.meridian.user.password.PasswordPolicy;
 import java.time.Clock;
@@ -15,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.cache.annotation.CacheEvict;
 import org.springframework.cache.annotation.Cacheable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.Page;
@@ -22,6 +28,7 @@ import org.springframework.data.domain.Pageable;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.interceptor.TransactionAspectSupport;
 
 /**
  * The rules of accounts: who may do what, unique emails, password policy, optimistic versions. Reads of one
@@ -35,34 +42,104 @@ public class UserAccounts {
     private final UserRepository users;
     private final PasswordEncoder passwords;
     private final LoginThrottle throttle;
+    private final OneTimeRequests requests;
+    private final ApplicationEventPublisher events;
+    private final SignUpSettings signUp;
+    private final VerificationSettings verification;
     private final Clock clock;
 
-    UserAccounts(UserRepository users, PasswordEncoder passwords, LoginThrottle throttle, Clock clock) {
+    UserAccounts(
+            UserRepository users,
+            PasswordEncoder passwords,
+            LoginThrottle throttle,
+            OneTimeRequests requests,
+            ApplicationEventPublisher events,
+            SignUpSettings signUp,
+            VerificationSettings verification,
+            Clock clock) {
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
+        this.requests = requests;
+        this.events = events;
+        this.signUp = signUp;
+        this.verification = verification;
         this.clock = clock;
     }
 
+    /** Whether a sign-up by this caller is told that an address is registered ({@code 409}) and shown the account. */
+    public boolean reveals(Caller caller) {
+        return caller.admin() || signUp.revealExistingEmail();
+    }
+
+    /**
+     * A new account with an unverified address and a verification mail due; or, for an address already registered
+     * and a caller who is not to learn that ({@link #reveals}), a mail to its owner instead, and empty. Both paths
+     * spend one password hash — the bulk of the time — and one lookup by email before they part, and then each
+     * writes rows and events, so a registered address takes about as long as a new one.
+     */
     @Transactional
-    public UserView register(SignUp request, Caller caller) {
+    public Optional<UserView> register(SignUp request, Caller caller) {
+        return register(request, caller, false);
+    }
+
+    /** The operator's first administrator: its address comes from configuration, so it counts as verified. */
+    @Transactional
+    UserView registerVerified(SignUp request, Caller caller) {
+        return register(request, caller, true).orElseThrow(EmailAlreadyTaken::new);
+    }
+
+    private Optional<UserView> register(SignUp request, Caller caller, boolean verified) {
         Role role = request.role() == null ? Role.USER : request.role();
         if (role != Role.USER && !caller.admin()) {
             throw new NotAllowed("Only an administrator may create an account with role " + role);
         }
         var email = new EmailAddress(request.email());
         checkPassword(request.password(), email);
-        if (users.existsByEmail(email.value())) {
-            throw new EmailAlreadyTaken();
+        String passwordHash = passwords.encode(request.password());
+        Optional<User> existing = users.findByEmail(email.value());
+        if (existing.isPresent()) {
+            if (reveals(caller) || verified) {
+                throw new EmailAlreadyTaken();
+            }
+            User owner = existing.get();
+            events.publishEvent(new SignUpWithExistingEmail(
+                    UUID.randomUUID(), owner.id(), null, clock.instant(), owner.email(), owner.name()));
+            return Optional.empty();
         }
+        UUID verificationRequest = verified ? null : UUID.randomUUID();
         var user = User.register(
                 email,
                 request.name().strip(),
-                passwords.encode(request.password()),
+                passwordHash,
                 role,
                 caller.userId(),
+                verificationRequest,
                 clock.instant());
-        return UserView.of(saveUnique(user));
+        try {
+            user = saveUnique(user);
+        } catch (EmailAlreadyTaken registeredMeanwhile) {
+            if (reveals(caller) || verified) {
+                throw registeredMeanwhile;
+            }
+            // A concurrent sign-up took the address: answer as for any registered one, writing nothing.
+            TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+            return Optional.empty();
+        }
+        if (verificationRequest != null) {
+            requests.openWithId(verificationRequest, user.id(), Purpose.VERIFY_EMAIL, user.email());
+        }
+        return Optional.of(UserView.of(user));
+    }
+
+    /**
+     * Saves a change another feature made to the account (verification, reset, email change), in the caller's
+     * transaction, and evicts it from the cache after commit.
+     */
+    @Transactional
+    @CacheEvict(cacheNames = CACHE, key = "#user.id().toString()")
+    public User save(User user) {
+        return saveUnique(user);
     }
 
     // No transaction of its own: a cache hit must not borrow a connection; on a miss the repository call has one.
@@ -85,6 +162,12 @@ public class UserAccounts {
         }
         EmailAddress email = changes.email() == null ? null : new EmailAddress(changes.email());
         boolean emailChanges = email != null && !email.value().equals(user.email());
+        if (caller.owns(user.id()) && !user.emailVerified() && verification.requiredForChanges()) {
+            throw new EmailNotVerified();
+        }
+        if (emailChanges && caller.owns(user.id())) {
+            throw new EmailChangeNeedsConfirmation();
+        }
         if (emailChanges || changes.password() != null) {
             // Credentials are the owner's: an administrator changes another account's name, not how it signs in.
             if (!caller.owns(user.id())) {
@@ -150,7 +233,7 @@ public class UserAccounts {
      * The account's password, checked like a sign-in: counted by the {@link LoginThrottle} (with no address: the
      * request comes through the gateway), so a stolen token cannot be used to guess it either.
      */
-    private void confirmCurrentPassword(User user, String currentPassword) {
+    public void confirmCurrentPassword(User user, String currentPassword) {
         if (currentPassword == null || currentPassword.isEmpty()) {
             throw new CurrentPasswordRequired();
         }
@@ -162,7 +245,8 @@ public class UserAccounts {
         throttle.succeeded(user.email(), null);
     }
 
-    private static void checkPassword(String password, EmailAddress email) {
+    /** A new password under the policy, and not the account's email address; else {@link WeakPassword}. */
+    public static void checkPassword(String password, EmailAddress email) {
         PasswordPolicy.violation(password).ifPresent(rule -> {
             throw new WeakPassword("The password " + rule);
         });

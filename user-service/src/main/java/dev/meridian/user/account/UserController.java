@@ -39,13 +39,26 @@ class UserController {
         this.accounts = accounts;
     }
 
+    /** What an anonymous sign-up is told, whether or not the address was registered already. */
+    record SignUpAccepted(String status) {
+
+        static final SignUpAccepted PENDING = new SignUpAccepted("verification-pending");
+    }
+
     @PostMapping
-    @Operation(summary = "Sign up (public), or create an account of any role (administrators)")
-    ResponseEntity<UserView> create(@Valid @RequestBody SignUp request, Caller caller) {
-        UserView created = accounts.register(request, caller);
-        return ResponseEntity.created(URI.create("/api/users/" + created.id()))
-                .eTag(etag(created))
-                .body(created);
+    @Operation(
+            summary = "Sign up (public), or create an account of any role (administrators)",
+            description = "Anonymous: 202 {\"status\": \"verification-pending\"} for a new and a registered address"
+                    + " alike (unless meridian.sign-up.reveal-existing-email); administrators: 201 with the account,"
+                    + " 409 when the address is taken")
+    ResponseEntity<?> create(@Valid @RequestBody SignUp request, Caller caller) {
+        var created = accounts.register(request, caller);
+        if (!accounts.reveals(caller) || created.isEmpty()) {
+            return ResponseEntity.accepted().body(SignUpAccepted.PENDING);
+        }
+        return ResponseEntity.created(URI.create("/api/users/" + created.get().id()))
+                .eTag(etag(created.get()))
+                .body(created.get());
     }
 
     @GetMapping("/me")

@@ -12,6 +12,7 @@ public record UserView(
         AccountStatus status,
         Instant createdAt,
         Instant updatedAt,
+        boolean emailVerified,
         long version) {
 
     static UserView of(User user) {
@@ -23,6 +24,7 @@ public record UserView(
                 user.status(),
                 user.createdAt(),
                 user.updatedAt(),
+                user.emailVerified(),
                 user.version());
     }
 }

@@ -52,7 +52,8 @@ class CacheConfiguration {
         var local = new CaffeineCache(UserAccounts.CACHE, caffeine, false);
         var shared = RedisCacheManager.builder(redis)
                 .cacheDefaults(RedisCacheConfiguration.defaultCacheConfig()
-                        .prefixCacheNameWith("meridian:user-service:")
+                        // v2: UserView gained emailVerified; entries of the earlier shape are not read as unverified.
+                        .prefixCacheNameWith("meridian:user-service:v2:")
                         .entryTtl(settings.sharedTimeToLive())
                         .disableCachingNullValues()
                         .serializeValuesWith(SerializationPair.fromSerializer(

@@ -40,6 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
 class SecurityConfiguration {
 
     static final String VERIFY_CREDENTIALS_SCOPE = "SCOPE_users.credentials.verify";
+    /** notification-service fetching the link (and code) of a mail it is about to send. */
+    static final String MAIL_LINKS_SCOPE = "SCOPE_users.mail-links";
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, JsonMapper json) throws Exception {
@@ -48,6 +50,17 @@ class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.POST, "/api/users")
                         .permitAll()
+                        // Anonymous by nature: whoever holds the mailed link or code (or asks for a reset).
+                        .requestMatchers(
+                                HttpMethod.POST,
+                                "/api/users/email-verification",
+                                "/api/users/password-reset",
+                                "/api/users/password-reset/confirm",
+                                "/api/users/email-change/confirm",
+                                "/api/users/email-change/cancel")
+                        .permitAll()
+                        .requestMatchers("/internal/mail-links")
+                        .hasAuthority(MAIL_LINKS_SCOPE)
                         .requestMatchers(
                                 "/actuator/**", "/livez", "/readyz", "/v3/api-docs/**", "/swagger-ui/**", "/error")
                         .permitAll()

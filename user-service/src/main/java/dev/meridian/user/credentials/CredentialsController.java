@@ -4,6 +4,7 @@ import dev.meridian.user.account.AccountStatus;
 import dev.meridian.user.account.EmailAddress;
 import dev.meridian.user.account.User;
 import dev.meridian.user.account.UserRepository;
+import dev.meridian.user.account.VerificationSettings;
 import dev.meridian.user.password.LoginThrottle;
 import dev.meridian.user.password.PasswordPolicy;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -33,13 +34,19 @@ class CredentialsController {
     private final UserRepository users;
     private final PasswordEncoder passwords;
     private final LoginThrottle throttle;
+    private final VerificationSettings verification;
     /** Compared against when there is no account, so an unknown email takes as long as a wrong password. */
     private final String decoyHash;
 
-    CredentialsController(UserRepository users, PasswordEncoder passwords, LoginThrottle throttle) {
+    CredentialsController(
+            UserRepository users,
+            PasswordEncoder passwords,
+            LoginThrottle throttle,
+            VerificationSettings verification) {
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
+        this.verification = verification;
         this.decoyHash = passwords.encode(UUID.randomUUID().toString());
     }
 
@@ -55,9 +62,14 @@ class CredentialsController {
         }
     }
 
-    record Verdict(boolean verified, UUID userId, List<String> roles, AccountStatus status) {
+    /**
+     * {@code emailVerified}: whether the account's address is verified (for the {@code email_verified} claim); with
+     * {@code meridian.verification.required-for-sign-in} an unverified account is not {@code verified}, like a
+     * deactivated one — told only to a caller who knew the password.
+     */
+    record Verdict(boolean verified, UUID userId, List<String> roles, AccountStatus status, Boolean emailVerified) {
 
-        static final Verdict REJECTED = new Verdict(false, null, null, null);
+        static final Verdict REJECTED = new Verdict(false, null, null, null, null);
     }
 
     /** {@code 200} with the verdict, or {@code 429} (a problem with {@code Retry-After}) while locked. */
@@ -79,7 +91,12 @@ class CredentialsController {
         if (passwords.upgradeEncoding(account.passwordHash())) {
             users.replacePasswordHash(account.id(), account.passwordHash(), passwords.encode(check.password()));
         }
+        boolean mayUseAddress = account.emailVerified() || !verification.requiredForSignIn();
         return new Verdict(
-                account.isActive(), account.id(), List.of(account.role().name()), account.status());
+                account.isActive() && mayUseAddress,
+                account.id(),
+                List.of(account.role().name()),
+                account.status(),
+                account.emailVerified());
     }
 }

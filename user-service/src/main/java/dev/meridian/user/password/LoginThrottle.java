@@ -106,6 +106,20 @@ public class LoginThrottle {
                 .toList());
     }
 
+    /**
+     * After a password reset: the email's own counters and locks start again (per email, and per email with no
+     * address), so the owner can sign in with the new password at once. Locks of the email from particular client
+     * addresses are keyed by those addresses and run out by themselves (minutes at most).
+     */
+    public void forget(String email) {
+        List<String> keys = new ArrayList<>();
+        for (Counter counter : counters(email, null)) {
+            keys.add(counter.failuresKey());
+            keys.add(counter.lockKey());
+        }
+        redis.delete(keys);
+    }
+
     private void fail(List<Counter> counters) {
         List<String> keys = new ArrayList<>();
         List<String> arguments = new ArrayList<>();
