@@ -71,6 +71,8 @@ public final class Devstack {
     static final String REGISTRY_USER = "meridian";
 
     private final String registryPassword = randomHex(24);
+    /** Client notification-service's secret at auth-service (its mail-links token), fresh each run like the above. */
+    private final String notificationClientSecret = randomHex(24);
     private final Path root;
     private final Path runFolder;
     private final Map<String, Integer> scale;
@@ -212,6 +214,14 @@ public final class Devstack {
         String jwks = "http://127.0.0.1:" + PORTS.get("auth-service") + "/oauth2/jwks";
         properties.put("meridian.security.jwt.jwk-set-uri", jwks);
         properties.put("meridian.gateway.jwt.jwk-set-uri", jwks);
+        if (service.equals("auth-service") || service.equals("notification-service")) {
+            // Both dev profiles read it: auth-service registers client notification-service with it (client
+            // credentials, scope users.mail-links), notification-service fetches mail links from user-service with it.
+            properties.put("NOTIFICATION_SERVICE_CLIENT_SECRET", notificationClientSecret);
+            properties.put(
+                    "spring.security.oauth2.client.provider.meridian.token-uri",
+                    "http://127.0.0.1:" + PORTS.get("auth-service") + "/oauth2/token");
+        }
         INFRASTRUCTURE.get(service).forEach(server -> properties.putAll(server.springProperties(service)));
         return properties;
     }

@@ -120,9 +120,36 @@ class ComposeFileTest {
                     .contains(":${EUREKA_PASSWORD:?")
                     .endsWith("@discovery-service:8761/eureka/");
         }
-        assertThat(environment.keySet())
-                .as("no registered auth-service client")
-                .noneMatch(variable -> variable.startsWith("MERIDIAN_AUTH_CLIENTS_"));
+        Map<String, String> clients = new LinkedHashMap<>();
+        environment.forEach((variable, value) -> {
+            if (variable.startsWith("MERIDIAN_AUTH_CLIENTS_")) {
+                clients.put(variable, value);
+            }
+        });
+        if (module.equals("auth-service")) {
+            assertThat(clients)
+                    .as("one registered client: notification-service's client credentials for its mail links")
+                    .containsOnly(
+                            Map.entry("MERIDIAN_AUTH_CLIENTS_0_CLIENT_ID", "notification-service"),
+                            Map.entry(
+                                    "MERIDIAN_AUTH_CLIENTS_0_SECRET",
+                                    "${NOTIFICATION_SERVICE_CLIENT_SECRET:?set NOTIFICATION_SERVICE_CLIENT_SECRET in"
+                                            + " .env (openssl rand -hex 32)}"),
+                            Map.entry("MERIDIAN_AUTH_CLIENTS_0_GRANT_TYPES", "client_credentials"),
+                            Map.entry("MERIDIAN_AUTH_CLIENTS_0_SCOPES", "users.mail-links"),
+                            Map.entry("MERIDIAN_AUTH_CLIENTS_0_AUDIENCES", "user-service"));
+        } else {
+            assertThat(clients)
+                    .as("auth-service clients are registered at auth-service only")
+                    .isEmpty();
+        }
+        if (module.equals("notification-service")) {
+            assertThat(environment)
+                    .containsEntry("MERIDIAN_TOKEN_URI", "http://auth-service:8082/oauth2/token")
+                    .containsEntry(
+                            "NOTIFICATION_SERVICE_CLIENT_SECRET",
+                            environment(composeService("auth-service")).get("MERIDIAN_AUTH_CLIENTS_0_SECRET"));
+        }
     }
 
     @Test

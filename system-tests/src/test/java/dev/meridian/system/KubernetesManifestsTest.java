@@ -196,9 +196,45 @@ class KubernetesManifestsTest {
                     .as(name)
                     .hasSize(2)
                     .allSatisfy(url -> assertThat(url).startsWith("http://$(EUREKA_USERNAME):$(EUREKA_PASSWORD)@"));
-            assertThat(env.keySet())
-                    .as("no registered auth-service client")
-                    .noneMatch(variable -> variable.startsWith("MERIDIAN_AUTH_CLIENTS_"));
+            Set<String> clients = env.keySet().stream()
+                    .filter(variable -> variable.startsWith("MERIDIAN_AUTH_CLIENTS_"))
+                    .collect(Collectors.toSet());
+            if (name.equals("auth-service")) {
+                assertThat(clients)
+                        .as("one registered client: notification-service's client credentials for its mail links")
+                        .containsExactlyInAnyOrder(
+                                "MERIDIAN_AUTH_CLIENTS_0_CLIENT_ID",
+                                "MERIDIAN_AUTH_CLIENTS_0_SECRET",
+                                "MERIDIAN_AUTH_CLIENTS_0_GRANT_TYPES",
+                                "MERIDIAN_AUTH_CLIENTS_0_SCOPES",
+                                "MERIDIAN_AUTH_CLIENTS_0_AUDIENCES");
+                assertThat(env.get("MERIDIAN_AUTH_CLIENTS_0_CLIENT_ID").getValue())
+                        .isEqualTo("notification-service");
+                assertThat(env.get("MERIDIAN_AUTH_CLIENTS_0_GRANT_TYPES").getValue())
+                        .isEqualTo("client_credentials");
+                assertThat(env.get("MERIDIAN_AUTH_CLIENTS_0_SCOPES").getValue()).isEqualTo("users.mail-links");
+                assertThat(env.get("MERIDIAN_AUTH_CLIENTS_0_SECRET").getValue())
+                        .as("from a Secret")
+                        .isNull();
+                assertThat(env.get("MERIDIAN_AUTH_CLIENTS_0_SECRET")
+                                .getValueFrom()
+                                .getSecretKeyRef()
+                                .getName())
+                        .isEqualTo("notification-service-client");
+            } else {
+                assertThat(clients)
+                        .as("auth-service clients are registered at auth-service only")
+                        .isEmpty();
+            }
+            if (name.equals("notification-service")) {
+                assertThat(env.get("NOTIFICATION_SERVICE_CLIENT_SECRET")
+                                .getValueFrom()
+                                .getSecretKeyRef()
+                                .getName())
+                        .as("the same Secret auth-service registers the client with")
+                        .isEqualTo("notification-service-client");
+                assertThat(env.get("MERIDIAN_TOKEN_URI").getValue()).isEqualTo("http://auth-service:8082/oauth2/token");
+            }
             assertThat(env.values())
                     .extracting(EnvVar::getValue)
                     .as("nothing fetched through the registry")

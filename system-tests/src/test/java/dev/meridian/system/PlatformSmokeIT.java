@@ -61,6 +61,12 @@ class PlatformSmokeIT {
     private static final String REGISTRY_USER = "smoke";
     /** A fresh registry password per run, as an operator's secret would be (URL-safe: clients send it in a URL). */
     private static final String REGISTRY_PASSWORD = java.util.HexFormat.of().formatHex(randomBytes());
+    /**
+     * Client notification-service's secret at auth-service, fresh per run: auth-service's dev profile registers the
+     * client with it (client credentials, scope users.mail-links) and notification-service fetches mail links with it.
+     */
+    private static final String NOTIFICATION_CLIENT_SECRET =
+            java.util.HexFormat.of().formatHex(randomBytes());
 
     private static String eureka;
 
@@ -122,6 +128,12 @@ class PlatformSmokeIT {
                     jwks));
             // Links in mails (verification, reset, email change) lead through the gateway.
             properties.put("meridian.public-url", PUBLIC_URL);
+            if (service.getKey().equals("auth-service") || service.getKey().equals("notification-service")) {
+                properties.put("NOTIFICATION_SERVICE_CLIENT_SECRET", NOTIFICATION_CLIENT_SECRET);
+                properties.put(
+                        "spring.security.oauth2.client.provider.meridian.token-uri",
+                        "http://127.0.0.1:" + AUTH_PORT + "/oauth2/token");
+            }
             if (service.getKey().equals("gateway-service")) {
                 // Its actuator is on a port of its own, off the public one.
                 properties.put("management.server.port", ServiceProcess.freePort());

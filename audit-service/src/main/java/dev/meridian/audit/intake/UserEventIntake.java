@@ -46,6 +46,7 @@ class UserEventIntake {
                 data.eventId(),
                 data.userId(),
                 event.type(),
+                Summary.of(data),
                 event.source(),
                 data.occurredAt(),
                 data.actorId(),

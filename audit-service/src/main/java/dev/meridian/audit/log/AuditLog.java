@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class AuditLog {
 
     private static final String COLUMNS =
-            "position, event_id, user_id, version, type, source, occurred_at, recorded_at, actor_id, trace_id, data";
+            "position, event_id, user_id, version, type, summary, source, occurred_at, recorded_at, actor_id, trace_id, data";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -38,8 +38,10 @@ public class AuditLog {
     public boolean append(Append event) {
         return jdbc.sql("""
                         insert into audit_event
-                            (event_id, user_id, version, type, source, occurred_at, actor_id, trace_id, data)
-                        select :eventId, :userId, coalesce(max(version), 0) + 1, :type, :source, :occurredAt,
+                            (event_id, user_id, version, type, summary, source, occurred_at, actor_id, trace_id,
+                             data)
+                        select :eventId, :userId, coalesce(max(version), 0) + 1, :type, :summary, :source,
+                               :occurredAt,
                                :actorId, :traceId, cast(:data as jsonb)
                           from audit_event
                          where user_id = :userId
@@ -48,6 +50,7 @@ public class AuditLog {
                         .param("eventId", event.eventId())
                         .param("userId", event.userId())
                         .param("type", event.type())
+                        .param("summary", event.summary())
                         .param("source", event.source())
                         .param("occurredAt", Timestamp.from(event.occurredAt()))
                         .param("actorId", event.actorId())
@@ -102,6 +105,7 @@ public class AuditLog {
                 row.getObject("user_id", UUID.class),
                 row.getLong("version"),
                 row.getString("type"),
+                row.getString("summary"),
                 row.getString("source"),
                 row.getTimestamp("occurred_at").toInstant(),
                 row.getTimestamp("recorded_at").toInstant(),
@@ -115,6 +119,7 @@ public class AuditLog {
             UUID eventId,
             UUID userId,
             String type,
+            String summary,
             String source,
             Instant occurredAt,
             UUID actorId,

@@ -38,6 +38,40 @@ public class Deliveries {
                 .single();
     }
 
+    /** Whether this mail of the event is settled (sent, or skipped for good): nothing more to do on redelivery. */
+    public boolean settled(UUID eventId, MailKind kind) {
+        return jdbc.sql("select exists (select 1 from delivery where event_id = :eventId and kind = :kind"
+                        + " and status in ('SENT', 'SKIPPED'))")
+                .param("eventId", eventId)
+                .param("kind", kind.name())
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** Records a mail waiting for its link, once: a redelivered event leaves the row as it is. */
+    public void due(Attempt attempt) {
+        jdbc.sql("""
+                        insert into delivery (event_id, kind, user_id, recipient, status, attempts)
+                        values (:eventId, :kind, :userId, :recipient, 'DUE', 0)
+                        on conflict (event_id, kind) do nothing
+                        """)
+                .param("eventId", attempt.eventId())
+                .param("kind", attempt.kind().name())
+                .param("userId", attempt.userId())
+                .param("recipient", attempt.recipient())
+                .update();
+    }
+
+    /** An attempt that could not get the mail's link (user-service down, breaker open): still due. */
+    public void stillDue(Attempt attempt, String error) {
+        record(attempt, Status.DUE, error);
+    }
+
+    /** A mail that will not be sent, with the reason. */
+    public void skipped(Attempt attempt, String reason) {
+        record(attempt, Status.SKIPPED, reason);
+    }
+
     /** Records a mail the SMTP server took. One statement per outcome keeps the hot path at one commit per mail. */
     public void sent(Attempt attempt) {
         record(attempt, Status.SENT, null);

@@ -21,6 +21,10 @@ public record Delivery(
         /** The SMTP server took the mail. */
         SENT,
         /** The last attempt failed; the event is retried, and dead-lettered when out of attempts. */
-        FAILED
+        FAILED,
+        /** Waiting for its link from user-service; the scheduled sender retries it with back-off. */
+        DUE,
+        /** Not sent, and never will be: {@code lastError} says why (e.g. the link's request was used or expired). */
+        SKIPPED
     }
 }

@@ -1,11 +1,18 @@
 package dev.meridian.notification.intake;
 
 import dev.meridian.events.CloudEventHeaders;
+import dev.meridian.events.EmailChangeCancelled;
+import dev.meridian.events.EmailChangeRequested;
+import dev.meridian.events.EmailVerificationRequested;
+import dev.meridian.events.EmailVerified;
+import dev.meridian.events.PasswordResetRequested;
+import dev.meridian.events.SignUpWithExistingEmail;
 import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
 import dev.meridian.events.UserUpdated;
 import dev.meridian.notification.delivery.Deliveries;
+import dev.meridian.notification.links.DueMails;
 import dev.meridian.notification.mail.MailKind;
 import dev.meridian.notification.mail.Mailer;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +21,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.mail.MailException;
 import org.springframework.stereotype.Component;
@@ -25,12 +34,17 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns user events into mail: {@link UserCreated} → a welcome; {@link UserUpdated} of the email → a confirmation to
- * the new address and a notice to the previous one; of the password → a notice to the account's address; other
- * events ask for nothing. Everything the mail says comes from the event, so mail goes out
- * while user-service is down. Each sent mail is recorded by event id and kind, so a redelivered event sends nothing twice.
+ * Turns user events into mail: {@link UserCreated} of a verified address or {@link EmailVerified} → a welcome;
+ * {@link UserUpdated} of the email → a confirmation to the new address and a notice to the previous one; of the
+ * password → a notice to the account's address; {@link SignUpWithExistingEmail} and {@link EmailChangeCancelled} → a
+ * notice; other events ask for nothing. No mail but the verification goes to an address not yet verified. Those
+ * notices say only what the event says and are sent here. The mails with a link ({@link EmailVerificationRequested},
+ * {@link PasswordResetRequested}, {@link EmailChangeRequested}) are only recorded as due here: {@code
+ * links.DueMailSender} fetches their links from user-service and sends them, so a user-service outage never holds
+ * this listener. Each mail is recorded by event id and kind, so a redelivered event sends nothing twice.
  */
 @Component
+@EnableConfigurationProperties(PublicPages.class)
 class UserEventIntake {
 
     static final String LISTENER = "notification-intake";
@@ -40,25 +54,86 @@ class UserEventIntake {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Deliveries deliveries;
+    private final DueMails dues;
     private final Mailer mailer;
     private final JsonMapper json;
+    private final PublicPages pages;
 
-    UserEventIntake(Deliveries deliveries, Mailer mailer, JsonMapper json) {
+    UserEventIntake(Deliveries deliveries, DueMails dues, Mailer mailer, JsonMapper json, PublicPages pages) {
         this.deliveries = deliveries;
+        this.dues = dues;
         this.mailer = mailer;
         this.json = json;
+        this.pages = pages;
     }
 
     @KafkaListener(id = LISTENER, topics = UserEvents.TOPIC)
     void receive(ConsumerRecord<String, String> record) {
         switch (read(record)) {
-            case UserCreated created ->
+            case UserCreated created
+            when created.mayReceiveMail() ->
                 deliver(
                         created,
                         MailKind.WELCOME,
                         created.email(),
                         variables(created.name(), created.email(), null, created.occurredAt()));
-            case UserUpdated updated -> credentialsChanged(updated);
+            case UserCreated unverified -> {
+                // Welcomed once verified (EmailVerified): no mail but the verification to an unproven address.
+            }
+            case EmailVerified verified ->
+                deliver(
+                        verified,
+                        MailKind.WELCOME,
+                        verified.email(),
+                        variables(verified.name(), verified.email(), null, verified.occurredAt()));
+            case UserUpdated updated when updated.mayReceiveMail() -> credentialsChanged(updated);
+            case UserUpdated unverified -> {
+                // Notices wait for a verified address.
+            }
+            case SignUpWithExistingEmail attempt -> {
+                var variables = variables(attempt.name(), attempt.email(), null, attempt.occurredAt());
+                variables.put("signInUrl", pages.signIn());
+                variables.put("forgotPasswordUrl", pages.forgotPassword());
+                deliver(attempt, MailKind.SIGN_UP_ATTEMPT, attempt.email(), variables);
+            }
+            case EmailChangeCancelled cancelled ->
+                deliver(
+                        cancelled,
+                        MailKind.EMAIL_CHANGE_CANCELLED,
+                        cancelled.email(),
+                        variables(cancelled.name(), cancelled.email(), null, cancelled.occurredAt()));
+            case EmailVerificationRequested requested ->
+                due(
+                        requested,
+                        MailKind.EMAIL_VERIFICATION,
+                        requested.email(),
+                        requested.requestId(),
+                        requested.name(),
+                        null);
+            case PasswordResetRequested requested ->
+                due(
+                        requested,
+                        MailKind.PASSWORD_RESET,
+                        requested.email(),
+                        requested.requestId(),
+                        requested.name(),
+                        null);
+            case EmailChangeRequested requested -> {
+                due(
+                        requested,
+                        MailKind.EMAIL_CHANGE_CONFIRMATION,
+                        requested.newEmail(),
+                        requested.confirmRequestId(),
+                        requested.name(),
+                        requested.currentEmail());
+                due(
+                        requested,
+                        MailKind.EMAIL_CHANGE_REQUESTED_NOTICE,
+                        requested.currentEmail(),
+                        requested.cancelRequestId(),
+                        requested.name(),
+                        requested.newEmail());
+            }
             default -> {
                 // Nothing to tell the user.
             }
@@ -83,6 +158,20 @@ class UserEventIntake {
             String owner = emailChanged && updated.previousEmail() != null ? updated.previousEmail() : updated.email();
             deliver(updated, MailKind.PASSWORD_CHANGED, owner, variables);
         }
+    }
+
+    /** A mail that needs a link: recorded as due, sent by the scheduled sender (see the class comment). */
+    private void due(UserEvent event, MailKind kind, String recipient, UUID requestId, String name, String otherEmail) {
+        if (deliveries.settled(event.eventId(), kind)) {
+            log.info("The {} mail of event {} was settled before; redelivery ignored", kind, event.eventId());
+            return;
+        }
+        var variables = new HashMap<String, String>();
+        variables.put("name", name == null ? recipient : name);
+        variables.put("email", recipient);
+        variables.put("otherEmail", otherEmail);
+        variables.put("requestedAt", event.occurredAt() == null ? null : WHEN.format(event.occurredAt()));
+        dues.due(new Deliveries.Attempt(event.eventId(), kind, event.userId(), recipient), requestId, variables);
     }
 
     private void deliver(UserEvent event, MailKind kind, String recipient, Map<String, Object> variables) {
@@ -115,9 +204,23 @@ class UserEventIntake {
         if (event.eventId() == null || !event.eventId().toString().equals(id) || event.userId() == null) {
             throw new UnreadableEvent("A " + type + " without userId, or whose eventId is not its ce_id " + id);
         }
-        if ((event instanceof UserCreated created && created.email() == null)
-                || (event instanceof UserUpdated updated && updated.email() == null)) {
-            throw new UnreadableEvent("A " + type + " without the email to write to");
+        boolean incomplete = switch (event) {
+            case UserCreated created -> created.email() == null;
+            case UserUpdated updated -> updated.email() == null;
+            case EmailVerified verified -> verified.email() == null;
+            case SignUpWithExistingEmail attempt -> attempt.email() == null;
+            case EmailChangeCancelled cancelled -> cancelled.email() == null;
+            case EmailVerificationRequested requested -> requested.email() == null || requested.requestId() == null;
+            case PasswordResetRequested requested -> requested.email() == null || requested.requestId() == null;
+            case EmailChangeRequested requested ->
+                requested.currentEmail() == null
+                        || requested.newEmail() == null
+                        || requested.confirmRequestId() == null
+                        || requested.cancelRequestId() == null;
+            default -> false;
+        };
+        if (incomplete) {
+            throw new UnreadableEvent("A " + type + " without the email to write to or the request it names");
         }
         return event;
     }

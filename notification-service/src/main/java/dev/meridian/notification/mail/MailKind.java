@@ -12,7 +12,18 @@ public enum MailKind {
     EMAIL_CONFIRMATION("email-confirmation", "Your Meridian sign-in email has changed"),
     /** To the address an account had before its email was changed. */
     EMAIL_CHANGED_NOTICE("email-changed-notice", "Your Meridian sign-in email was changed"),
-    PASSWORD_CHANGED("password-changed", "Your Meridian password was changed");
+    PASSWORD_CHANGED("password-changed", "Your Meridian password was changed"),
+    /** A link and a code that verify the address; the link fetched from user-service. */
+    EMAIL_VERIFICATION("email-verification", "Confirm your email address for Meridian"),
+    /** To a registered address someone tried to sign up with: sign-up answers alike for new and known addresses. */
+    SIGN_UP_ATTEMPT("sign-up-attempt", "Someone tried to sign up to Meridian with your address"),
+    PASSWORD_RESET("password-reset", "Reset your Meridian password"),
+    /** To the new address of a requested email change: the link that applies it. */
+    EMAIL_CHANGE_CONFIRMATION("email-change-confirmation", "Confirm your new Meridian sign-in email"),
+    /** To the current address of a requested email change: the "this wasn't me" link that cancels it. */
+    EMAIL_CHANGE_REQUESTED_NOTICE(
+            "email-change-requested-notice", "A change of your Meridian sign-in email was asked for"),
+    EMAIL_CHANGE_CANCELLED("email-change-cancelled", "Your Meridian email change was cancelled");
 
     private final String template;
     private final String subject;
