@@ -19,11 +19,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A real HTTP server answering user-service's two internal endpoints as the contracts between the services say:
+ * A real HTTP server answering user-service's internal endpoints as the contracts between the services say:
  * {@code POST /internal/credentials/verify} (C1: {@code verified} false for a wrong password, an unknown email and a
  * deactivated account alike) and {@code GET /internal/users/{id}/standing} (C2: 200 with status and roles, 404 problem
  * for an unknown id). Both refuse a request without a bearer token carrying scope {@code users.credentials.verify}.
- * It records every credentials check it was sent, and can be stopped and started again on the same port.
+ * It records every credentials check it was sent, and can be stopped and started again on the same port. The verdict
+ * carries {@code emailVerified} (issue 18). It also answers the anonymous account API the account pages call, as issue
+ * 18's brief describes it ({@link #link}: a token as user-service would mail it): sign-up 202, verification by token
+ * or code 204, password reset request 202 and confirm 204, email change confirm and cancel 204; a bad, used or unknown
+ * token or code 400 {@code invalid-link}; a password under 12 characters 400 with the policy's field error (the token
+ * not spent); the new address of an email change taken 409; and {@link #answerAccountCallsWith} forces a status.
  */
 final class UserServiceStandIn implements AutoCloseable {
 
@@ -33,9 +38,18 @@ final class UserServiceStandIn implements AutoCloseable {
     private final int port;
     private final Map<UUID, User> users = new ConcurrentHashMap<>();
     private final List<JsonNode> checks = new CopyOnWriteArrayList<>();
+    private final Map<String, Link> links = new ConcurrentHashMap<>();
+    private final List<AccountCall> accountCalls = new CopyOnWriteArrayList<>();
+    private volatile Integer forcedStatus;
     private volatile HttpServer server;
 
-    record User(UUID id, String email, String password, String status, Set<String> roles) {}
+    record User(UUID id, String email, String password, String status, Set<String> roles, boolean emailVerified) {}
+
+    /** A one-time request: for verification a code too; {@code email} the address it is about. */
+    record Link(String purpose, UUID user, String email, String code, boolean used) {}
+
+    /** A call of the account API: its path and JSON body. */
+    record AccountCall(String path, JsonNode body) {}
 
     UserServiceStandIn(int port) {
         this.port = port;
@@ -53,6 +67,7 @@ final class UserServiceStandIn implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/internal/", this::handle);
+        server.createContext("/api/", this::account);
         server.start();
     }
 
@@ -65,15 +80,58 @@ final class UserServiceStandIn implements AutoCloseable {
         stop();
     }
 
-    /** A new active user with these roles; answers it. */
+    /** A new active user with these roles and a verified address; answers it. */
     User add(String password, Set<String> roles) {
-        var user = new User(UUID.randomUUID(), "user-" + UUID.randomUUID() + "@example.com", password, "ACTIVE", roles);
+        return add(password, roles, true);
+    }
+
+    User add(String password, Set<String> roles, boolean emailVerified) {
+        var user = new User(
+                UUID.randomUUID(),
+                "user-" + UUID.randomUUID() + "@example.com",
+                password,
+                "ACTIVE",
+                roles,
+                emailVerified);
         users.put(user.id(), user);
         return user;
     }
 
+    User user(UUID id) {
+        return users.get(id);
+    }
+
     void change(UUID id, String status, Set<String> roles) {
-        users.computeIfPresent(id, (key, user) -> new User(key, user.email(), user.password(), status, roles));
+        users.computeIfPresent(
+                id, (key, user) -> new User(key, user.email(), user.password(), status, roles, user.emailVerified()));
+    }
+
+    /**
+     * Mints the token of a one-time request of {@code purpose} ({@code verify-email}, {@code reset-password}, {@code
+     * confirm-email-change}, {@code cancel-email-change}) for {@code user}, about {@code email} (the new address of
+     * an email change; else the user's), as user-service would put it in a mailed link.
+     */
+    String link(String purpose, UUID user, String email) {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String code = "%06d".formatted(new java.security.SecureRandom().nextInt(1_000_000));
+        links.put(token, new Link(purpose, user, email, code, false));
+        return token;
+    }
+
+    /** The code mailed with the verification link {@code token}. */
+    String code(String token) {
+        return links.get(token).code();
+    }
+
+    List<AccountCall> accountCalls() {
+        return List.copyOf(accountCalls);
+    }
+
+    /** Every account API call answered with {@code status} (and {@code Retry-After: 42} for a 429); null: normally. */
+    void answerAccountCallsWith(Integer status) {
+        forcedStatus = status;
     }
 
     void delete(UUID id) {
@@ -111,7 +169,8 @@ final class UserServiceStandIn implements AutoCloseable {
                                         "verified", true,
                                         "userId", user.id(),
                                         "roles", user.roles(),
-                                        "status", user.status()))
+                                        "status", user.status(),
+                                        "emailVerified", user.emailVerified()))
                                 : "{\"verified\":false}");
             } else if ("GET".equals(exchange.getRequestMethod()) && standing.matches()) {
                 User user = users.get(UUID.fromString(standing.group(1)));
@@ -128,6 +187,128 @@ final class UserServiceStandIn implements AutoCloseable {
                 answer(exchange, 404, "{\"status\":404,\"title\":\"Not Found\"}");
             }
         }
+    }
+
+    private void account(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            byte[] bytes = exchange.getRequestBody().readAllBytes();
+            JsonNode body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+            accountCalls.add(new AccountCall(path, body));
+            Integer forced = forcedStatus;
+            if (forced != null) {
+                if (forced == 429) {
+                    exchange.getResponseHeaders().add("Retry-After", "42");
+                }
+                answer(exchange, forced, "{\"status\":%d,\"title\":\"Forced\"}".formatted(forced));
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                answer(exchange, 405, "{\"status\":405,\"title\":\"Method Not Allowed\"}");
+                return;
+            }
+            switch (path) {
+                case "/api/users" -> {
+                    if (weak(body.path("password").asString(""))) {
+                        answer(exchange, 400, WEAK_PASSWORD);
+                    } else {
+                        answer(exchange, 202, "{\"status\":\"verification-pending\"}");
+                    }
+                }
+                case "/api/users/email-verification" -> {
+                    Link link = body.hasNonNull("token")
+                            ? spend(body.get("token").asString(), "verify-email")
+                            : spendCode(
+                                    body.path("email").asString(""),
+                                    body.path("code").asString(""));
+                    if (link == null) {
+                        answer(exchange, 400, INVALID_LINK);
+                    } else {
+                        users.computeIfPresent(
+                                link.user(),
+                                (key, user) -> new User(
+                                        key, user.email(), user.password(), user.status(), user.roles(), true));
+                        answer(exchange, 204, "");
+                    }
+                }
+                case "/api/users/password-reset" -> answer(exchange, 202, "{\"status\":\"reset-requested\"}");
+                case "/api/users/password-reset/confirm" -> {
+                    String token = body.path("token").asString("");
+                    String password = body.path("password").asString("");
+                    if (!usable(token, "reset-password")) {
+                        answer(exchange, 400, INVALID_LINK);
+                    } else if (weak(password)) {
+                        answer(exchange, 400, WEAK_PASSWORD);
+                    } else {
+                        Link link = spend(token, "reset-password");
+                        users.computeIfPresent(
+                                link.user(),
+                                (key, user) ->
+                                        new User(key, user.email(), password, user.status(), user.roles(), true));
+                        answer(exchange, 204, "");
+                    }
+                }
+                case "/api/users/email-change/confirm" -> {
+                    String token = body.path("token").asString("");
+                    if (!usable(token, "confirm-email-change")) {
+                        answer(exchange, 400, INVALID_LINK);
+                    } else if (users.values().stream()
+                            .anyMatch(
+                                    user -> user.email().equals(links.get(token).email()))) {
+                        answer(exchange, 409, "{\"status\":409,\"title\":\"Email already taken\"}");
+                    } else {
+                        Link link = spend(token, "confirm-email-change");
+                        users.computeIfPresent(
+                                link.user(),
+                                (key, user) -> new User(
+                                        key, link.email(), user.password(), user.status(), user.roles(), true));
+                        answer(exchange, 204, "");
+                    }
+                }
+                case "/api/users/email-change/cancel" ->
+                    answer(
+                            exchange,
+                            spend(body.path("token").asString(""), "cancel-email-change") == null ? 400 : 204,
+                            INVALID_LINK);
+                default -> answer(exchange, 404, "{\"status\":404,\"title\":\"Not Found\"}");
+            }
+        }
+    }
+
+    private static final String INVALID_LINK =
+            "{\"type\":\"https://meridian.dev/problems/invalid-link\",\"status\":400,\"title\":\"Invalid link\","
+                    + "\"detail\":\"The link or code is not valid\"}";
+    private static final String WEAK_PASSWORD = "{\"status\":400,\"title\":\"Invalid request\","
+            + "\"detail\":\"must be at least 12 characters\","
+            + "\"errors\":[{\"field\":\"password\",\"message\":\"must be at least 12 characters\"}]}";
+
+    private static boolean weak(String password) {
+        return password.length() < 12;
+    }
+
+    private boolean usable(String token, String purpose) {
+        Link link = links.get(token);
+        return link != null && !link.used() && link.purpose().equals(purpose);
+    }
+
+    /** Spends the token's request if it is usable: answers it, else null. */
+    private synchronized Link spend(String token, String purpose) {
+        if (!usable(token, purpose)) {
+            return null;
+        }
+        Link link = links.get(token);
+        links.put(token, new Link(link.purpose(), link.user(), link.email(), link.code(), true));
+        return link;
+    }
+
+    private synchronized Link spendCode(String email, String code) {
+        return links.entrySet().stream()
+                .filter(entry -> entry.getValue().code().equals(code)
+                        && entry.getValue().email().equals(email))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .map(token -> spend(token, "verify-email"))
+                .orElse(null);
     }
 
     /** The service token auth-service signs for itself; its signature is user-service's to check, not this stand-in's. */
@@ -147,7 +328,11 @@ final class UserServiceStandIn implements AutoCloseable {
     private static void answer(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders()
-                .add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+                .add("Content-Type", status < 300 ? "application/json" : "application/problem+json");
+        if (status == 204) {
+            exchange.sendResponseHeaders(204, -1);
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
     }

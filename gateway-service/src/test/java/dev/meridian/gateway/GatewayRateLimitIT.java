@@ -353,6 +353,28 @@ class GatewayRateLimitIT {
     }
 
     @Test
+    void accountFormsAreLimitedPerAddressLikeSignInWhileTheirPagesAreNot() {
+        Edge edge = new Edge(port, ISSUER);
+        List<Integer> posts = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            posts.add(edge.send(edge.request("/account/forgot-password", null)
+                            .setHeader("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("email=a%40example.com")))
+                    .statusCode());
+        }
+        // Within this test's default tier (bursts of 10), after the forms' bucket is empty.
+        List<Integer> pages = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            pages.add(edge.get("/account/forgot-password", null).statusCode());
+        }
+
+        // The login tier, a bucket of the route's own: bursts of 10, then 2 a second.
+        assertThat(posts.subList(0, 10)).containsOnly(200);
+        assertThat(posts.subList(12, 15)).containsOnly(429);
+        assertThat(pages).as("the pages, in a bucket of their own").containsOnly(200);
+    }
+
+    @Test
     void twoGatewayInstancesShareOneBucketPerKey() throws Exception {
         try (ConfigurableApplicationContext second = secondInstance()) {
             int secondPort =

@@ -323,6 +323,25 @@ class GatewayRoutingIT {
     }
 
     @Test
+    void theAccountPagesReachAuthServiceWithoutATokenAndKeepTheClientsHost() {
+        AUTH.forget();
+
+        assertThat(edge.get("/account/verify?token=abc", null).statusCode()).isEqualTo(200);
+        assertThat(edge.post("/account/forgot-password", null, "{}").statusCode())
+                .isEqualTo(200);
+
+        assertThat(AUTH.received())
+                .extracting(Backend.Received::method, Backend.Received::path)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("GET", "/account/verify"),
+                        org.assertj.core.groups.Tuple.tuple("POST", "/account/forgot-password"));
+        assertThat(header(AUTH.received().getLast(), "Host"))
+                .as("links and redirects auth-service builds name the gateway")
+                .isEqualTo("127.0.0.1:" + port);
+        AUTH.forget(); // publicRoutesNeedNoToken counts auth-service's requests
+    }
+
+    @Test
     void internalAndActuatorPathsAreNotReachableFromOutside() {
         String token = edge.token("web");
         for (String path : List.of(

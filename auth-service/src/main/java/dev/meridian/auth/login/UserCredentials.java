@@ -29,6 +29,9 @@ interface UserCredentials {
         }
     }
 
-    /** {@code verified} is false for a wrong password, an unknown email and a deactivated account alike. */
-    record Verdict(boolean verified, UUID userId, List<String> roles, String status) {}
+    /**
+     * {@code verified} is false for a wrong password, an unknown email and a deactivated account alike;
+     * {@code emailVerified} (issue 18) is null from a user-service that does not say yet.
+     */
+    record Verdict(boolean verified, UUID userId, List<String> roles, String status, Boolean emailVerified) {}
 }

@@ -1,5 +1,6 @@
 package dev.meridian.auth.login;
 
+import dev.meridian.auth.account.EmailVerifiedClaim;
 import dev.meridian.auth.login.UserCredentials.Check;
 import dev.meridian.auth.login.UserCredentials.Verdict;
 import feign.FeignException;
@@ -56,6 +57,9 @@ class UserServiceLogin implements AuthenticationProvider {
         List<GrantedAuthority> authorities = new ArrayList<>();
         verdict.roles().forEach(role -> authorities.add(new SimpleGrantedAuthority("ROLE_" + role)));
         authorities.add(FactorGrantedAuthority.fromAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY));
+        if (verdict.emailVerified() != null) {
+            authorities.add(EmailVerifiedClaim.authority(verdict.emailVerified()));
+        }
         return UsernamePasswordAuthenticationToken.authenticated(
                 verdict.userId().toString(), null, authorities);
     }

@@ -2,6 +2,7 @@ package dev.meridian.auth.server;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import dev.meridian.auth.account.EmailVerifiedClaim;
 import dev.meridian.auth.keys.KeySettings;
 import dev.meridian.auth.keys.SigningKeys;
 import dev.meridian.auth.login.CurrentRoles;
@@ -83,7 +84,8 @@ class AuthorizationServerConfiguration {
         http.oauth2AuthorizationServer(server -> {
                     http.securityMatcher(server.getEndpointsMatcher());
                     server.oidc(oidc -> oidc.logoutEndpoint(
-                            logout -> logout.logoutResponseHandler(new RevokingLogout(authorizations))));
+                                    logout -> logout.logoutResponseHandler(new RevokingLogout(authorizations)))
+                            .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(EmailVerifiedClaim.userInfo())));
                     server.deviceAuthorizationEndpoint(Customizer.withDefaults());
                     server.deviceVerificationEndpoint(Customizer.withDefaults());
                     // Ahead of Spring's own converters, in this order; PKCE code exchanges stay Spring's.
@@ -220,6 +222,7 @@ class AuthorizationServerConfiguration {
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> clientAudienceAndRoles(CurrentRoles currentRoles) {
         return context -> {
+            EmailVerifiedClaim.addTo(context); // ID and access tokens
             if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
                 return;
             }

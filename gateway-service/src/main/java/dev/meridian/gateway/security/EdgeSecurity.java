@@ -50,6 +50,7 @@ class EdgeSecurity {
         "/.well-known/**",
         "/userinfo",
         "/connect/**",
+        "/account/**", // auth-service's account pages: anonymous forms with CSRF tokens, or its own login session
         "/v3/api-docs/**",
         "/swagger-ui.html",
         "/swagger-ui/**",
