@@ -43,11 +43,16 @@ final class CodeFlow {
 
     /** Signs in with a new browser and exchanges the code: access, refresh and ID token. */
     JsonNode signIn(String email, String password) {
+        return signIn(email, password, Map.of());
+    }
+
+    /** {@link #signIn(String, String)} with a browser that sends {@code headers} on every request. */
+    JsonNode signIn(String email, String password, Map<String, String> headers) {
         HttpResponse<String> tokens = token(Map.of(
                 "grant_type",
                 "authorization_code",
                 "code",
-                code(email, password, Map.of()),
+                code(email, password, headers),
                 "redirect_uri",
                 REDIRECT_URI,
                 "code_verifier",

@@ -6,6 +6,7 @@ import dev.meridian.auth.account.EmailVerifiedClaim;
 import dev.meridian.auth.keys.KeySettings;
 import dev.meridian.auth.keys.SigningKeys;
 import dev.meridian.auth.login.CurrentRoles;
+import dev.meridian.auth.sessions.SignInRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -172,7 +173,8 @@ class AuthorizationServerConfiguration {
             SecurityEvents events,
             MeterRegistry meters) {
         var store = new RevocationList(new JdbcOAuth2AuthorizationService(jdbc, clients), redis, meters);
-        return new RefreshTokenFamilies(store, sql, settings.refreshTokenTtl(), meters, events);
+        // Outermost: where each session was signed in from, kept when its authorization is first saved.
+        return new SignInRecords(new RefreshTokenFamilies(store, sql, settings.refreshTokenTtl(), meters, events), sql);
     }
 
     @Bean

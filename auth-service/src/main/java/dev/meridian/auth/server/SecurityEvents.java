@@ -2,12 +2,14 @@ package dev.meridian.auth.server;
 
 import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.RefreshTokenReused;
+import dev.meridian.events.SessionsRevoked;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code meridian.auth.security_events.failures}), never dropped silently.
  */
 @Component
-class SecurityEvents {
+public class SecurityEvents {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityEvents.class);
 
@@ -67,6 +69,11 @@ class SecurityEvents {
                 Instant.now(),
                 client == null ? family.getRegisteredClientId() : client.getClientId(),
                 family.getId()));
+    }
+
+    /** Sessions of {@code user} were ended from the sessions API or page by {@code actor} (the user, or an admin). */
+    public void sessionsRevoked(UUID user, UUID actor, List<String> authorizationIds, boolean everywhere) {
+        publish(new SessionsRevoked(UUID.randomUUID(), user, actor, Instant.now(), authorizationIds, everywhere));
     }
 
     private void publish(UserEvent event) {

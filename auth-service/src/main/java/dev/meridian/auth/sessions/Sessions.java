@@ -1,9 +1,13 @@
 package dev.meridian.auth.sessions;
 
+import dev.meridian.auth.server.SecurityEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.Principal;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +20,8 @@ import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,11 +41,147 @@ class Sessions {
     private final JdbcClient jdbc;
     private final OAuth2AuthorizationService authorizations;
     private final MeterRegistry meters;
+    private final SecurityEvents events;
 
-    Sessions(JdbcClient jdbc, OAuth2AuthorizationService authorizations, MeterRegistry meters) {
+    Sessions(JdbcClient jdbc, OAuth2AuthorizationService authorizations, MeterRegistry meters, SecurityEvents events) {
         this.jdbc = jdbc;
         this.authorizations = authorizations;
         this.meters = meters;
+        this.events = events;
+    }
+
+    /**
+     * A signed-in session as its user sees it: {@code lastUsedAt} is when its last access token was issued (sign-in
+     * or refresh); {@code address} and {@code userAgent} as the sign-in request came (null for a session signed in
+     * before they were recorded, or from a client without a user agent).
+     */
+    record Session(
+            String id,
+            String clientId,
+            String clientName,
+            Instant signedInAt,
+            Instant lastUsedAt,
+            String address,
+            String userAgent) {}
+
+    /**
+     * The live sessions of {@code user}, newest sign-in first: those whose refresh or access token still works.
+     * Index-backed (principal_name); each candidate is read through the store to skip revoked tokens.
+     */
+    List<Session> of(UUID user) {
+        record Row(
+                String id,
+                String clientId,
+                String clientName,
+                String address,
+                String userAgent,
+                Timestamp signedInAt,
+                Timestamp lastUsedAt) {}
+        List<Row> rows = jdbc.sql("""
+                        select a.id, c.client_id, c.client_name, d.address, d.user_agent, d.signed_in_at,
+                               a.access_token_issued_at as last_used_at
+                        from oauth2_authorization a
+                        left join oauth2_registered_client c on c.id = a.registered_client_id
+                        left join session_details d on d.authorization_id = a.id
+                        where a.principal_name = ?
+                          and (a.refresh_token_expires_at > now() or a.access_token_expires_at > now())
+                        """).param(user.toString()).query(Row.class).list();
+        List<Session> sessions = new ArrayList<>();
+        for (Row row : rows) {
+            OAuth2Authorization authorization = authorizations.findById(row.id());
+            if (authorization == null || !live(authorization)) {
+                continue;
+            }
+            sessions.add(new Session(
+                    row.id(),
+                    row.clientId(),
+                    row.clientName(),
+                    row.signedInAt() != null
+                            ? row.signedInAt().toInstant()
+                            : signInTime(authorization).orElse(null),
+                    row.lastUsedAt() == null ? null : row.lastUsedAt().toInstant(),
+                    row.address() != null ? row.address() : signInAddress(authorization),
+                    row.userAgent()));
+        }
+        sessions.sort(Comparator.comparing(Session::signedInAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        return sessions;
+    }
+
+    /** The live session {@code id} of {@code user}: empty for another user's, an ended or an unknown one alike. */
+    Optional<OAuth2Authorization> find(UUID user, String id) {
+        OAuth2Authorization authorization = authorizations.findById(id);
+        return authorization != null && user.toString().equals(authorization.getPrincipalName()) && live(authorization)
+                ? Optional.of(authorization)
+                : Optional.empty();
+    }
+
+    /**
+     * Ends session {@code id} of {@code user} at the request of {@code actor} (the user or an administrator); false
+     * when {@code user} has no such live session.
+     */
+    boolean revoke(UUID user, String id, UUID actor) {
+        Optional<OAuth2Authorization> found = find(user, id);
+        found.ifPresent(authorization -> revoked(user, actor, List.of(authorization), false));
+        return found.isPresent();
+    }
+
+    /**
+     * Ends every live session of {@code user} but {@code kept} (an authorization id, when given) at the request of
+     * {@code actor}; answers the ids ended.
+     */
+    List<String> revokeAll(UUID user, Optional<String> kept, UUID actor) {
+        List<OAuth2Authorization> ending = of(user).stream()
+                .filter(session -> kept.isEmpty() || !kept.get().equals(session.id()))
+                .map(session -> authorizations.findById(session.id()))
+                .filter(Objects::nonNull)
+                .toList();
+        revoked(user, actor, ending, kept.isEmpty());
+        return ending.stream().map(OAuth2Authorization::getId).toList();
+    }
+
+    /**
+     * The id of the session whose current access token is {@code accessToken} (the one a request came with), if it
+     * is still live.
+     */
+    Optional<String> ofAccessToken(String accessToken) {
+        OAuth2Authorization authorization = authorizations.findByToken(accessToken, OAuth2TokenType.ACCESS_TOKEN);
+        return authorization == null
+                        || authorization.getAccessToken() == null
+                        || !authorization.getAccessToken().isActive()
+                ? Optional.empty()
+                : Optional.of(authorization.getId());
+    }
+
+    private void revoked(UUID user, UUID actor, List<OAuth2Authorization> ending, boolean everywhere) {
+        if (ending.isEmpty()) {
+            return;
+        }
+        // Removing through the store: refresh tokens stop working, access tokens go on the revocation list.
+        ending.forEach(authorizations::remove);
+        Counter.builder("meridian.auth.sessions.ended")
+                .description("Authorizations removed: the user was deactivated, deleted or changed a credential, or"
+                        + " the user or an administrator ended them")
+                .tag("reason", "revoked")
+                .register(meters)
+                .increment(ending.size());
+        log.info("User {} ended {} sessions of user {}", actor, ending.size(), user);
+        events.sessionsRevoked(
+                user, actor, ending.stream().map(OAuth2Authorization::getId).toList(), everywhere);
+    }
+
+    /** A refresh token or an access token that still works (not expired, not revoked). */
+    private static boolean live(OAuth2Authorization authorization) {
+        return authorization.getRefreshToken() != null
+                        && authorization.getRefreshToken().isActive()
+                || authorization.getAccessToken() != null
+                        && authorization.getAccessToken().isActive();
+    }
+
+    private static String signInAddress(OAuth2Authorization authorization) {
+        return authorization.getAttribute(Principal.class.getName()) instanceof Authentication principal
+                        && principal.getDetails() instanceof WebAuthenticationDetails details
+                ? details.getRemoteAddress()
+                : null;
     }
 
     /**
@@ -65,7 +207,8 @@ class Sessions {
         }
         if (ended > 0) {
             Counter.builder("meridian.auth.sessions.ended")
-                    .description("Authorizations removed because the user was deactivated or changed a credential")
+                    .description("Authorizations removed: the user was deactivated, deleted or changed a credential, or"
+                            + " the user or an administrator ended them")
                     .tag("reason", reason)
                     .register(meters)
                     .increment(ended);

@@ -1,12 +1,15 @@
 package dev.meridian.auth.sessions;
 
 import dev.meridian.events.CloudEventHeaders;
+import dev.meridian.events.EmailChangeCancelled;
 import dev.meridian.events.UserDeactivated;
+import dev.meridian.events.UserDeleted;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
 import dev.meridian.events.UserUpdated;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -18,7 +21,8 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Ends sessions when user-service says so (contract C3): {@link UserDeactivated} ends all of the user's sessions;
+ * Ends sessions when user-service says so (contract C3): {@link UserDeactivated}, {@link UserDeleted} and
+ * {@link EmailChangeCancelled} end all of the user's sessions;
  * {@link UserUpdated} of the password or the email ends all but the one the change was made with (its access token's
  * {@code jti} is the event's {@code actorTokenId}). Other events, and types this build does not know, ask for
  * nothing. A record no retry can read goes to the dead-letter topic at once ({@link IntakeFailures}); a failure to
@@ -28,6 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
 class UserEventIntake {
 
     static final String LISTENER = "auth-sessions";
+
+    /** The event types that may end sessions; every other type is skipped unread. */
+    private static final Set<String> ENDING =
+            Set.of(UserDeactivated.TYPE, UserUpdated.TYPE, EmailChangeCancelled.TYPE, UserDeleted.TYPE);
 
     private static final Logger log = LoggerFactory.getLogger(UserEventIntake.class);
 
@@ -48,12 +56,17 @@ class UserEventIntake {
         if (type == null) {
             throw new UnreadableEvent("A record without a " + CloudEventHeaders.TYPE + " header");
         }
-        if (!UserDeactivated.TYPE.equals(type) && !UserUpdated.TYPE.equals(type)) {
+        if (!ENDING.contains(type)) {
             return; // another event (or a type of a later build): nothing about sessions
         }
         switch (read(record, type)) {
             case UserDeactivated deactivated ->
                 sessions.end(deactivated.userId(), deactivated.occurredAt(), Optional.empty(), "deactivated");
+            // The owner said a pending email change was not theirs: whoever asked for it may be signed in.
+            case EmailChangeCancelled cancelled ->
+                sessions.end(cancelled.userId(), cancelled.occurredAt(), Optional.empty(), "email-change-cancelled");
+            case UserDeleted deleted ->
+                sessions.end(deleted.userId(), deleted.occurredAt(), Optional.empty(), "deleted");
             case UserUpdated updated
             when credentialChanged(updated) ->
                 sessions.end(
