@@ -13,8 +13,8 @@ curl -s -w ' (%{http_code})\n' localhost:8080/api/users -H "$JSON" \
 
 # 2. The verification mail, caught by the mailbox (waits up to 10 s for it): a link to a page, and the same as a
 #    code to type. The code, sent back with the address, verifies it.
-curl -s "localhost:8025/?to=$EMAIL&subject=verify"
-CODE=$(curl -s "localhost:8025/?to=$EMAIL&subject=verify" | grep -oE '\b[0-9]{6}\b' | head -1)
+curl -s "localhost:8025/?to=$EMAIL&subject=email%20address"
+CODE=$(curl -s "localhost:8025/?to=$EMAIL&subject=email%20address" | grep -v http | grep -oE '\b[0-9]{6}\b' | head -1)
 curl -s -o /dev/null -w 'address verified: %{http_code}\n' localhost:8080/api/users/email-verification -H "$JSON" \
   -d '{"email":"'$EMAIL'","code":"'$CODE'"}'
 

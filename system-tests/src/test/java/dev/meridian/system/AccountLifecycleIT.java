@@ -279,11 +279,11 @@ class AccountLifecycleIT {
 
     /** What notification-service's mails say in their subjects, and the reset page's field names. */
     static final class MailSubjects {
-        static final String VERIFICATION = "verify";
-        static final String RESET = "reset";
-        static final String SIGN_UP_ATTEMPT = "sign up";
-        static final String EMAIL_CHANGE = "confirm";
-        static final String EMAIL_CHANGE_NOTICE = "change";
+        static final String VERIFICATION = "Confirm your email address";
+        static final String RESET = "Reset your Meridian password";
+        static final String SIGN_UP_ATTEMPT = "Someone tried to sign up";
+        static final String EMAIL_CHANGE = "Confirm your new Meridian sign-in email";
+        static final String EMAIL_CHANGE_NOTICE = "A change of your Meridian sign-in email was asked for";
 
         static Map<String, String> newPassword(String password) {
             return Map.of("password", password, "confirmation", password);

@@ -33,7 +33,11 @@ final class Accounts {
     /** Signs up and verifies the address with the code its first mail carries, as a user would type it. */
     static String signUpVerified(NativeAppSignIn app, String email, String password) throws Exception {
         signUp(app, email, "Outside Client", password);
-        verifyWithCode(app, email, Mailbox.await(email, "").code());
+        verifyWithCode(
+                app,
+                email,
+                Mailbox.await(email, AccountLifecycleIT.MailSubjects.VERIFICATION)
+                        .code());
         return email;
     }
 
