@@ -280,6 +280,41 @@ class AccountLifecycleIT extends RunningUserService {
     }
 
     @Test
+    void ofTwoConcurrentUsesOfOneLinkOnlyOneSucceeds() throws Exception {
+        String email = unique();
+        signUp(email, "Ada");
+        String token = token(mailLink(requestId(accountId(email), EmailVerificationRequested.TYPE, "requestId")));
+        var barrier = new java.util.concurrent.CyclicBarrier(2);
+        java.util.function.Supplier<Integer> use = () -> {
+            try {
+                barrier.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return verifyToken(token).statusCode();
+        };
+
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(use);
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(use);
+
+        assertThat(List.of(first.get(), second.get())).containsExactlyInAnyOrder(204, 400);
+        assertThat(events(accountId(email)).stream().filter(EmailVerified.TYPE::equals))
+                .hasSize(1);
+    }
+
+    @Test
+    void aDeactivatedAccountGetsTheSameAnswerAndNoResetMail() {
+        String email = unique();
+        UUID id = signUpVerified(email, "Ada", PASSWORD);
+        api.post("/api/users/" + id + "/deactivate", AccessTokens.user(id), null);
+
+        var response = requestReset(email);
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(events(id)).doesNotContain(PasswordResetRequested.TYPE);
+    }
+
+    @Test
     void anExpiredResetLinkIsInvalidAndLeavesThePassword() {
         String email = unique();
         UUID id = signUpVerified(email, "Ada", PASSWORD);

@@ -133,7 +133,10 @@ class UserApiIT extends RunningUserService {
         assertThat((String) JsonPath.read(docs.body(), "$.openapi")).startsWith("3.");
         assertThat((Map<String, Object>) JsonPath.read(docs.body(), "$.paths"))
                 .containsKeys("/api/users", "/api/users/{id}", "/api/users/{id}/deactivate")
+                .containsKeys(
+                        "/api/users/email-verification", "/api/users/password-reset", "/api/users/me/email-change")
                 .doesNotContainKey("/internal/credentials/verify")
+                .doesNotContainKey("/internal/mail-links")
                 .doesNotContainKey("/internal/users/{id}/standing");
         // Who calls comes from the token, not from the request: no "caller" parameter for a client to fill in.
         assertThat((List<String>) JsonPath.read(docs.body(), "$.paths..parameters[*].name"))

@@ -6,8 +6,9 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /**
- * A partial update: only the fields present change. Changing the email or the password needs the account's
- * {@code currentPassword} too, so that an access token alone (a stolen one) cannot take the account over.
+ * A partial update: only the fields present change. Changing the password needs the account's {@code currentPassword}
+ * too, so that an access token alone (a stolen one) cannot take the account over. The owner's email changes through
+ * the confirmed email change, never here; an administrator may not change another account's email either.
  */
 public record AccountChanges(
         @Email @PlainText @Size(max = 320) String email,

@@ -166,6 +166,7 @@ public class UserAccounts {
             throw new EmailNotVerified();
         }
         if (emailChanges && caller.owns(user.id())) {
+            // An address applies only once confirmed there (email change); another's is not theirs to change.
             throw new EmailChangeNeedsConfirmation();
         }
         if (emailChanges || changes.password() != null) {
@@ -174,9 +175,6 @@ public class UserAccounts {
                 throw new NotAllowed("Only the account's owner may change its email or password");
             }
             confirmCurrentPassword(user, changes.currentPassword());
-        }
-        if (emailChanges && users.existsByEmail(email.value())) {
-            throw new EmailAlreadyTaken();
         }
         String passwordHash = null;
         if (changes.password() != null) {

@@ -95,9 +95,10 @@ class UserController {
 
     @PatchMapping("/{id}")
     @Operation(
-            summary = "Change email, name or password (its owner or an administrator); needs If-Match",
-            description = "Changing email or password: only the owner, with currentPassword (400 without it, 403"
-                    + " when wrong, 429 after repeated wrong ones)")
+            summary = "Change name or password (its owner or an administrator); needs If-Match",
+            description = "Changing the password: only the owner, with currentPassword (400 without it, 403 when"
+                    + " wrong, 429 after repeated wrong ones). The email: 400, use POST /api/users/me/email-change."
+                    + " The owner of an unverified account: 403 (email-not-verified)")
     ResponseEntity<UserView> change(
             @PathVariable UUID id,
             @RequestHeader(name = "If-Match", required = false) String ifMatch,

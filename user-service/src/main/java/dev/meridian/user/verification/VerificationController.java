@@ -4,6 +4,7 @@ import dev.meridian.user.account.AccountProblems.NotAllowed;
 import dev.meridian.user.account.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,7 +40,7 @@ class VerificationController {
             summary = "Verify an address with the mailed link's token, or with the address and the mailed code",
             description = "204; 400 (type …/problems/invalid-link) for any unknown, expired, used or wrong token or"
                     + " code — after 5 wrong codes the request is dead")
-    ResponseEntity<Void> verify(@RequestBody EmailVerification verification) {
+    ResponseEntity<Void> verify(@Valid @RequestBody EmailVerification verification) {
         if (verification.token() != null) {
             verifications.verifyByToken(verification.token());
         } else {
