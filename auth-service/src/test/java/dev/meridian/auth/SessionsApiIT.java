@@ -277,7 +277,8 @@ class SessionsApiIT {
                 UUID.randomUUID(), user.id(), user.id(), Instant.now(), user.email(), "Test User"));
 
         // Ended one after the other: wait for both.
-        await().atMost(SOON).untilAsserted(() -> assertThat(ended(laptop) && ended(phone)).isTrue());
+        await().atMost(SOON)
+                .untilAsserted(() -> assertThat(ended(laptop) && ended(phone)).isTrue());
         assertThat(listedAsRevoked(laptop) && listedAsRevoked(phone)).isTrue();
     }
 
