@@ -71,7 +71,9 @@ class SessionsPage {
         sessions.revokeAll(user, java.util.Optional.empty(), user);
         // Everywhere includes this browser: otherwise its sign-in could start new sessions without the password.
         new SecurityContextLogoutHandler().logout(request, response, authentication);
-        return "redirect:/login?logout";
+        // Not /login?logout: the login page is open to a signed-out browser only without a query (form login's
+        // permitAll is an exact match), and this browser is now signed out.
+        return "redirect:/login";
     }
 
     /** The login session's principal is the user id (login/UserServiceLogin). */
