@@ -231,7 +231,13 @@ final class UserServiceStandIn implements AutoCloseable {
                         answer(exchange, 204, "");
                     }
                 }
-                case "/api/users/password-reset" -> answer(exchange, 202, "{\"status\":\"reset-requested\"}");
+                case "/api/users/password-reset" -> {
+                    if (body.path("email").asString("").contains("@")) {
+                        answer(exchange, 202, "{\"status\":\"reset-requested\"}");
+                    } else {
+                        answer(exchange, 400, NOT_AN_EMAIL);
+                    }
+                }
                 case "/api/users/password-reset/confirm" -> {
                     String token = body.path("token").asString("");
                     String password = body.path("password").asString("");
@@ -278,6 +284,9 @@ final class UserServiceStandIn implements AutoCloseable {
     private static final String INVALID_LINK =
             "{\"type\":\"https://meridian.dev/problems/invalid-link\",\"status\":400,\"title\":\"Invalid link\","
                     + "\"detail\":\"The link or code is not valid\"}";
+    private static final String NOT_AN_EMAIL = "{\"status\":400,\"title\":\"Invalid request\","
+            + "\"detail\":\"Some fields are missing or invalid\","
+            + "\"errors\":[{\"field\":\"email\",\"message\":\"must be a well-formed email address\"}]}";
     private static final String WEAK_PASSWORD = "{\"status\":400,\"title\":\"Invalid request\","
             + "\"detail\":\"must be at least 12 characters\","
             + "\"errors\":[{\"field\":\"password\",\"message\":\"must be at least 12 characters\"}]}";

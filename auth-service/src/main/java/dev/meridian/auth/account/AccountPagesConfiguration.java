@@ -7,6 +7,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.stereotype.Controller;
@@ -15,7 +16,8 @@ import org.springframework.web.servlet.ModelAndView;
 
 /**
  * The anonymous account pages' own filter chain, ahead of the login chain (which would send them to sign in). Open to
- * everyone, CSRF-protected (Spring's default; Thymeleaf puts the token in each form), and every answer is {@code
+ * everyone, CSRF-protected (Thymeleaf puts the token in each form; its cookie twin is HttpOnly, {@code
+ * SameSite=Lax}, path {@code /account}), and every answer is {@code
  * Cache-Control: no-store} and {@code Referrer-Policy: no-referrer}: these pages carry link tokens in their URL and
  * forms, which must stay out of caches and out of the {@code Referer} of anything the page leads to. No request cache:
  * a token URL is never kept to come back to.
@@ -39,8 +41,14 @@ class AccountPagesConfiguration {
     SecurityFilterChain accountPages(HttpSecurity http) throws Exception {
         var expired = new AccessDeniedHandlerImpl();
         expired.setErrorPage("/account/form-expired");
+        // The CSRF token in a cookie (double submit), not the HTTP session: a person following a mailed link gets no
+        // server-side session, and the form's POST works on whichever instance the gateway sends it to.
+        var csrfTokens = new CookieCsrfTokenRepository();
+        csrfTokens.setCookieName("ACCOUNT-XSRF-TOKEN");
+        csrfTokens.setCookieCustomizer(cookie -> cookie.path("/account").sameSite("Lax"));
         return http.securityMatcher(PAGES)
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
                 .exceptionHandling(errors -> errors.accessDeniedHandler(expired))
                 .requestCache(cache -> cache.disable())
                 .headers(headers -> headers.cacheControl(cache -> cache.disable())

@@ -1,5 +1,7 @@
 package dev.meridian.auth.account;
 
+import dev.meridian.auth.account.AccountCalls.Conflict;
+import dev.meridian.auth.account.AccountCalls.Rejected;
 import dev.meridian.auth.account.AccountCalls.TooManyRequests;
 import dev.meridian.auth.account.AccountCalls.Unavailable;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,6 +24,18 @@ class AccountProblems {
                 HttpStatus.TOO_MANY_REQUESTS,
                 "Please wait a moment",
                 "There have been too many requests like this one. Please wait " + wait + " and try again.");
+    }
+
+    /** A rule broken that the page did not expect (its own forms say which field): a 400 page, not a 500. */
+    @ExceptionHandler
+    ModelAndView rejected(Rejected e) {
+        return Outcome.page(HttpStatus.BAD_REQUEST, "The request was not accepted", String.join(" ", e.messages()));
+    }
+
+    @ExceptionHandler
+    ModelAndView conflict(Conflict e) {
+        return Outcome.page(
+                HttpStatus.CONFLICT, "The request was not accepted", "It conflicts with the account as it is now.");
     }
 
     @ExceptionHandler

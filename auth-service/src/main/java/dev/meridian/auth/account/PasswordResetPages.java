@@ -36,8 +36,14 @@ class PasswordResetPages {
 
     @PostMapping("/account/forgot-password")
     ModelAndView requestReset(@RequestParam(defaultValue = "") String email) {
-        if (!email.isBlank()) {
+        try {
             calls.call("password-reset", () -> accounts.requestReset(new ResetRequest(email.strip())));
+        } catch (Rejected e) {
+            // Not an address at all (a browser's type=email check skipped): says nothing about any account.
+            var page = new ModelAndView("account/forgot-password", HttpStatus.BAD_REQUEST);
+            page.addObject("email", email);
+            page.addObject("errors", e.messages());
+            return page;
         }
         return Outcome.page(
                 HttpStatus.OK,

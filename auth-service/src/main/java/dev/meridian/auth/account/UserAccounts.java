@@ -44,7 +44,7 @@ interface UserAccounts {
         }
     }
 
-    /** Either {@code token} or {@code email} and {@code code}; Feign leaves the null ones out. */
+    /** Either {@code token} or {@code email} and {@code code} (the others null). */
     record Verification(String token, String email, String code) {
 
         @Override
