@@ -18,7 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 class AccountSearch {
 
-    static final String COLUMNS = "id, email, name, role, status, created_at, updated_at, version";
+    static final String COLUMNS = "id, email, name, role, status, created_at, updated_at, email_verified, version";
 
     private final JdbcClient jdbc;
 
@@ -55,6 +55,7 @@ class AccountSearch {
                 AccountStatus.valueOf(row.getString("status")),
                 row.getTimestamp("created_at").toInstant(),
                 row.getTimestamp("updated_at").toInstant(),
+                row.getBoolean("email_verified"),
                 row.getLong("version"));
     }
 }
