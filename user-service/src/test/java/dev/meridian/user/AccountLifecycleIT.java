@@ -57,6 +57,12 @@ class AccountLifecycleIT extends RunningUserService {
                 .containsExactly(UserCreated.TYPE, EmailVerificationRequested.TYPE, SignUpWithExistingEmail.TYPE);
         assertThat(payload(id, UserCreated.TYPE)).contains("\"emailVerified\":false");
         assertThat(payload(id, SignUpWithExistingEmail.TYPE)).doesNotContain("Mallory", PASSWORD);
+        // Signing up again and again with the address tells its owner once an hour, and answers the same.
+        var third = signUp(email, "Mallory");
+        assertThat(third.statusCode()).isEqualTo(202);
+        assertThat(third.body()).isEqualTo(first.body());
+        assertThat(events(id).stream().filter(SignUpWithExistingEmail.TYPE::equals))
+                .hasSize(1);
         // An administrator, who may list every account anyway, is still told.
         assertThat(api.post("/api/users", AccessTokens.admin(UUID.randomUUID()), body(email, "Eve", PASSWORD))
                         .statusCode())

@@ -42,6 +42,7 @@ public class UserAccounts {
     private final UserRepository users;
     private final PasswordEncoder passwords;
     private final LoginThrottle throttle;
+    private final SignUpNotices notices;
     private final OneTimeRequests requests;
     private final ApplicationEventPublisher events;
     private final SignUpSettings signUp;
@@ -52,6 +53,7 @@ public class UserAccounts {
             UserRepository users,
             PasswordEncoder passwords,
             LoginThrottle throttle,
+            SignUpNotices notices,
             OneTimeRequests requests,
             ApplicationEventPublisher events,
             SignUpSettings signUp,
@@ -60,6 +62,7 @@ public class UserAccounts {
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
+        this.notices = notices;
         this.requests = requests;
         this.events = events;
         this.signUp = signUp;
@@ -98,13 +101,19 @@ public class UserAccounts {
         checkPassword(request.password(), email);
         String passwordHash = passwords.encode(request.password());
         Optional<User> existing = users.findByEmail(email.value());
+        boolean hidden = !reveals(caller) && !verified;
+        if (hidden && existing.isEmpty()) {
+            notices.pending(email); // the same Redis round trip the registered path makes
+        }
         if (existing.isPresent()) {
-            if (reveals(caller) || verified) {
+            if (!hidden) {
                 throw new EmailAlreadyTaken();
             }
             User owner = existing.get();
-            events.publishEvent(new SignUpWithExistingEmail(
-                    UUID.randomUUID(), owner.id(), null, clock.instant(), owner.email(), owner.name()));
+            if (notices.due(email)) {
+                events.publishEvent(new SignUpWithExistingEmail(
+                        UUID.randomUUID(), owner.id(), null, clock.instant(), owner.email(), owner.name()));
+            }
             return Optional.empty();
         }
         UUID verificationRequest = verified ? null : UUID.randomUUID();
