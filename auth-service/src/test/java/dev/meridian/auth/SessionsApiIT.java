@@ -58,12 +58,18 @@ import tools.jackson.databind.json.JsonMapper;
             "meridian.auth.clients[0].grant-types=authorization_code,refresh_token",
             "meridian.auth.clients[0].scopes=openid,profile",
             "meridian.auth.clients[0].audiences=user-service",
-            "meridian.auth.clients[0].redirect-uris=" + CodeFlow.REDIRECT_URI
+            "meridian.auth.clients[0].redirect-uris=" + CodeFlow.REDIRECT_URI,
+            "meridian.auth.clients[1].client-id=reporting",
+            "meridian.auth.clients[1].secret=" + SessionsApiIT.REPORTING_SECRET,
+            "meridian.auth.clients[1].grant-types=client_credentials",
+            "meridian.auth.clients[1].scopes=users.read",
+            "meridian.auth.clients[1].audiences=user-service"
         })
 @RealInfrastructure({POSTGRES, REDIS, KAFKA})
 class SessionsApiIT {
 
     static final String GROUP = "auth-service-sessions-api-it";
+    static final String REPORTING_SECRET = "a-long-reporting-client-secret";
 
     private static final String PASSWORD = "correct horse battery staple";
     private static final Duration SOON = Duration.ofSeconds(30);
@@ -237,6 +243,9 @@ class SessionsApiIT {
         assertThat(ended(adminSession)).isFalse();
         assertThat(revokedEvent(user.id()).get("actorId").asString())
                 .isEqualTo(admin.id().toString());
+        HttpResponse<String> malformed = call("GET", "/api/admin/users/not-a-uuid/sessions", adminSession.access());
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.headers().firstValue("Content-Type")).contains("application/problem+json");
     }
 
     @Test
@@ -265,6 +274,24 @@ class SessionsApiIT {
         assertThat(forged.statusCode()).isEqualTo(401);
         HttpResponse<String> malformed = call("GET", "/api/admin/users/not-a-uuid/sessions", null);
         assertThat(malformed.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aClientsOwnTokenHasNoSessionsHere() {
+        HttpResponse<String> issued = OAuthHttp.send(
+                HTTP,
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/token"))
+                        .header("Authorization", OAuthHttp.basic("reporting", REPORTING_SECRET))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=users.read")),
+                Duration.ofSeconds(15));
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String token = JSON.readTree(issued.body()).get("access_token").asString();
+
+        HttpResponse<String> refused = call("GET", "/api/sessions", token);
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.meridian.auth.sessions;
 
 import dev.meridian.auth.sessions.Sessions.Session;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,8 +36,8 @@ class SessionsApi {
             String id,
             String clientId,
             String clientName,
-            java.time.Instant signedInAt,
-            java.time.Instant lastUsedAt,
+            Instant signedInAt,
+            Instant lastUsedAt,
             String address,
             String userAgent,
             boolean current) {

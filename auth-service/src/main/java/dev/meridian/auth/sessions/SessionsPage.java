@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.security.Principal;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -68,7 +69,7 @@ class SessionsPage {
     @PostMapping("/account/sessions/end-all")
     String endAll(Authentication authentication, HttpServletRequest request, HttpServletResponse response) {
         UUID user = user(authentication);
-        sessions.revokeAll(user, java.util.Optional.empty(), user);
+        sessions.revokeAll(user, Optional.empty(), user);
         // Everywhere includes this browser: otherwise its sign-in could start new sessions without the password.
         new SecurityContextLogoutHandler().logout(request, response, authentication);
         // Not /login?logout: the login page is open to a signed-out browser only without a query (form login's
