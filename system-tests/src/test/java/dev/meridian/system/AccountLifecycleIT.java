@@ -190,7 +190,7 @@ class AccountLifecycleIT {
         assertThat(ids).hasSizeGreaterThanOrEqualTo(2);
         assertThat(list.body()).contains("127.0.0.");
 
-        String laptopSession = sessionOf(app, phone.access(), laptop.access(), ids);
+        String laptopSession = sessionOf(app, laptop.access());
         HttpResponse<String> ended = app.send(bearer(app.get("/api/sessions/" + laptopSession), phone.access())
                 .DELETE());
         assertThat(ended.statusCode()).as(ended.body()).isEqualTo(204);
@@ -208,11 +208,7 @@ class AccountLifecycleIT {
         var other = client();
         Tokens stranger =
                 other.signIn(Accounts.signUpVerified(other, Accounts.uniqueEmail("stranger"), PASSWORD), PASSWORD);
-        String phoneSession = JsonPath.<List<String>>read(
-                        app.send(bearer(app.get("/api/sessions"), phone.access()))
-                                .body(),
-                        "$..id")
-                .getFirst();
+        String phoneSession = sessionOf(app, phone.access());
         assertThat(other.send(bearer(other.get("/api/sessions/" + phoneSession), stranger.access())
                                 .DELETE())
                         .statusCode())
@@ -220,17 +216,12 @@ class AccountLifecycleIT {
                 .isEqualTo(404);
     }
 
-    /** The session of {@code ids} that ending would refuse {@code victim}: found by elimination, one DELETE each. */
-    private static String sessionOf(NativeAppSignIn app, String actor, String victim, List<String> ids)
-            throws Exception {
-        String victimSid = JsonPath.read(claims(victim), "$.sid");
-        HttpResponse<String> list = app.send(bearer(app.get("/api/sessions"), actor));
-        List<Map<String, Object>> sessions = JsonPath.read(list.body(), "$[*]");
-        return sessions.stream()
-                .filter(session -> victimSid.equals(session.get("sid")) || victimSid.equals(session.get("id")))
-                .map(session -> (String) session.get("id"))
-                .findFirst()
-                .orElse(ids.getLast());
+    /** The id of the session {@code token} was issued to: the one its own listing marks current. */
+    private static String sessionOf(NativeAppSignIn app, String token) throws Exception {
+        HttpResponse<String> list = app.send(bearer(app.get("/api/sessions"), token));
+        List<String> current = JsonPath.read(list.body(), "$[?(@.current == true)].id");
+        assertThat(current).as(list.body()).hasSize(1);
+        return current.getFirst();
     }
 
     /** Whether the refresh token is refused as RFC 6749 says: 400 {@code invalid_grant}. */
