@@ -71,6 +71,7 @@ public final class Devstack {
     private final String registryPassword = randomHex(24);
     /** Client notification-service's secret at auth-service (its mail-links token), fresh each run like the above. */
     private final String notificationClientSecret = randomHex(24);
+
     private final Path root;
     private final Path runFolder;
     private final Map<String, Integer> scale;
