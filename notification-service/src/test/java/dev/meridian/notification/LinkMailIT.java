@@ -51,6 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "eureka.client.enabled=false",
+            // A group of its own: another test class's context, cached in this JVM, must not take its partitions.
+            "spring.kafka.consumer.group-id=notification-link-mail-it",
             "meridian.mail.links.poll-interval=200ms",
             "meridian.mail.links.initial-back-off=200ms",
             "meridian.mail.links.max-back-off=1s",
