@@ -69,7 +69,7 @@ class AccountLifecycleIT {
         assertThat(claims(after.id())).contains("\"email_verified\":true");
         String userId = JsonPath.read(claims(after.access()), "$.sub");
         String token = link.replaceFirst(".*token=", "");
-        assertThat(auditTypes(userId, token))
+        assertThat(auditTypes(userId, email, token))
                 .contains(
                         "dev.meridian.user.created.v1",
                         "dev.meridian.user.email-verification-requested.v1",
@@ -243,7 +243,7 @@ class AccountLifecycleIT {
     }
 
     /** The types in the user's audit stream, read by the development administrator; none may carry {@code secret}. */
-    private static List<String> auditTypes(String userId, String secret) throws Exception {
+    private static List<String> auditTypes(String userId, String email, String secret) throws Exception {
         String admin = PlatformSmokeIT.signIn("admin@example.com", "dev-only-admin-password");
         var types = new java.util.concurrent.atomic.AtomicReference<List<String>>(List.of());
         await().atMost(Duration.ofSeconds(30))
@@ -257,10 +257,12 @@ class AccountLifecycleIT {
                     types.set(JsonPath.read(stream.body(), "$.events[*].type"));
                     if (!types.get().contains("dev.meridian.user.email-verified.v1")) {
                         HttpResponse<String> recent =
-                                PlatformSmokeIT.send(PlatformSmokeIT.gateway("/api/audit/events?limit=20")
+                                PlatformSmokeIT.send(PlatformSmokeIT.gateway("/api/audit/events?limit=500")
                                         .header("Authorization", "Bearer " + admin));
+                        List<Object> ofTheAddress =
+                                JsonPath.read(recent.body(), "$.events[?(@.data.email == '" + email + "')]");
                         throw new AssertionError("Not in the stream of " + userId + ": " + stream.body()
-                                + "\nThe audit log's first entries: " + recent.body());
+                                + "\nThe audit log's entries about " + email + ": " + ofTheAddress);
                     }
                 });
         return types.get();
