@@ -25,6 +25,8 @@ final class UserServiceJar {
         // These tests sign users up to sign them in: the answer names the account (201) instead of hiding whether the
         // address was registered (202, the default; its tests are user-service's and system-tests').
         properties.put("meridian.sign-up.reveal-existing-email", true);
+        // Beside this JVM's own pools, on the shared PostgreSQL: a few connections are plenty for these tests.
+        properties.put("spring.datasource.hikari.maximum-pool-size", 3);
         var process = ServiceProcess.start(
                 Path.of(System.getProperty("meridian.root", "..")),
                 "user-service",
