@@ -220,6 +220,25 @@ class AccountLifecycleIT {
                 .isEqualTo(404);
     }
 
+    @Test
+    void anAdministratorFindsAccountsByEmailPrefixAndAUserMayNotSearch() throws Exception {
+        var app = client();
+        String prefix = "search-" + System.nanoTime();
+        String email = Accounts.signUpVerified(app, prefix + "@example.com", PASSWORD);
+        String admin = PlatformSmokeIT.signIn("admin@example.com", "dev-only-admin-password");
+
+        HttpResponse<String> found = app.send(bearer(app.get("/api/users?email=" + prefix.toUpperCase()), admin));
+        assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+        assertThat(JsonPath.<List<String>>read(found.body(), "$.content[*].email"))
+                .containsExactly(email);
+
+        Tokens user = app.signIn(email, PASSWORD);
+        assertThat(app.send(bearer(app.get("/api/users?email=" + prefix), user.access()))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(app.send(app.get("/api/users?email=" + prefix)).statusCode()).isEqualTo(401);
+    }
+
     /** The id of the session {@code token} was issued to: the one its own listing marks current. */
     private static String sessionOf(NativeAppSignIn app, String token) throws Exception {
         HttpResponse<String> list = app.send(bearer(app.get("/api/sessions"), token));
