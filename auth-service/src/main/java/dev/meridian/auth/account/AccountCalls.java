@@ -1,15 +1,8 @@
 package dev.meridian.auth.account;
 
+import dev.meridian.auth.login.UserServiceBreaker;
 import feign.FeignException;
 import feign.RetryableException;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,29 +30,10 @@ class AccountCalls {
     private static final Logger log = LoggerFactory.getLogger(AccountCalls.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final CircuitBreaker breaker;
-    private final Bulkhead bulkhead;
+    private final UserServiceBreaker.Guard guard;
 
     AccountCalls(MeterRegistry meters) {
-        var breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(10)
-                .minimumNumberOfCalls(5)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(5))
-                .permittedNumberOfCallsInHalfOpenState(2)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .ignoreException(failure ->
-                        failure instanceof FeignException answer && answer.status() >= 400 && answer.status() < 500)
-                .build());
-        var bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
-                .maxConcurrentCalls(50)
-                .maxWaitDuration(Duration.ofMillis(200))
-                .build());
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
-        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
-        this.breaker = breakers.circuitBreaker(NAME);
-        this.bulkhead = bulkheads.bulkhead(NAME);
+        this.guard = UserServiceBreaker.guard(NAME, answer -> answer.status() >= 400 && answer.status() < 500, meters);
     }
 
     /**
@@ -69,8 +43,10 @@ class AccountCalls {
      */
     void call(String what, Runnable call) {
         try {
-            CircuitBreaker.decorateRunnable(breaker, Bulkhead.decorateRunnable(bulkhead, call::run))
-                    .run();
+            guard.call(() -> {
+                call.run();
+                return null;
+            });
         } catch (FeignException answer) {
             throw read(what, answer);
         } catch (RuntimeException failure) {

@@ -11,6 +11,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -24,14 +25,26 @@ import org.springframework.stereotype.Component;
  * {@code resilience4j_circuitbreaker_*} and {@code resilience4j_bulkhead_*}, name {@code user-service}.
  */
 @Component
-class UserServiceBreaker {
+public class UserServiceBreaker {
 
     static final String NAME = "user-service";
 
-    private final CircuitBreaker breaker;
-    private final Bulkhead bulkhead;
+    private final Guard guard;
 
     UserServiceBreaker(MeterRegistry meters) {
+        this.guard = guard(NAME, answer -> answer.status() == 429 || answer.status() == 404, meters);
+    }
+
+    /** Runs the call through the bulkhead and the breaker; a rejection throws as the call's failure would. */
+    <T> T call(Supplier<T> call) {
+        return guard.call(call);
+    }
+
+    /**
+     * A bulkhead and breaker named {@code name} around calls to user-service, sized as the credentials check's (above);
+     * a {@link FeignException} that {@code isAnswer} accepts is an answer, not a failure.
+     */
+    public static Guard guard(String name, Predicate<FeignException> isAnswer, MeterRegistry meters) {
         var breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(10)
@@ -40,8 +53,7 @@ class UserServiceBreaker {
                 .waitDurationInOpenState(Duration.ofSeconds(5))
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .ignoreException(failure ->
-                        failure instanceof FeignException answer && (answer.status() == 429 || answer.status() == 404))
+                .ignoreException(failure -> failure instanceof FeignException answer && isAnswer.test(answer))
                 .build());
         var bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(50)
@@ -49,13 +61,16 @@ class UserServiceBreaker {
                 .build());
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
-        this.breaker = breakers.circuitBreaker(NAME);
-        this.bulkhead = bulkheads.bulkhead(NAME);
+        return new Guard(breakers.circuitBreaker(name), bulkheads.bulkhead(name));
     }
 
-    /** Runs the call through the bulkhead and the breaker; a rejection throws as the call's failure would. */
-    <T> T call(Supplier<T> call) {
-        return CircuitBreaker.decorateSupplier(breaker, Bulkhead.decorateSupplier(bulkhead, call))
-                .get();
+    /** A breaker and the bulkhead inside it. */
+    public record Guard(CircuitBreaker breaker, Bulkhead bulkhead) {
+
+        /** Runs the call through the bulkhead and the breaker; a rejection throws as the call's failure would. */
+        public <T> T call(Supplier<T> call) {
+            return CircuitBreaker.decorateSupplier(breaker, Bulkhead.decorateSupplier(bulkhead, call))
+                    .get();
+        }
     }
 }
