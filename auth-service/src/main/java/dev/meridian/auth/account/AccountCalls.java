@@ -3,6 +3,9 @@ package dev.meridian.auth.account;
 import dev.meridian.auth.login.UserServiceBreaker;
 import feign.FeignException;
 import feign.RetryableException;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,13 +13,14 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the pages' calls to user-service through a bulkhead and circuit breaker of their own ({@code
- * user-service-account}, configured as the sign-in's {@code UserServiceBreaker}), and turns its answers into what the
+ * user-service-account}, with the sign-in's {@code user-service} configuration in application.yml), and turns its answers into what the
  * pages show. A breaker of its own because a forged link's 400 or a taken address's 409 is an answer, not a failure,
  * and must not open the breaker sign-in depends on; every 4xx is ignored here, so only user-service being down, slow
  * or failing (5xx) opens it. Metrics: {@code resilience4j_circuitbreaker_*}, name {@code user-service-account}.
@@ -32,8 +36,14 @@ class AccountCalls {
 
     private final UserServiceBreaker.Guard guard;
 
-    AccountCalls(MeterRegistry meters) {
-        this.guard = UserServiceBreaker.guard(NAME, answer -> answer.status() >= 400 && answer.status() < 500, meters);
+    AccountCalls(CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, MeterRegistry meters) {
+        this.guard = UserServiceBreaker.guard(NAME, breakers, bulkheads, meters);
+    }
+
+    @Bean
+    static CircuitBreakerConfigCustomizer accountAnswers() {
+        return UserServiceBreaker.answersAreNotFailures(
+                NAME, answer -> answer.status() >= 400 && answer.status() < 500);
     }
 
     /**
