@@ -42,9 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {
             "eureka.client.enabled=false",
             "management.server.port=0",
-            "meridian.gateway.guard.sliding-window-size=4",
-            "meridian.gateway.guard.minimum-number-of-calls=4",
-            "meridian.gateway.guard.wait-in-open-state=2s",
+            "resilience4j.circuitbreaker.configs.default.sliding-window-size=4",
+            "resilience4j.circuitbreaker.configs.default.minimum-number-of-calls=4",
+            "resilience4j.circuitbreaker.configs.default.wait-duration-in-open-state=2s",
             "spring.cloud.gateway.server.webflux.globalcors.cors-configurations.[/api/**].allowed-origins=https://app.example.com",
             "spring.cloud.gateway.server.webflux.globalcors.cors-configurations.[/api/**].allowed-methods=GET,POST,PATCH",
             "spring.cloud.gateway.server.webflux.globalcors.cors-configurations.[/api/**].allowed-headers=Authorization,Content-Type"

@@ -56,7 +56,7 @@ import tools.jackson.databind.json.JsonMapper;
             "meridian.mail.links.poll-interval=200ms",
             "meridian.mail.links.initial-back-off=200ms",
             "meridian.mail.links.max-back-off=1s",
-            "meridian.mail.links.breaker.open-for=1s",
+            "resilience4j.circuitbreaker.instances.user-service-mail-links.wait-duration-in-open-state=1s",
             "NOTIFICATION_SERVICE_CLIENT_SECRET=" + MailLinksStandIn.CLIENT_SECRET
         })
 @RealInfrastructure({POSTGRES, REDIS, KAFKA})

@@ -3,10 +3,8 @@ package dev.meridian.gateway.resilience;
 import dev.meridian.gateway.problem.BodyTooLarge;
 import dev.meridian.gateway.problem.ProblemResponses;
 import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
@@ -15,7 +13,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.route.Route;
@@ -29,38 +26,29 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code RouteGuard}: a bulkhead and a circuit breaker per route (Resilience4j, used directly so that what
- * {@link GuardSettings} says is what runs). A request past a full bulkhead or an open breaker, a backend that cannot
+ * {@code RouteGuard}: a bulkhead and a circuit breaker per route, named by the route's id (Resilience4j, used directly
+ * so that what {@code resilience4j.circuitbreaker.*} and {@code resilience4j.bulkhead.*} in application.yml say is what
+ * runs: their {@code default} configs, or an {@code instances.<route id>} entry). A request past a full bulkhead or an open breaker, a backend that cannot
  * be reached and one that does not answer in the route's {@code response-timeout} all get a problem response at
  * once — 503 with {@code Retry-After}, or 504 — for every method. 5xx answers, errors and timeouts count as
  * failures; a request the client abandons counts as nothing.
  */
 @Component
-@EnableConfigurationProperties(GuardSettings.class)
 public class RouteGuardGatewayFilterFactory extends AbstractGatewayFilterFactory<Object> {
 
     private static final Logger log = LoggerFactory.getLogger(RouteGuardGatewayFilterFactory.class);
 
     private final CircuitBreakerRegistry breakers;
     private final BulkheadRegistry bulkheads;
-    private final Duration openFor;
 
-    public RouteGuardGatewayFilterFactory(GuardSettings settings, MeterRegistry meters) {
+    public RouteGuardGatewayFilterFactory(
+            CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, MeterRegistry meters) {
         super(Object.class);
-        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(settings.slidingWindowSize())
-                .minimumNumberOfCalls(settings.minimumNumberOfCalls())
-                .failureRateThreshold(settings.failureRateThreshold())
-                .waitDurationInOpenState(settings.waitInOpenState())
-                .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
-                .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .build());
-        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
-                .maxConcurrentCalls(settings.maxConcurrentCalls())
-                .maxWaitDuration(Duration.ZERO)
-                .build());
-        this.openFor = settings.waitInOpenState();
+        this.breakers = breakers;
+        this.bulkheads = bulkheads;
+        // Bound here, not by the starter's own metrics auto-configuration: that one orders itself after Boot 3's
+        // metrics classes (moved in Boot 4), so it runs before a MeterRegistry exists and binds nothing; it is
+        // switched off in application.yml.
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
         breakers.getEventPublisher()
@@ -84,8 +72,7 @@ public class RouteGuardGatewayFilterFactory extends AbstractGatewayFilterFactory
             CircuitBreaker breaker = breakers.circuitBreaker(routeId);
             if (!breaker.tryAcquirePermission()) {
                 bulkhead.onComplete();
-                return unavailable(
-                        exchange, "The service is failing and is not being called for now", openFor.toSeconds());
+                return unavailable(exchange, "The service is failing and is not being called for now", openFor(breaker));
             }
             long start = System.nanoTime();
             return chain.filter(exchange)
@@ -123,6 +110,14 @@ public class RouteGuardGatewayFilterFactory extends AbstractGatewayFilterFactory
     private static Mono<Void> unavailable(ServerWebExchange exchange, String detail, long retryAfterSeconds) {
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
         return ProblemResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, detail);
+    }
+
+    /** The breaker's open period in seconds, for {@code Retry-After}. */
+    private static long openFor(CircuitBreaker breaker) {
+        return Duration.ofMillis(breaker.getCircuitBreakerConfig()
+                        .getWaitIntervalFunctionInOpenState()
+                        .apply(1))
+                .toSeconds();
     }
 
     private static long elapsed(long start) {

@@ -1,7 +1,5 @@
 package dev.meridian.notification.links;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -13,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
  * How the mails that carry a link are sent: the scheduled sender looks for due ones every {@code pollInterval}, up
  * to {@code batchSize} a round; a mail whose link could not be fetched is tried again after {@code initialBackOff},
  * doubling to {@code maxBackOff}, and given up (recorded as skipped) after {@code giveUpAfter}, by when its link
- * would have expired anyway. The breaker around the fetch: see {@link Breaker}.
+ * would have expired anyway. The breaker around the fetch: {@link LinkBreaker}.
  */
 @ConfigurationProperties("meridian.mail.links")
 @Validated
@@ -22,17 +20,4 @@ record LinkSettings(
         @DefaultValue("20") @Min(1) int batchSize,
         @DefaultValue("2s") @NotNull Duration initialBackOff,
         @DefaultValue("5m") @NotNull Duration maxBackOff,
-        @DefaultValue("24h") @NotNull Duration giveUpAfter,
-        @DefaultValue @Valid Breaker breaker) {
-
-    /**
-     * Opens when {@code failureRate} percent of the last {@code window} fetches (at least {@code minimumCalls})
-     * failed, then refuses at once for {@code openFor} before letting a few through. A {@code 410} is an answer,
-     * not a failure.
-     */
-    record Breaker(
-            @DefaultValue("10") @Min(1) int window,
-            @DefaultValue("5") @Min(1) int minimumCalls,
-            @DefaultValue("50") @Min(1) @Max(100) int failureRate,
-            @DefaultValue("10s") @NotNull Duration openFor) {}
-}
+        @DefaultValue("24h") @NotNull Duration giveUpAfter) {}
