@@ -111,7 +111,8 @@ class DueMailRestartIT {
         properties.put("meridian.mail.links.poll-interval", "100ms");
         properties.put("meridian.mail.links.initial-back-off", "200ms");
         properties.put("meridian.mail.links.max-back-off", "500ms");
-        properties.put("resilience4j.circuitbreaker.instances.user-service-mail-links.wait-duration-in-open-state", "500ms");
+        properties.put(
+                "resilience4j.circuitbreaker.instances.user-service-mail-links.wait-duration-in-open-state", "500ms");
         return properties;
     }
 

@@ -13,9 +13,8 @@ import org.springframework.web.server.ServerWebExchange;
  * Passes the trace on to the service: the request it receives carries the gateway's server span as its parent
  * ({@code traceparent}, {@code tracestate}, baggage), continuing the client's trace or the one the gateway started.
  * This replaces Spring Cloud Gateway's client observation ({@code spring.cloud.gateway.server.webflux.observability}),
- * a second span and timer around every proxied call that cost 8 % of the gateway's CPU per request (benchmarks/README):
- * one span per request at the edge, as proxies such as Envoy record, and per-route timings come from
- * {@code spring.cloud.gateway.requests}.
+ * a second span and timer around every proxied call (its measured cost: docs/deviations.md): one span per request at
+ * the edge, as proxies such as Envoy record, and per-route timings come from {@code spring.cloud.gateway.requests}.
  */
 @Component
 class TraceContextHeaders implements HttpHeadersFilter, Ordered {

@@ -37,7 +37,7 @@ class TokenBuckets {
     private static final String KEY_PREFIX = "meridian:rate-limit:";
 
     // The script's text, read once: built from a Resource, Spring checks the jar entry's last-modified time on every
-    // call to decide whether to recompute its SHA (3 % of the gateway's CPU in a profile).
+    // call to decide whether to recompute its SHA (measured: docs/deviations.md).
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> SCRIPT = RedisScript.of(script("scripts/token_bucket.lua"), List.class);
 

@@ -20,7 +20,7 @@ class RedisFailFast {
     @Bean
     LettuceClientOptionsBuilderCustomizer rejectCommandsWhileDisconnected() {
         // Replies stay on Lettuce's I/O thread (publishOnScheduler off, the default): moving each request's rest
-        // to a scheduler thread was measured 40 % slower on two cores.
+        // to a scheduler thread was measured slower (docs/deviations.md).
         return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
     }
 

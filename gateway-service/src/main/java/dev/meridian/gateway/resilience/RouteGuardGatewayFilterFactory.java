@@ -72,7 +72,8 @@ public class RouteGuardGatewayFilterFactory extends AbstractGatewayFilterFactory
             CircuitBreaker breaker = breakers.circuitBreaker(routeId);
             if (!breaker.tryAcquirePermission()) {
                 bulkhead.onComplete();
-                return unavailable(exchange, "The service is failing and is not being called for now", openFor(breaker));
+                return unavailable(
+                        exchange, "The service is failing and is not being called for now", openFor(breaker));
             }
             long start = System.nanoTime();
             return chain.filter(exchange)

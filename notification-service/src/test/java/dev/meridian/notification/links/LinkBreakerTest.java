@@ -88,7 +88,11 @@ class LinkBreakerTest {
 
     private static FeignException answered(int status) {
         var request = Request.create(
-                Request.HttpMethod.POST, "http://user-service/internal/mail-links", Map.of(), null, StandardCharsets.UTF_8);
+                Request.HttpMethod.POST,
+                "http://user-service/internal/mail-links",
+                Map.of(),
+                null,
+                StandardCharsets.UTF_8);
         return FeignException.errorStatus(
                 "link",
                 Response.builder()
