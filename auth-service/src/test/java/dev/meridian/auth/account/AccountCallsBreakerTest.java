@@ -81,6 +81,22 @@ class AccountCallsBreakerTest {
         });
     }
 
+    @Test
+    void publishesItsMetricsOnceUnderItsOwnName() {
+        context.run(context -> {
+            var meters = context.getBean(SimpleMeterRegistry.class);
+            assertThat(meters.find("resilience4j.circuitbreaker.state")
+                            .tag("name", AccountCalls.NAME)
+                            .tag("state", "closed")
+                            .gauges())
+                    .hasSize(1);
+            assertThat(meters.find("resilience4j.bulkhead.available.concurrent.calls")
+                            .tag("name", AccountCalls.NAME)
+                            .gauges())
+                    .hasSize(1);
+        });
+    }
+
     private static FeignException answered(int status) {
         var request = Request.create(
                 Request.HttpMethod.POST, "http://user-service/internal", Map.of(), null, StandardCharsets.UTF_8);
