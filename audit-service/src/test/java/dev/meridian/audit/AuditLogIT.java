@@ -17,8 +17,12 @@ import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
 import dev.meridian.testkit.KafkaBroker;
 import dev.meridian.testkit.RealInfrastructure;
+import dev.meridian.testkit.ServiceProcess;
 import dev.meridian.testkit.TopicReader;
 import dev.meridian.testkit.UserEventPublisher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,16 +30,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -65,6 +80,9 @@ class AuditLogIT {
 
     @Autowired
     StringRedisTemplate redis;
+
+    @Autowired
+    MeterRegistry meters;
 
     @DynamicPropertySource
     static void tokens(DynamicPropertyRegistry registry) {
@@ -141,12 +159,53 @@ class AuditLogIT {
         assertThat(stream.get(1).get("type").asString()).isEqualTo("dev.meridian.user.updated.v1");
     }
 
+    /**
+     * An event id published again with other content is no redelivery: the append-only log keeps the entry it
+     * recorded first, and the reuse is counted apart from redeliveries ({@code audit.events{outcome=conflicting}}).
+     */
+    @Test
+    void anEventIdReusedForOtherContentKeepsTheFirstEntryAndIsCountedApartFromRedeliveries() {
+        var ada = Events.aboutANewUser();
+        UserCreated created = ada.created();
+        var otherContent = new UserCreated(
+                created.eventId(),
+                created.userId(),
+                created.actorId(),
+                created.occurredAt(),
+                "someone-else@example.com",
+                "Someone Else",
+                java.util.Set.of("ADMIN"),
+                null);
+        double duplicatesBefore = outcomes("duplicate");
+        double conflictingBefore = outcomes("conflicting");
+
+        PUBLISHER.publish(created);
+        PUBLISHER.publish(created);
+        PUBLISHER.publish(otherContent);
+        PUBLISHER.publish(ada.renamed("Ada L."));
+
+        List<JsonNode> stream = awaitStream(ada.userId(), 2);
+        assertThat(stream).hasSize(2);
+        assertThat(stream.getFirst().get("eventId").asString())
+                .isEqualTo(created.eventId().toString());
+        assertThat(stream.getFirst().get("data").get("email").asString()).isEqualTo("ada@example.com");
+        assertThat(stream.getFirst().get("data").get("roles").valueStream().map(JsonNode::asString))
+                .containsExactly("USER");
+        assertThat(outcomes("duplicate") - duplicatesBefore).as("redeliveries").isEqualTo(1);
+        assertThat(outcomes("conflicting") - conflictingBefore).as("reused ids").isEqualTo(1);
+    }
+
+    private double outcomes(String outcome) {
+        return meters.get("audit.events").tag("outcome", outcome).counter().count();
+    }
+
     @Test
     void poisonMessagesGoStraightToTheDeadLetterTopicAndTheNextEventIsStillLogged() {
         var barbara = Events.aboutANewUser();
         String key = barbara.userId().toString();
         UserCreated created = barbara.created();
-        PUBLISHER.publish(key, "{not json", UserEventPublisher.headers(created));
+        Map<String, String> unreadable = UserEventPublisher.headers(created);
+        PUBLISHER.publish(key, "{not json", unreadable);
         Map<String, String> fromTheFuture = new HashMap<>(UserEventPublisher.headers(barbara.renamed("B")));
         fromTheFuture.put("ce_type", UserEvents.type("updated", 2));
         PUBLISHER.publish(key, "{}", fromTheFuture);
@@ -161,19 +220,35 @@ class AuditLogIT {
                 .extracting(letter -> header(letter, "kafka_dlt-exception-message"))
                 .anySatisfy(cause -> assertThat(cause).contains("not a readable dev.meridian.user.created.v1"))
                 .anySatisfy(cause -> assertThat(cause).contains("Unknown event type dev.meridian.user.updated.v2"));
+        assertThat(deadLetters).hasSize(2);
+        for (var letter : deadLetters) {
+            Map<String, String> original =
+                    header(letter, "kafka_dlt-exception-message").contains("Unknown event type")
+                            ? fromTheFuture
+                            : unreadable;
+            assertThat(original)
+                    .as("the original headers travel with the dead letter")
+                    .allSatisfy((name, value) ->
+                            assertThat(header(letter, name)).as(name).isEqualTo(value));
+        }
         assertThat(deadLetters)
                 .extracting(letter -> header(letter, "ce_id"))
-                .as("the original headers travel with the dead letter")
-                .allSatisfy(id -> assertThat(id).isNotNull());
+                .containsExactlyInAnyOrder(unreadable.get("ce_id"), fromTheFuture.get("ce_id"));
     }
 
+    /**
+     * A failure is tried {@code meridian.events.retry.max-attempts} times (3 here), then dead-lettered; replayed
+     * once fixed, the event is in the log exactly once, however often the replay runs.
+     */
     @Test
     void failuresAreRetriedThenDeadLetteredAndCanBeReplayedOnceFixed() {
         var edsger = Events.aboutANewUser();
-        // A real failure in the database for this user only: every append attempt is refused until it is dropped.
+        // A real failure in the database for this user only: every append attempt is refused until it is dropped,
+        // and counted by a sequence (which no rollback takes back).
         database.sql("""
+                        create sequence edsger_attempts;
                         create function refuse_edsger() returns trigger language plpgsql as $$
-                        begin raise exception 'database says no'; end $$;
+                        begin perform nextval('edsger_attempts'); raise exception 'database says no'; end $$;
                         create trigger refuse_edsger before insert on audit_event for each row
                             when (new.user_id = '%s') execute function refuse_edsger();
                         """.formatted(edsger.userId())).update();
@@ -183,42 +258,211 @@ class AuditLogIT {
         ConsumerRecord<String, String> letter =
                 awaitDeadLetters(edsger.userId().toString(), 1).getFirst();
         assertThat(header(letter, "kafka_dlt-exception-message")).contains("database says no");
+        assertThat(header(letter, "ce_id")).isEqualTo(created.eventId().toString());
+        assertThat(database.sql("select last_value from edsger_attempts")
+                        .query(Long.class)
+                        .single())
+                .as("append attempts before the dead letter")
+                .isEqualTo(3);
         assertThat(api().stream(edsger.userId())).isEmpty();
 
         database.sql("drop trigger refuse_edsger on audit_event").update();
-        assertThat(api().post("/api/audit/dead-letters/replay", AuditApi.token("ADMIN"))
-                        .statusCode())
-                .isEqualTo(202);
-
-        assertThat(awaitStream(edsger.userId(), 1).getFirst().get("eventId").asString())
-                .isEqualTo(created.eventId().toString());
+        for (int replay = 1; replay <= 2; replay++) {
+            assertThat(api().post("/api/audit/dead-letters/replay", AuditApi.token("ADMIN"))
+                            .statusCode())
+                    .isEqualTo(202);
+            awaitStream(edsger.userId(), 1);
+            awaitReplayCaughtUp();
+            assertThat(api().stream(edsger.userId()))
+                    .as("after replay %d", replay)
+                    .singleElement()
+                    .satisfies(entry -> {
+                        assertThat(entry.get("eventId").asString())
+                                .isEqualTo(created.eventId().toString());
+                        assertThat(entry.get("version").asLong()).isEqualTo(1);
+                    });
+        }
+        assertThat(database.sql("select last_value from edsger_attempts")
+                        .query(Long.class)
+                        .single())
+                .as("the replays met no trigger")
+                .isEqualTo(3);
     }
 
+    /** The replay stops by itself once it has read every dead letter. */
+    private void awaitReplayCaughtUp() {
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            List<MessageListenerContainer> replays = listeners.getListenerContainers().stream()
+                    .filter(container -> container.getListenerId().contains("replay"))
+                    .toList();
+            return !replays.isEmpty() && replays.stream().noneMatch(MessageListenerContainer::isRunning);
+        });
+    }
+
+    /**
+     * A consumer killed part-way through a user's events (SIGKILL: no shutdown, no offset committed), some of them
+     * appended but not committed as read, the rest not yet read: the consumer started in its place reads the appended
+     * ones again and adds none of them twice, and every later one once. The killed consumer is audit-service's jar
+     * in a process of its own with a database of its own, in the consumer group of this context's intake (stopped
+     * meanwhile); its successor runs in this JVM.
+     */
     @Test
-    void aConsumerStoppedMidStreamLosesAndDoublesNothing() {
+    void aConsumerKilledMidStreamLosesAndDoublesNothing() throws Exception {
         var margaret = Events.aboutANewUser();
         List<UserEvent> published = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             published.add(i == 0 ? margaret.created() : margaret.renamed("Margaret " + i));
         }
-        var intake = listeners.getListenerContainer("audit-intake");
-        Thread publishing = Thread.ofVirtual().start(() -> published.forEach(PUBLISHER::publish));
-        await().atMost(PATIENCE).until(() -> !api().stream(margaret.userId()).isEmpty());
+        // The listener's id is its consumer group: the killed process and its successor take this context's place.
+        String group = "audit-intake";
+        var intake = listeners.getListenerContainer(group);
         intake.stop();
-        intake.start();
-        await().atMost(PATIENCE).until(() -> !publishing.isAlive());
+        try {
+            killMidStreamAndRestart(margaret, published, group);
+        } finally {
+            intake.start();
+        }
+    }
 
-        List<JsonNode> stream = awaitStream(margaret.userId(), 40);
+    private void killMidStreamAndRestart(Events margaret, List<UserEvent> published, String group) throws Exception {
+        Map<String, Object> properties = new HashMap<>();
+        properties.putAll(POSTGRES.springProperties("audit-killed"));
+        properties.putAll(REDIS.springProperties("audit-killed"));
+        properties.putAll(KAFKA.springProperties("audit-killed"));
+        // The killed member leaves the group after this (the broker's minimum), not after the default 45 s.
+        properties.put("spring.kafka.consumer.properties.session.timeout.ms", 6000);
+        properties.put("spring.datasource.hikari.maximum-pool-size", 2);
+        properties.put("eureka.client.enabled", false);
+        properties.put("meridian.security.jwt.issuer", AuditApi.ISSUER.issuer());
+        properties.put("meridian.security.jwt.jwk-set-uri", AuditApi.ISSUER.jwkSetUri());
+        String url = (String) properties.get("spring.datasource.url");
+        var itsDatabase =
+                new DriverManagerDataSource(url, (String) properties.get("spring.datasource.username"), (String)
+                        properties.get("spring.datasource.password"));
+        JdbcClient itsLog = JdbcClient.create(itsDatabase);
+        // Its schema, and 50 ms in the database for each of margaret's appends: the kill lands among them.
+        Flyway.configure().dataSource(itsDatabase).load().migrate();
+        itsLog.sql("""
+                        create function slow_margaret() returns trigger language plpgsql as $$
+                        begin perform pg_sleep(0.05); return new; end $$;
+                        create trigger slow_margaret before insert on audit_event for each row
+                            when (new.user_id = '%s') execute function slow_margaret();
+                        """.formatted(margaret.userId())).update();
+        // The group starts where the topic ends now, so its first poll holds all of margaret's events and no other.
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> startAtTheEnd(group));
+        PUBLISHER.publishAll(published);
+        List<ConsumerRecord<String, String>> records;
+        try (var topic = new TopicReader(KafkaBroker.shared().bootstrapServers(), UserEvents.TOPIC)) {
+            records = topic.readKey(margaret.userId().toString(), 40, PATIENCE);
+        }
+        assertThat(records).hasSize(40);
 
-        assertThat(stream)
-                .extracting(entry -> entry.get("version").asLong())
-                .containsExactlyElementsOf(
-                        java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
-        assertThat(stream)
-                .extracting(entry -> entry.get("eventId").asString())
-                .containsExactlyElementsOf(published.stream()
-                        .map(event -> event.eventId().toString())
-                        .toList());
+        int port = ServiceProcess.freePort();
+        properties.put("server.port", port);
+        ServiceProcess killed = ServiceProcess.start(
+                Path.of(System.getProperty("meridian.root", "..")),
+                "audit-service",
+                ServiceProcess.SMALL_JVM,
+                properties,
+                Path.of("target", "audit-killed-mid-stream"));
+        try {
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> !killed.isAlive() || entries(itsLog, margaret.userId()) >= 5);
+            assertThat(killed.isAlive())
+                    .as("running until killed: %s", killed.logTail(60))
+                    .isTrue();
+        } finally {
+            ProcessHandle.of(killed.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            killed.close();
+        }
+        // The append under way when the process died still completes in the database.
+        await().atMost(PATIENCE)
+                .until(() -> itsLog.sql("select count(*) from pg_stat_activity where datname = current_database()"
+                                        + " and state = 'active' and pid <> pg_backend_pid()")
+                                .query(Long.class)
+                                .single()
+                        == 0);
+        long appended = entries(itsLog, margaret.userId());
+        assertThat(appended).as("appended when killed; the rest still unread").isBetween(5L, 39L);
+        long committed = committedOffset(group, records.getFirst().partition());
+        assertThat(committed)
+                .as("the last appended event was not committed as read")
+                .isLessThanOrEqualTo(records.get((int) appended - 1).offset());
+        long appendedAgain = records.subList(0, (int) appended).stream()
+                .filter(record -> record.offset() >= committed)
+                .count();
+
+        itsLog.sql("drop trigger slow_margaret on audit_event").update();
+        properties.put("server.port", 0);
+        String[] arguments = properties.entrySet().stream()
+                .map(property -> "--" + property.getKey() + "=" + property.getValue())
+                .toArray(String[]::new);
+        try (ConfigurableApplicationContext successor =
+                new SpringApplicationBuilder(AuditApplication.class).run(arguments)) {
+            await().atMost(PATIENCE).until(() -> entries(itsLog, margaret.userId()) >= 40);
+            Counter duplicates = successor
+                    .getBean(MeterRegistry.class)
+                    .get("audit.events")
+                    .tag("outcome", "duplicate")
+                    .counter();
+            await().atMost(PATIENCE).until(() -> duplicates.count() >= appendedAgain);
+
+            assertThat(itsLog.sql("select event_id, version from audit_event where user_id = ? order by version")
+                            .param(margaret.userId())
+                            .query((row, n) -> Map.entry(row.getObject("event_id", UUID.class), row.getLong("version")))
+                            .list())
+                    .containsExactlyElementsOf(IntStream.range(0, 40)
+                            .mapToObj(i -> Map.entry(published.get(i).eventId(), i + 1L))
+                            .toList());
+            assertThat(duplicates.count())
+                    .as("events appended before the kill and read again")
+                    .isEqualTo(appendedAgain);
+        }
+    }
+
+    private static long entries(JdbcClient log, UUID userId) {
+        return log.sql("select count(*) from audit_event where user_id = ?")
+                .param(userId)
+                .query(Long.class)
+                .single();
+    }
+
+    /** Commits, for a consumer group of no member yet, the offsets at which the topic's partitions end now. */
+    private static void startAtTheEnd(String group) throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()))) {
+            var partitions = admin
+                    .describeTopics(List.of(UserEvents.TOPIC))
+                    .allTopicNames()
+                    .get()
+                    .get(UserEvents.TOPIC)
+                    .partitions()
+                    .stream()
+                    .map(partition -> new TopicPartition(UserEvents.TOPIC, partition.partition()))
+                    .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest()));
+            var ends = admin.listOffsets(partitions).all().get();
+            admin.alterConsumerGroupOffsets(
+                            group,
+                            ends.entrySet().stream()
+                                    .collect(Collectors.toMap(
+                                            Map.Entry::getKey,
+                                            end -> new OffsetAndMetadata(
+                                                    end.getValue().offset()))))
+                    .all()
+                    .get();
+        }
+    }
+
+    private static long committedOffset(String group, int partition) throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .get(new TopicPartition(UserEvents.TOPIC, partition))
+                    .offset();
+        }
     }
 
     @Test

@@ -403,6 +403,9 @@ class GatewayRateLimitIT {
 
             assertThat(admittedByFirst).isPositive();
             assertThat(admittedBySecond).isPositive();
+            // Each instance was refused too: had each its own bucket, each would have admitted a whole burst first.
+            assertThat(firstAnswers).extracting(HttpResponse::statusCode).contains(429);
+            assertThat(otherAnswers).extracting(HttpResponse::statusCode).contains(429);
             assertThat(admittedByFirst + admittedBySecond)
                     .as("one bucket of %d plus %d/s over %.2f s, not one per instance", BURST, RATE, elapsed)
                     .isLessThanOrEqualTo((long) (BURST + RATE * elapsed) + 1)

@@ -2,6 +2,7 @@ package dev.meridian.gateway;
 
 import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -14,12 +15,14 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.TokenIssuer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -62,6 +66,9 @@ class GatewayRoutingIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MeterRegistry meters;
 
     Edge edge;
 
@@ -363,7 +370,7 @@ class GatewayRoutingIT {
     }
 
     @Test
-    void aServiceThatIsDownGetsAFast503ProblemThenTheBreakerOpensAndLaterCloses() throws Exception {
+    void aServiceThatIsDownGetsAFast503ProblemThenTheBreakerOpensAndLaterCloses() {
         String token = edge.token("web");
         NOTIFICATIONS.stop();
 
@@ -379,26 +386,76 @@ class GatewayRoutingIT {
             edge.send(edge.request("/api/notifications/deliveries", token)
                     .POST(HttpRequest.BodyPublishers.ofString("{}")));
         }
+        long opened = System.nanoTime();
+        assertThat(breakerState("notifications")).isEqualTo("open");
 
         NOTIFICATIONS.start();
         HttpResponse<String> open = edge.get("/api/notifications/deliveries", token);
         assertThat(open.statusCode()).as("breaker open: not even tried").isEqualTo(503);
         assertThat(NOTIFICATIONS.count()).isZero();
 
-        Thread.sleep(2_200);
-        assertThat(edge.get("/api/notifications/deliveries", token).statusCode())
-                .as("after the open period, trial calls go through")
-                .isEqualTo(200);
+        // Closed again only after the open period (2 s here) and as many successful trial calls as the half-open
+        // state permits (GuardSettings: 3); until then every call is refused without trying the service.
+        List<Integer> untilClosed = new ArrayList<>();
+        long[] firstTrial = {0};
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    int status =
+                            edge.get("/api/notifications/deliveries", token).statusCode();
+                    if (status == 200 && firstTrial[0] == 0) {
+                        firstTrial[0] = System.nanoTime();
+                    }
+                    untilClosed.add(status);
+                    return breakerState("notifications").equals("closed");
+                });
+        assertThat(Duration.ofNanos(firstTrial[0] - opened))
+                .as("the first trial call after the open period")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1_900));
+        assertThat(untilClosed.subList(untilClosed.size() - 3, untilClosed.size()))
+                .as("three trial calls")
+                .containsOnly(200);
+        assertThat(untilClosed.subList(0, untilClosed.size() - 3))
+                .as("refused until the open period ended")
+                .containsOnly(503);
+
+        List<Integer> afterwards = IntStream.range(0, 5)
+                .mapToObj(i -> edge.get("/api/notifications/deliveries", token).statusCode())
+                .toList();
+        assertThat(afterwards).containsOnly(200);
+        assertThat(breakerState("notifications")).isEqualTo("closed");
+        assertThat(NOTIFICATIONS.count())
+                .as("every call since the open period reached the service")
+                .isEqualTo(8);
     }
 
+    /**
+     * The audit route's response timeout is 5 s and a timed-out call is not retried (only connection errors and
+     * 502/503 answers are): one attempt, then the 504 — neither sooner nor after the service's own 9 s.
+     */
     @Test
     void aServiceThatDoesNotAnswerInTimeGetsA504Problem() {
-        AUDIT.delayBy(Duration.ofSeconds(7));
+        AUDIT.delayBy(Duration.ofSeconds(9));
+        String token = edge.token("web");
 
-        HttpResponse<String> slow = edge.get("/api/audit/events", edge.token("web"));
+        long started = System.nanoTime();
+        HttpResponse<String> slow = edge.get("/api/audit/events", token);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(slow.statusCode()).isEqualTo(504);
+        assertThat(slow.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(JSON.readTree(slow.body()).get("status").asInt()).isEqualTo(504);
+        assertThat(took).as("the route's response timeout").isBetween(Duration.ofSeconds(5), Duration.ofMillis(6_500));
+        assertThat(AUDIT.count()).as("attempts").isEqualTo(1);
+    }
+
+    /** The state of a route's circuit breaker, as its metric (Resilience4j's, tagged by route id) reports it. */
+    private String breakerState(String route) {
+        return meters.find("resilience4j.circuitbreaker.state").tag("name", route).gauges().stream()
+                .filter(gauge -> gauge.value() == 1)
+                .map(gauge -> gauge.getId().getTag("state"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no circuit breaker state for route " + route));
     }
 
     @Test

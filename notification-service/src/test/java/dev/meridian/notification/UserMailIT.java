@@ -16,14 +16,17 @@ import dev.meridian.events.UserUpdated;
 import dev.meridian.testkit.ApiClient;
 import dev.meridian.testkit.KafkaBroker;
 import dev.meridian.testkit.RealInfrastructure;
+import dev.meridian.testkit.ServiceProcess;
 import dev.meridian.testkit.SmtpServer;
 import dev.meridian.testkit.TokenIssuer;
 import dev.meridian.testkit.TopicReader;
 import dev.meridian.testkit.UserEventPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,11 +35,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -70,10 +79,13 @@ class UserMailIT {
     int port;
 
     @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
     KafkaListenerEndpointRegistry listeners;
 
     @Autowired
-    StringRedisTemplate redis;
+    MeterRegistry meters;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -339,6 +351,100 @@ class UserMailIT {
         assertThat(SMTP.messagesTo(barbara.email())).hasSize(1);
     }
 
+    /**
+     * An event id published again for another recipient is no redelivery, and no second mail: an event's mail goes
+     * out once. The reuse is counted ({@code notification.mails{outcome=conflicting}}) and warned of.
+     */
+    @Test
+    void anEventIdReusedForAnotherRecipientSendsNoSecondMailAndIsCounted() {
+        UserCreated ada = created("Ada Lovelace");
+        var otherRecipient = new UserCreated(
+                ada.eventId(),
+                ada.userId(),
+                ada.actorId(),
+                ada.occurredAt(),
+                "other-" + UUID.randomUUID() + "@example.com",
+                ada.name(),
+                ada.roles(),
+                null);
+        double before = conflicting();
+
+        PUBLISHER.publish(ada);
+        PUBLISHER.publish(ada);
+        PUBLISHER.publish(otherRecipient);
+        awaitMail(publishMarker(ada.userId()));
+
+        assertThat(SMTP.messagesTo(ada.email())).hasSize(1);
+        assertThat(SMTP.messagesTo(otherRecipient.email())).isEmpty();
+        assertThat(conflicting() - before).as("reused ids").isEqualTo(1);
+        assertThat(awaitDelivery(ada.eventId(), "SENT").get("recipient").asString())
+                .isEqualTo(ada.email());
+    }
+
+    private double conflicting() {
+        return meters.get("notification.mails")
+                .tag("outcome", "conflicting")
+                .counter()
+                .count();
+    }
+
+    /**
+     * A mail that failed every attempt ({@code meridian.events.retry.max-attempts}, 50 here) is dead-lettered with
+     * the event's headers; replayed once SMTP is back, it is sent — once, however often the replay runs.
+     */
+    @Test
+    void aMailThatFailedEveryAttemptIsDeadLetteredAndSentOnceWhenReplayed() {
+        UserCreated rosalind = created("Rosalind Franklin");
+        String key = rosalind.userId().toString();
+        SMTP.stop();
+        try {
+            PUBLISHER.publish(rosalind);
+            try (var deadLetters = new TopicReader(
+                    KafkaBroker.shared().bootstrapServers(), UserEvents.TOPIC + ".notification-service.dlt")) {
+                assertThat(deadLetters.readKey(key, 1, Duration.ofSeconds(90)))
+                        .singleElement()
+                        .satisfies(letter -> assertThat(header(letter, "ce_id"))
+                                .isEqualTo(rosalind.eventId().toString()));
+            }
+            JsonNode failed = delivery(rosalind.eventId());
+            assertThat(failed.get("status").asString()).isEqualTo("FAILED");
+            assertThat(failed.get("attempts").asInt())
+                    .as("attempts before the dead letter")
+                    .isEqualTo(50);
+        } finally {
+            SMTP.start();
+        }
+        assertThat(SMTP.messagesTo(rosalind.email())).isEmpty();
+        assertThat(new ApiClient("http://localhost:" + port)
+                        .post("/api/notifications/dead-letters/replay", token("USER"), null)
+                        .statusCode())
+                .isEqualTo(403);
+
+        for (int replay = 1; replay <= 2; replay++) {
+            assertThat(new ApiClient("http://localhost:" + port)
+                            .post("/api/notifications/dead-letters/replay", token("ADMIN"), null)
+                            .statusCode())
+                    .isEqualTo(202);
+            awaitMail(rosalind.email());
+            awaitReplayCaughtUp();
+            assertThat(SMTP.messagesTo(rosalind.email()))
+                    .as("after replay %d", replay)
+                    .hasSize(1);
+        }
+        assertThat(awaitDelivery(rosalind.eventId(), "SENT").get("attempts").asInt())
+                .isEqualTo(51);
+    }
+
+    /** The replay stops by itself once it has read every dead letter. */
+    private void awaitReplayCaughtUp() {
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var replays = listeners.getListenerContainers().stream()
+                    .filter(container -> container.getListenerId().contains("replay"))
+                    .toList();
+            return !replays.isEmpty() && replays.stream().noneMatch(container -> container.isRunning());
+        });
+    }
+
     @Test
     void poisonMessagesGoStraightToTheDeadLetterTopicAndTheNextEventIsStillMailed() {
         UserCreated edsger = created("Edsger");
@@ -361,23 +467,161 @@ class UserMailIT {
         assertThat(SMTP.messagesTo(edsger.email())).hasSize(1);
     }
 
+    /**
+     * A consumer killed part-way through a poll of sign-ups (SIGKILL: no shutdown, no offset committed), some users
+     * mailed but their events not committed as read, the rest not yet read: the consumer started in its place reads
+     * them all again and mails every user exactly once. The killed consumer is notification-service's jar in a process
+     * of its own with a database of its own, in the consumer group of this context's intake (stopped meanwhile),
+     * sending through a relay that stalls before the kill
+     * (so that no mail is half-sent when it dies: a mail the SMTP server took just before a crash, not yet recorded,
+     * would be sent again — at least once is what a crash allows); its successor runs in this JVM.
+     */
     @Test
-    void aConsumerStoppedMidStreamMailsEveryUserExactlyOnce() {
+    void aConsumerKilledMidStreamMailsEveryUserExactlyOnce() throws Exception {
         List<UserCreated> users =
                 IntStream.range(0, 30).mapToObj(i -> created("User " + i)).toList();
-        Thread publishing = Thread.ofVirtual().start(() -> users.forEach(PUBLISHER::publish));
-        await().atMost(PATIENCE)
-                .until(() -> !SMTP.messagesTo(users.getFirst().email()).isEmpty());
-        var intake = listeners.getListenerContainer("notification-intake");
+        // The listener's id is its consumer group: the killed process and its successor take this context's place.
+        String group = "notification-intake";
+        var intake = listeners.getListenerContainer(group);
         intake.stop();
-        intake.start();
-        await().atMost(PATIENCE).until(() -> !publishing.isAlive());
+        try {
+            killMidStreamAndRestart(users, group);
+        } finally {
+            intake.start();
+        }
+    }
 
-        await().atMost(PATIENCE)
-                .until(() -> users.stream()
-                        .allMatch(user -> !SMTP.messagesTo(user.email()).isEmpty()));
+    private void killMidStreamAndRestart(List<UserCreated> users, String group) throws Exception {
+        Map<String, Object> properties = new HashMap<>();
+        properties.putAll(POSTGRES.springProperties("notification-killed"));
+        properties.putAll(REDIS.springProperties("notification-killed"));
+        properties.putAll(KAFKA.springProperties("notification-killed"));
+        // The killed member leaves the group after this (the broker's minimum), not after the default 45 s.
+        properties.put("spring.kafka.consumer.properties.session.timeout.ms", 6000);
+        properties.put("spring.datasource.hikari.maximum-pool-size", 2);
+        properties.put("eureka.client.enabled", false);
+        properties.put("meridian.security.jwt.issuer", ISSUER.issuer());
+        properties.put("meridian.security.jwt.jwk-set-uri", ISSUER.jwkSetUri());
+        properties.put("spring.mail.host", "127.0.0.1");
+        // The group starts where the topic ends now, so that its first poll holds these users' sign-ups.
+        Map<TopicPartition, Long> start =
+                await().atMost(PATIENCE).ignoreExceptions().until(() -> startAtTheEnd(group), ends -> true);
+        PUBLISHER.publishAll(users);
+        Map<String, ConsumerRecord<String, String>> records = new HashMap<>();
+        try (var topic = new TopicReader(KafkaBroker.shared().bootstrapServers(), UserEvents.TOPIC)) {
+            topic
+                    .readUntil(
+                            all -> all.stream()
+                                            .filter(record -> record.offset() >= start.get(partition(record)))
+                                            .count()
+                                    >= users.size(),
+                            PATIENCE)
+                    .stream()
+                    .filter(record -> users.stream()
+                            .anyMatch(user -> user.userId().toString().equals(record.key())))
+                    .forEach(record -> records.put(record.key(), record));
+        }
+        assertThat(records).hasSize(users.size());
+
+        int port = ServiceProcess.freePort();
+        properties.put("server.port", port);
+        List<UserCreated> mailed;
+        try (var relay = new SmtpProxy(SMTP.host(), SMTP.port())) {
+            properties.put("spring.mail.port", relay.port());
+            // Five mails go through, the sixth hangs at its start.
+            relay.stallAfter(5);
+            ServiceProcess killed = ServiceProcess.start(
+                    Path.of(System.getProperty("meridian.root", "..")),
+                    "notification-service",
+                    ServiceProcess.SMALL_JVM,
+                    properties,
+                    Path.of("target", "notification-killed-mid-stream"));
+            try {
+                // Waiting for the relay's answer (for at most its 5 s SMTP timeout): every mail before is recorded.
+                await().atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> !killed.isAlive() || relay.held() > 0);
+                assertThat(killed.isAlive())
+                        .as("running until killed: %s", killed.logTail(60))
+                        .isTrue();
+            } finally {
+                ProcessHandle.of(killed.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                killed.close();
+            }
+            mailed = mailed(users);
+        }
+        assertThat(mailed).as("mailed when killed; the rest still to do").hasSize(5);
+        Map<TopicPartition, Long> committed = committedOffsets(group);
+        assertThat(mailed)
+                .as("mailed users whose sign-ups were not committed as read")
+                .anySatisfy(user -> {
+                    var record = records.get(user.userId().toString());
+                    assertThat(record.offset()).isGreaterThanOrEqualTo(committed.get(partition(record)));
+                });
+
+        properties.put("server.port", 0);
+        properties.put("spring.mail.port", SMTP.port());
+        String[] arguments = properties.entrySet().stream()
+                .map(property -> "--" + property.getKey() + "=" + property.getValue())
+                .toArray(String[]::new);
+        try (var successor = new SpringApplicationBuilder(NotificationApplication.class).run(arguments)) {
+            await().atMost(PATIENCE).until(() -> mailed(users).size() == users.size());
+            // Every sign-up the successor reads is handled by when its group has committed past it.
+            await().atMost(PATIENCE).until(() -> {
+                Map<TopicPartition, Long> read = committedOffsets(group);
+                return records.values().stream().allMatch(record -> read.get(partition(record)) > record.offset());
+            });
+        }
         assertThat(users)
-                .allSatisfy(user -> assertThat(SMTP.messagesTo(user.email())).hasSize(1));
+                .allSatisfy(user -> assertThat(SMTP.messagesTo(user.email()))
+                        .as(user.email())
+                        .hasSize(1));
+    }
+
+    private static List<UserCreated> mailed(List<UserCreated> users) {
+        return users.stream()
+                .filter(user -> !SMTP.messagesTo(user.email()).isEmpty())
+                .toList();
+    }
+
+    private static TopicPartition partition(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
+    }
+
+    /** Commits, for a consumer group of no member yet, the offsets at which the topic's partitions end now. */
+    private static Map<TopicPartition, Long> startAtTheEnd(String group) throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()))) {
+            var partitions = admin
+                    .describeTopics(List.of(UserEvents.TOPIC))
+                    .allTopicNames()
+                    .get()
+                    .get(UserEvents.TOPIC)
+                    .partitions()
+                    .stream()
+                    .map(partition -> new TopicPartition(UserEvents.TOPIC, partition.partition()))
+                    .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest()));
+            Map<TopicPartition, Long> ends = admin.listOffsets(partitions).all().get().entrySet().stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, end -> end.getValue().offset()));
+            admin.alterConsumerGroupOffsets(
+                            group,
+                            ends.entrySet().stream()
+                                    .collect(Collectors.toMap(
+                                            Map.Entry::getKey, end -> new OffsetAndMetadata(end.getValue()))))
+                    .all()
+                    .get();
+            return ends;
+        }
+    }
+
+    private static Map<TopicPartition, Long> committedOffsets(String group) throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, committed -> committed.getValue().offset()));
+        }
     }
 
     @Test

@@ -28,6 +28,7 @@ class UserEventIntake {
     private final JsonMapper json;
     private final Counter appended;
     private final Counter duplicates;
+    private final Counter conflicting;
 
     UserEventIntake(AuditLog auditLog, JsonMapper json, MeterRegistry meters) {
         this.auditLog = auditLog;
@@ -36,6 +37,8 @@ class UserEventIntake {
                 Counter.builder("audit.events").tag("outcome", "appended").register(meters);
         this.duplicates =
                 Counter.builder("audit.events").tag("outcome", "duplicate").register(meters);
+        this.conflicting =
+                Counter.builder("audit.events").tag("outcome", "conflicting").register(meters);
     }
 
     @KafkaListener(id = LISTENER, topics = UserEvents.TOPIC)
@@ -54,9 +57,18 @@ class UserEventIntake {
                 event.json()));
         if (added) {
             appended.increment();
-        } else {
+        } else if (auditLog.holds(data.eventId(), event.json())) {
             duplicates.increment();
             log.info("Event {} is already in the audit log; redelivery ignored", data.eventId());
+        } else {
+            // Not a redelivery: the publisher reused an event id for other content. The log is append-only and keeps
+            // what it recorded first; the other content is counted and warned of (no data in the line: it may hold
+            // personal data), for an operator to take up with the publisher.
+            conflicting.increment();
+            log.warn(
+                    "Event {} ({}) arrived again with other content; the audit log keeps the entry it recorded first",
+                    data.eventId(),
+                    event.type());
         }
     }
 }

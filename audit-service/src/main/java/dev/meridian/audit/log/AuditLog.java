@@ -60,6 +60,16 @@ public class AuditLog {
                 == 1;
     }
 
+    /** Whether the log holds this event with this data (compared as JSON values, not as text). */
+    public boolean holds(UUID eventId, String data) {
+        return jdbc.sql("select exists (select 1 from audit_event where event_id = :eventId"
+                        + " and data = cast(:data as jsonb))")
+                .param("eventId", eventId)
+                .param("data", data)
+                .query(Boolean.class)
+                .single();
+    }
+
     /** The user's stream from {@code fromVersion} on, oldest first. */
     public List<AuditEntry> stream(UUID userId, long fromVersion, int limit) {
         return jdbc.sql("select " + COLUMNS + """

@@ -28,14 +28,14 @@ public class Deliveries {
         this.jdbc = jdbc;
     }
 
-    /** Whether this mail of the event has been sent: then a redelivered event must not send it again. */
-    public boolean alreadySent(UUID eventId, MailKind kind) {
-        return jdbc.sql("select exists (select 1 from delivery where event_id = :eventId and kind = :kind"
-                        + " and status = 'SENT')")
+    /** The address this mail of the event was sent to, if it was sent: a redelivered event must not send it again. */
+    public Optional<String> sentTo(UUID eventId, MailKind kind) {
+        return jdbc.sql("select recipient from delivery where event_id = :eventId and kind = :kind"
+                        + " and status = 'SENT'")
                 .param("eventId", eventId)
                 .param("kind", kind.name())
-                .query(Boolean.class)
-                .single();
+                .query(String.class)
+                .optional();
     }
 
     /** Whether this mail of the event is settled (sent, or skipped for good): nothing more to do on redelivery. */

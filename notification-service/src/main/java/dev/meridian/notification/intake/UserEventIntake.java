@@ -15,12 +15,15 @@ import dev.meridian.notification.delivery.Deliveries;
 import dev.meridian.notification.links.DueMails;
 import dev.meridian.notification.mail.MailKind;
 import dev.meridian.notification.mail.Mailer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -58,13 +61,24 @@ class UserEventIntake {
     private final Mailer mailer;
     private final JsonMapper json;
     private final PublicPages pages;
+    private final Counter conflicting;
 
-    UserEventIntake(Deliveries deliveries, DueMails dues, Mailer mailer, JsonMapper json, PublicPages pages) {
+    UserEventIntake(
+            Deliveries deliveries,
+            DueMails dues,
+            Mailer mailer,
+            JsonMapper json,
+            PublicPages pages,
+            MeterRegistry meters) {
         this.deliveries = deliveries;
         this.dues = dues;
         this.mailer = mailer;
         this.json = json;
         this.pages = pages;
+        this.conflicting = Counter.builder("notification.mails")
+                .tag("outcome", "conflicting")
+                .description("Events whose id was reused for a mail to another recipient")
+                .register(meters);
     }
 
     @KafkaListener(id = LISTENER, topics = UserEvents.TOPIC)
@@ -175,8 +189,21 @@ class UserEventIntake {
     }
 
     private void deliver(UserEvent event, MailKind kind, String recipient, Map<String, Object> variables) {
-        if (deliveries.alreadySent(event.eventId(), kind)) {
+        Optional<String> sentTo = deliveries.sentTo(event.eventId(), kind);
+        if (sentTo.isPresent() && sentTo.get().equalsIgnoreCase(recipient)) {
             log.info("The {} mail of event {} was sent before; redelivery ignored", kind, event.eventId());
+            return;
+        }
+        if (sentTo.isPresent()) {
+            // Not a redelivery: the publisher reused an event id for another recipient. An event's mail goes out
+            // once (the first recipient has it), so none is sent; the reuse is counted and warned of (no address in
+            // the line) for an operator to take up with the publisher.
+            conflicting.increment();
+            log.warn(
+                    "Event {} asks again for its {} mail, to another recipient; not sent, the mail of an event goes"
+                            + " out once",
+                    event.eventId(),
+                    kind);
             return;
         }
         var attempt = new Deliveries.Attempt(event.eventId(), kind, event.userId(), recipient);
