@@ -391,13 +391,16 @@ class LoginIT {
         try (var silent = new ServerSocket(USER_SERVICE_PORT, 50, InetAddress.getLoopbackAddress())) {
             assertThat(breakerState()).as("closed before the outage").isEqualTo("closed");
             int failed = 0;
-            // At most the breaker's window: earlier tests' successful checks may share it with these failures.
-            while (!"open".equals(breakerState()) && failed < 10) {
+            // The breaker opens when half of the last 10 checks, and at least 5, failed: after 5 failures in a row it
+            // is open whatever the window held before (earlier tests' successful checks).
+            while (!"open".equals(breakerState()) && failed < 5) {
                 Duration took = failedLogin(email);
                 failed++;
                 assertThat(took)
-                        .as("failed sign-in %d waits no longer than the timeouts (2.3 s) and some margin", failed)
-                        .isLessThan(Duration.ofMillis(3_000));
+                        .as(
+                                "failed sign-in %d waits no longer than the timeouts (2.3 s) and a loaded machine's margin",
+                                failed)
+                        .isLessThan(Duration.ofMillis(5_000));
             }
             assertThat(breakerState())
                     .as("the breaker after %d sign-ins against a silent user-service", failed)
@@ -405,7 +408,7 @@ class LoginIT {
 
             assertThat(failedLogin(email))
                     .as("with the breaker open a sign-in does not wait for user-service at all")
-                    .isLessThan(Duration.ofMillis(500));
+                    .isLessThan(Duration.ofMillis(1_000));
         } finally {
             userService = startUserServiceTrusting(port);
         }
