@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -98,20 +99,26 @@ class FirstAdministratorIT extends RunningUserService {
 
     /** An instance of user-service on {@code database}, configured as an operator would, with the test's servers. */
     private ConfigurableApplicationContext startInstance(String database, String firstAdmin) {
-        return new SpringApplicationBuilder(UserApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--eureka.client.enabled=false",
-                        "--spring.datasource.url=" + database,
-                        argument("spring.datasource.username"),
-                        argument("spring.datasource.password"),
-                        argument("spring.data.redis.url"),
-                        argument("spring.kafka.bootstrap-servers"),
-                        argument("meridian.security.jwt.issuer"),
-                        argument("meridian.security.jwt.audience"),
-                        argument("meridian.security.jwt.jwk-set-uri"),
-                        "--meridian.users.first-admin.email=" + firstAdmin,
-                        argument("meridian.users.first-admin.password"));
+        var instance = new SpringApplicationBuilder(UserApplication.class);
+        // The test JVM's logging is set up already; two instances starting at once would both reinitialise it, and
+        // logback's shared context does not take that concurrently ("Unable to find Spring Environment").
+        instance.application()
+                .setListeners(instance.application().getListeners().stream()
+                        .filter(listener -> !(listener instanceof LoggingApplicationListener))
+                        .toList());
+        return instance.run(
+                "--server.port=0",
+                "--eureka.client.enabled=false",
+                "--spring.datasource.url=" + database,
+                argument("spring.datasource.username"),
+                argument("spring.datasource.password"),
+                argument("spring.data.redis.url"),
+                argument("spring.kafka.bootstrap-servers"),
+                argument("meridian.security.jwt.issuer"),
+                argument("meridian.security.jwt.audience"),
+                argument("meridian.security.jwt.jwk-set-uri"),
+                "--meridian.users.first-admin.email=" + firstAdmin,
+                argument("meridian.users.first-admin.password"));
     }
 
     private String argument(String property) {
