@@ -58,7 +58,9 @@ class FixedRateTest {
 
         assertThat(result.errors()).isZero();
         assertThat(result.perSecond()).isCloseTo(200, within(10.0));
-        assertThat(result.p50()).isLessThan(50);
+        // Evenly spaced against a local server the documented p50 is 0.33 ms (FixedRate's Javadoc, at 1,000/s); 5 ms
+        // leaves room for a loaded 2-core machine and still fails a client that queues or batches its requests.
+        assertThat(result.p50()).as("p50 in ms").isLessThan(5);
         assertThat(received).hasValue(200 * 3);
     }
 

@@ -49,6 +49,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class OutboxIT {
 
     private static final KafkaProcess KAFKA = KafkaProcess.startOnFreePort();
+    /** A sign-up (one bcrypt hash) and two updates on a loaded 2-core machine, with no wait on Kafka. */
+    private static final Duration SLOWEST_WITH_KAFKA_DOWN = Duration.ofMillis(1_000);
 
     @LocalServerPort
     int port;
@@ -64,29 +66,36 @@ class OutboxIT {
         var api = new ApiClient("http://localhost:" + port);
         // Created and renamed by an administrator: shown the account at once, and not held to verification.
         String admin = AccessTokens.admin(UUID.randomUUID());
-        KAFKA.stop();
         Map<UUID, List<String>> namesByUser = new LinkedHashMap<>();
         Duration slowest = Duration.ZERO;
-        for (int user = 0; user < 3; user++) {
-            Instant start = Instant.now();
-            var created = api.post("/api/users", admin, """
+        KAFKA.stop();
+        try {
+            for (int user = 0; user < 3; user++) {
+                Instant start = Instant.now();
+                var created = api.post("/api/users", admin, """
                     {"email": "%s@example.com", "name": "v0", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
-            assertThat(created.statusCode()).isEqualTo(201);
-            UUID id = UUID.fromString(JsonPath.read(created.body(), "$.id"));
-            // UserCreated and EmailVerificationRequested both carry the name
-            namesByUser.put(id, new ArrayList<>(List.of("v0", "v0")));
-            for (int version = 1; version <= 2; version++) {
-                HttpResponse<String> updated = api.patch(
-                        "/api/users/" + id, admin, "\"" + (version - 1) + "\"", "{\"name\": \"v" + version + "\"}");
-                assertThat(updated.statusCode()).isEqualTo(200);
-                namesByUser.get(id).add("v" + version);
+                assertThat(created.statusCode()).isEqualTo(201);
+                UUID id = UUID.fromString(JsonPath.read(created.body(), "$.id"));
+                // UserCreated and EmailVerificationRequested both carry the name
+                namesByUser.put(id, new ArrayList<>(List.of("v0", "v0")));
+                for (int version = 1; version <= 2; version++) {
+                    HttpResponse<String> updated = api.patch(
+                            "/api/users/" + id, admin, "\"" + (version - 1) + "\"", "{\"name\": \"v" + version + "\"}");
+                    assertThat(updated.statusCode()).isEqualTo(200);
+                    namesByUser.get(id).add("v" + version);
+                }
+                Duration took = Duration.between(start, Instant.now());
+                slowest = took.compareTo(slowest) > 0 ? took : slowest;
             }
-            Duration took = Duration.between(start, Instant.now());
-            slowest = took.compareTo(slowest) > 0 ? took : slowest;
+        } finally {
+            // Started again whatever failed above: a broker left stopped would fail whatever runs next for its own
+            // reason, hiding this one.
+            KAFKA.start();
         }
         System.out.printf("With Kafka down, the slowest sign-up plus two updates took %d ms%n", slowest.toMillis());
-
-        KAFKA.start();
+        assertThat(slowest)
+                .as("no request waits for the broker: one blocked send alone would take max.block.ms (1 s)")
+                .isLessThan(SLOWEST_WITH_KAFKA_DOWN);
         List<ConsumerRecord<String, String>> records;
         List<String> users = namesByUser.keySet().stream().map(UUID::toString).toList();
         try (var topic = new TopicReader(KAFKA.bootstrapServers(), UserEvents.TOPIC)) {
@@ -128,24 +137,5 @@ class OutboxIT {
         assertThat(first.headers())
                 .extracting(Header::key)
                 .allMatch(key -> key.startsWith("ce_") || key.equals("content-type") || key.equals("traceparent"));
-    }
-
-    @Test
-    void withKafkaUpAnEventArrivesAtOnceCarryingTheRequestsTraceContext() {
-        var api = new ApiClient("http://localhost:" + port);
-        Instant committed = Instant.now();
-        var created = api.post("/api/users", AccessTokens.admin(UUID.randomUUID()), """
-                {"email": "%s@example.com", "name": "Traced", "password": "correct horse battery"}""".formatted(UUID.randomUUID()));
-        String id = JsonPath.read(created.body(), "$.id");
-
-        List<ConsumerRecord<String, String>> records;
-        try (var topic = new TopicReader(KAFKA.bootstrapServers(), UserEvents.TOPIC)) {
-            records = topic.readUntil(r -> r.stream().anyMatch(e -> e.key().equals(id)), Duration.ofSeconds(30));
-        }
-        ConsumerRecord<String, String> event =
-                records.stream().filter(r -> r.key().equals(id)).findFirst().orElseThrow();
-        System.out.printf("Sign-up to event on the topic: %d ms%n", event.timestamp() - committed.toEpochMilli());
-        assertThat(event.timestamp() - committed.toEpochMilli()).isLessThan(5_000);
-        assertThat(header(event, "traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
     }
 }
