@@ -15,6 +15,7 @@ import dev.meridian.notification.delivery.Deliveries;
 import dev.meridian.notification.links.DueMails;
 import dev.meridian.notification.mail.MailKind;
 import dev.meridian.notification.mail.Mailer;
+import dev.meridian.starters.eventintake.UnreadableEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
