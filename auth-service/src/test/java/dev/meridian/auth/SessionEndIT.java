@@ -48,8 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
             // A group of this context's own, reading from the start: other contexts in this JVM share the broker.
             "spring.kafka.consumer.group-id=" + SessionEndIT.GROUP,
             "spring.kafka.consumer.auto-offset-reset=earliest",
-            "meridian.auth.sessions.retry.initial-interval=100ms",
-            "meridian.auth.sessions.retry.max-attempts=2",
+            "meridian.events.retry.initial-interval=100ms",
+            "meridian.events.retry.max-attempts=2",
             "meridian.auth.clients[0].client-id=" + CodeFlow.CLIENT,
             "meridian.auth.clients[0].secret=" + CodeFlow.SECRET,
             "meridian.auth.clients[0].grant-types=authorization_code,refresh_token",

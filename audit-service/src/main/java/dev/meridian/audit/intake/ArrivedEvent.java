@@ -3,6 +3,7 @@ package dev.meridian.audit.intake;
 import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
+import dev.meridian.starters.eventintake.UnreadableEvent;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;

@@ -14,8 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Appends every user event to the audit log. Offsets are committed after the rows are (ack mode {@code batch}), so
- * a crash in between delivers those events again, which the log ignores. Failures are retried and then dead-lettered
- * by {@link DeadLetters}.
+ * a crash in between delivers those events again, which the log ignores. Failures are retried and then dead-lettered,
+ * and the dead letters replayed through {@link #receive}, by meridian-event-intake-spring-boot-starter.
  */
 @Component
 class UserEventIntake {

@@ -7,6 +7,7 @@ import dev.meridian.events.UserDeleted;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
 import dev.meridian.events.UserUpdated;
+import dev.meridian.starters.eventintake.UnreadableEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
@@ -25,8 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link EmailChangeCancelled} end all of the user's sessions;
  * {@link UserUpdated} of the password or the email ends all but the one the change was made with (its access token's
  * {@code jti} is the event's {@code actorTokenId}). Other events, and types this build does not know, ask for
- * nothing. A record no retry can read goes to the dead-letter topic at once ({@link IntakeFailures}); a failure to
- * end the sessions (the database) is retried with back-off.
+ * nothing. A record no retry can read goes to the dead-letter topic at once; a failure to
+ * end the sessions (the database) is retried with back-off, then logged at ERROR and dead-lettered
+ * (meridian-event-intake-spring-boot-starter). Until a dead-lettered deactivation is handled, the user's refresh
+ * tokens still fail, because every refresh asks user-service ({@code login/CurrentRoles}); only access tokens already
+ * issued live out their 15 minutes.
  */
 @Component
 class UserEventIntake {

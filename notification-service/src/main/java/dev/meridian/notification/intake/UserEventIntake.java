@@ -15,6 +15,7 @@ import dev.meridian.notification.delivery.Deliveries;
 import dev.meridian.notification.links.DueMails;
 import dev.meridian.notification.mail.MailKind;
 import dev.meridian.notification.mail.Mailer;
+import dev.meridian.starters.eventintake.UnreadableEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
