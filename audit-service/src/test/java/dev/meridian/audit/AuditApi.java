@@ -20,8 +20,8 @@ record AuditApi(ApiClient http) {
     }
 
     static void trustIssuer(DynamicPropertyRegistry registry) {
-        registry.add("meridian.security.jwt.issuer", ISSUER::issuer);
-        registry.add("meridian.security.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+        registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
     }
 
     static String token(String... roles) {

@@ -20,8 +20,10 @@ final class UserServiceJar {
         Map<String, Object> properties = new HashMap<>(infrastructure);
         properties.put("server.port", port);
         properties.put("eureka.client.enabled", false);
-        properties.put("meridian.security.jwt.issuer", issuer);
-        properties.put("meridian.security.jwt.jwk-set-uri", "http://127.0.0.1:" + authPort + "/oauth2/jwks");
+        properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", issuer);
+        properties.put(
+                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
+                "http://127.0.0.1:" + authPort + "/oauth2/jwks");
         // These tests sign users up to sign them in: the answer names the account (201) instead of hiding whether the
         // address was registered (202, the default; its tests are user-service's and system-tests').
         properties.put("meridian.sign-up.reveal-existing-email", true);

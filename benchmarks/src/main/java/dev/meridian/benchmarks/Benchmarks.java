@@ -80,8 +80,8 @@ final class Benchmarks {
                 "spring.datasource.password", postgres.password(),
                 "spring.data.redis.url", redis.url(),
                 "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "meridian.security.jwt.issuer", tokens.issuer(),
-                "meridian.security.jwt.jwk-set-uri", tokens.jwkSetUri(),
+                "spring.security.oauth2.resourceserver.jwt.issuer-uri", tokens.issuer(),
+                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri", tokens.jwkSetUri(),
                 "eureka.client.enabled", false,
                 "logging.level.root", "WARN"));
         ServiceProcess service = ServiceProcess.start(

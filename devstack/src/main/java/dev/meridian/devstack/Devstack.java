@@ -67,6 +67,9 @@ public final class Devstack {
 
     /** discovery-service's metrics (its management port; the registry's own port serves only the registry). */
     private static final int DISCOVERY_MANAGEMENT_PORT = 8762;
+    /** The services built on the resource-server starter, which read Boot's resource-server properties. */
+    private static final List<String> RESOURCE_SERVERS =
+            List.of("user-service", "audit-service", "notification-service");
     /** The registry's account: the dev profile's user name, a fresh password each run (it guards who registers). */
     static final String REGISTRY_USER = "meridian";
 
@@ -189,8 +192,6 @@ public final class Devstack {
                 "127.0.0.1",
                 "meridian.auth.issuer",
                 ISSUER,
-                "meridian.security.jwt.issuer",
-                ISSUER,
                 "meridian.gateway.jwt.issuer",
                 ISSUER,
                 "logging.structured.format.console",
@@ -213,7 +214,12 @@ public final class Devstack {
         }
         // Signing keys from auth-service's own address (its first instance), never from whatever Eureka lists (C7).
         String jwks = "http://127.0.0.1:" + PORTS.get("auth-service") + "/oauth2/jwks";
-        properties.put("meridian.security.jwt.jwk-set-uri", jwks);
+        if (RESOURCE_SERVERS.contains(service)) {
+            // Only to the starter's resource servers: Boot would build a decoder from them in any service that has
+            // its resource-server auto-configuration (the gateway has, and checks tokens with its own settings).
+            properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER);
+            properties.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", jwks);
+        }
         properties.put("meridian.gateway.jwt.jwk-set-uri", jwks);
         if (service.equals("auth-service") || service.equals("notification-service")) {
             // Both dev profiles read it: auth-service registers client notification-service with it (client

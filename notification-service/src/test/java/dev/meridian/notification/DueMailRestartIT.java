@@ -103,8 +103,8 @@ class DueMailRestartIT {
         properties.put("spring.mail.port", SMTP.port());
         properties.put("server.port", 0);
         properties.put("eureka.client.enabled", false);
-        properties.put("meridian.security.jwt.issuer", ISSUER.issuer());
-        properties.put("meridian.security.jwt.jwk-set-uri", ISSUER.jwkSetUri());
+        properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER.issuer());
+        properties.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER.jwkSetUri());
         properties.put("meridian.mail.links.url", STAND_IN.userServiceUrl());
         properties.put("spring.security.oauth2.client.provider.meridian.token-uri", STAND_IN.tokenUri());
         properties.put("NOTIFICATION_SERVICE_CLIENT_SECRET", MailLinksStandIn.CLIENT_SECRET);

@@ -91,8 +91,8 @@ class UserMailIT {
     static void infrastructure(DynamicPropertyRegistry registry) {
         registry.add("spring.mail.host", SMTP::host);
         registry.add("spring.mail.port", SMTP::port);
-        registry.add("meridian.security.jwt.issuer", ISSUER::issuer);
-        registry.add("meridian.security.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+        registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
     }
 
     @AfterAll

@@ -117,15 +117,17 @@ class PlatformSmokeIT {
                     "127.0.0.1",
                     "meridian.auth.issuer",
                     PUBLIC_URL,
-                    "meridian.security.jwt.issuer",
-                    PUBLIC_URL,
                     "meridian.gateway.jwt.issuer",
                     PUBLIC_URL,
                     // Pinned, as compose and Kubernetes set MERIDIAN_JWK_SET_URI: not lb://auth-service.
-                    "meridian.security.jwt.jwk-set-uri",
-                    jwks,
                     "meridian.gateway.jwt.jwk-set-uri",
                     jwks));
+            if (List.of("user-service", "audit-service", "notification-service").contains(service.getKey())) {
+                // Only to the resource-server starter's services: Boot would build a decoder from these in any
+                // service with its resource-server auto-configuration (the gateway has one, with settings of its own).
+                properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", PUBLIC_URL);
+                properties.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", jwks);
+            }
             // Links in mails (verification, reset, email change) lead through the gateway.
             properties.put("meridian.public-url", PUBLIC_URL);
             if (service.getKey().equals("auth-service") || service.getKey().equals("notification-service")) {

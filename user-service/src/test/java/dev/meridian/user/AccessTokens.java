@@ -21,9 +21,9 @@ final class AccessTokens {
     private AccessTokens() {}
 
     static void register(DynamicPropertyRegistry registry) {
-        registry.add("meridian.security.jwt.issuer", ISSUER::issuer);
-        registry.add("meridian.security.jwt.audience", () -> AUDIENCE);
-        registry.add("meridian.security.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+        registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
+        registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> AUDIENCE);
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
     }
 
     /** The claims of a genuine access token for this user, to alter before signing. */

@@ -15,7 +15,7 @@ class JwksThroughDiscoveryIT extends RunningUserService {
     @DynamicPropertySource
     static void keysThroughDiscovery(DynamicPropertyRegistry registry) {
         URI jwks = URI.create(AccessTokens.ISSUER.jwkSetUri());
-        registry.add("meridian.security.jwt.jwk-set-uri", () -> "lb://auth-service/oauth2/jwks");
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", () -> "lb://auth-service/oauth2/jwks");
         registry.add(
                 "spring.cloud.discovery.client.simple.instances.auth-service[0].uri",
                 () -> "http://" + jwks.getHost() + ":" + jwks.getPort());

@@ -83,8 +83,8 @@ class TwoInstanceCacheIT extends RunningUserService {
                             argument("spring.datasource.password"),
                             argument("spring.data.redis.url"),
                             argument("spring.kafka.bootstrap-servers"),
-                            argument("meridian.security.jwt.issuer"),
-                            argument("meridian.security.jwt.jwk-set-uri"));
+                            argument("spring.security.oauth2.resourceserver.jwt.issuer-uri"),
+                            argument("spring.security.oauth2.resourceserver.jwt.jwk-set-uri"));
         }
         return ((WebServerApplicationContext) second).getWebServer().getPort();
     }

@@ -36,8 +36,8 @@ class SearchIndexIT {
 
     @DynamicPropertySource
     static void tokens(DynamicPropertyRegistry registry) {
-        registry.add("meridian.security.jwt.issuer", ISSUER::issuer);
-        registry.add("meridian.security.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+        registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::issuer);
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
     }
 
     @Test

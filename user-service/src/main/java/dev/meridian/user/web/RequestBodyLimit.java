@@ -1,4 +1,4 @@
-package dev.meridian.user.config;
+package dev.meridian.user.web;
 
 import dev.meridian.starters.problems.ProblemTraces;
 import jakarta.servlet.FilterChain;

@@ -1,4 +1,4 @@
-package dev.meridian.user.config;
+package dev.meridian.user.persistence;
 
 import java.time.Duration;
 import java.util.List;

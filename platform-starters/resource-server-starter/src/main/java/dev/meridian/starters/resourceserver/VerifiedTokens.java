@@ -1,4 +1,4 @@
-package dev.meridian.user.config;
+package dev.meridian.starters.resourceserver;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -20,7 +20,7 @@ import org.springframework.security.oauth2.jwt.JwtValidationException;
  * by a key later removed from the JWKS is refused again within {@code maxAge}. The checks whose answer can change
  * while a token is remembered ({@code everyUse}: the revocation list) run again on every use.
  */
-class VerifiedTokens implements JwtDecoder {
+final class VerifiedTokens implements JwtDecoder {
 
     private final JwtDecoder validator;
     private final OAuth2TokenValidator<Jwt> everyUse;

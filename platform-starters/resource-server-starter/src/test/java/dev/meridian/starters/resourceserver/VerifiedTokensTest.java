@@ -1,4 +1,4 @@
-package dev.meridian.user.config;
+package dev.meridian.starters.resourceserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.meridian.user.config;
+package dev.meridian.starters.resourceserver;
 
 import dev.meridian.starters.problems.ProblemTraces;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,16 +16,17 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * 401 and 403 as RFC 9457 problems. The RFC 6750 {@code WWW-Authenticate: Bearer error="invalid_token"} challenge
- * comes from Spring Security's bearer-token handlers; this adds the body they leave empty.
+ * 401 and 403 as RFC 9457 problems with the trace id. The RFC 6750 {@code WWW-Authenticate: Bearer
+ * error="invalid_token"} challenge (and {@code insufficient_scope}) comes from Spring Security's bearer-token
+ * handlers; this adds the body they leave empty.
  */
-class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
+public final class ResourceServerProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
     private final BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
     private final BearerTokenAccessDeniedHandler denial = new BearerTokenAccessDeniedHandler();
     private final JsonMapper json;
 
-    SecurityProblems(JsonMapper json) {
+    public ResourceServerProblems(JsonMapper json) {
         this.json = json;
     }
 

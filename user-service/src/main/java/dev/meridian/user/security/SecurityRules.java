@@ -1,0 +1,42 @@
+package dev.meridian.user.security;
+
+import dev.meridian.starters.resourceserver.AuthorizationRules;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+
+/**
+ * Who may call what; the resource-server starter does the rest (tokens, probes, problem JSON). Every request but
+ * sign-up and the mailed-link confirmations carries an access token from auth-service.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityRules {
+
+    static final String VERIFY_CREDENTIALS_SCOPE = "SCOPE_users.credentials.verify";
+    /** notification-service fetching the link (and code) of a mail it is about to send. */
+    static final String MAIL_LINKS_SCOPE = "SCOPE_users.mail-links";
+
+    @Bean
+    AuthorizationRules userServiceRules() {
+        return requests -> requests.requestMatchers(HttpMethod.POST, "/api/users")
+                .permitAll()
+                // Anonymous by nature: whoever holds the mailed link or code (or asks for a reset).
+                .requestMatchers(
+                        HttpMethod.POST,
+                        "/api/users/email-verification",
+                        "/api/users/password-reset",
+                        "/api/users/password-reset/confirm",
+                        "/api/users/email-change/confirm",
+                        "/api/users/email-change/cancel")
+                .permitAll()
+                .requestMatchers("/internal/mail-links")
+                .hasAuthority(MAIL_LINKS_SCOPE)
+                .requestMatchers("/internal/credentials/**")
+                .hasAuthority(VERIFY_CREDENTIALS_SCOPE)
+                // Contract C2: auth-service re-reads an account's status and roles on every refresh.
+                .requestMatchers(HttpMethod.GET, "/internal/users/*/standing")
+                .hasAuthority(VERIFY_CREDENTIALS_SCOPE)
+                .anyRequest()
+                .authenticated();
+    }
+}
