@@ -33,8 +33,8 @@ class UserTest {
     void signUpAnnouncesAnUnverifiedAccountAndAsksForTheVerificationMail() {
         UUID request = UUID.randomUUID();
 
-        User user = User.register(
-                new EmailAddress(" Ada@Example.com "), "Ada", "{hash}", Role.USER, null, request, NOW);
+        User user =
+                User.register(new EmailAddress(" Ada@Example.com "), "Ada", "{hash}", Role.USER, null, request, NOW);
 
         assertThat(user.email()).isEqualTo("ada@example.com");
         assertThat(user.isActive()).isTrue();
@@ -42,24 +42,20 @@ class UserTest {
         assertThat(user.version()).isZero();
         List<Object> events = events(user);
         assertThat(events).hasSize(2);
-        assertThat(events.get(0))
-                .isInstanceOfSatisfying(UserCreated.class, created -> {
-                    assertThat(created.userId()).isEqualTo(user.id());
-                    assertThat(created.actorId()).as("the user signed up themself").isEqualTo(user.id());
-                    assertThat(created.email()).isEqualTo("ada@example.com");
-                    assertThat(created.roles()).containsExactly("USER");
-                    assertThat(created.emailVerified()).isFalse();
-                    assertThat(created.occurredAt()).isEqualTo(NOW);
-                });
-        assertThat(events.get(1))
-                .isInstanceOfSatisfying(EmailVerificationRequested.class, verification -> {
-                    assertThat(verification.userId()).isEqualTo(user.id());
-                    assertThat(verification.requestId()).isEqualTo(request);
-                    assertThat(verification.email()).isEqualTo("ada@example.com");
-                });
-        assertThat(events)
-                .map(event -> ((UserEvent) event).eventId())
-                .doesNotHaveDuplicates();
+        assertThat(events.get(0)).isInstanceOfSatisfying(UserCreated.class, created -> {
+            assertThat(created.userId()).isEqualTo(user.id());
+            assertThat(created.actorId()).as("the user signed up themself").isEqualTo(user.id());
+            assertThat(created.email()).isEqualTo("ada@example.com");
+            assertThat(created.roles()).containsExactly("USER");
+            assertThat(created.emailVerified()).isFalse();
+            assertThat(created.occurredAt()).isEqualTo(NOW);
+        });
+        assertThat(events.get(1)).isInstanceOfSatisfying(EmailVerificationRequested.class, verification -> {
+            assertThat(verification.userId()).isEqualTo(user.id());
+            assertThat(verification.requestId()).isEqualTo(request);
+            assertThat(verification.email()).isEqualTo("ada@example.com");
+        });
+        assertThat(events).map(event -> ((UserEvent) event).eventId()).doesNotHaveDuplicates();
     }
 
     @Test
@@ -208,8 +204,8 @@ class UserTest {
         });
         assertThat(events.get(2))
                 .isInstanceOfSatisfying(
-                        EmailChangeCancelled.class, cancelled -> assertThat(cancelled.email())
-                                .isEqualTo("ada@example.com"));
+                        EmailChangeCancelled.class,
+                        cancelled -> assertThat(cancelled.email()).isEqualTo("ada@example.com"));
     }
 
     @Test
@@ -225,8 +221,8 @@ class UserTest {
         assertThat(user.activate(ADMIN, NOW)).isTrue();
 
         assertThat(events(user)).hasExactlyElementsOfTypes(UserDeactivated.class, UserActivated.class);
-        assertThat(events(user)).allSatisfy(event -> assertThat(((UserEvent) event).actorId())
-                .isEqualTo(ADMIN));
+        assertThat(events(user))
+                .allSatisfy(event -> assertThat(((UserEvent) event).actorId()).isEqualTo(ADMIN));
     }
 
     /** An account as the repository loads it: saved before, so no events pending. */
