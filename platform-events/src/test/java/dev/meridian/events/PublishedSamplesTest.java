@@ -4,11 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The JSON samples under {@code samples/} are what consumers have been promised: every published version must stay
@@ -114,6 +125,85 @@ class PublishedSamplesTest {
 
         assertThat(json.readValue(json.writeValueAsString(event), UserCreated.class))
                 .isEqualTo(event);
+    }
+
+    /** Every sample, with the record its type names: the file {@code user-created.v1.json} is {@code created}, v1. */
+    static Stream<Arguments> everySample() throws IOException, URISyntaxException {
+        Path folder = Path.of(PublishedSamplesTest.class.getResource("/samples").toURI());
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Arguments> samples = files.map(file -> file.getFileName().toString())
+                    .sorted()
+                    .map(name -> {
+                        String[] parts = name.split("\\.");
+                        String eventName = parts[0].startsWith("user-") ? parts[0].substring(5) : parts[0];
+                        int version = Integer.parseInt(parts[1].substring(1));
+                        Class<? extends UserEvent> type = UserEvents.dataType(UserEvents.type(eventName, version))
+                                .orElseThrow(() -> new AssertionError(name + " names no published type"));
+                        return Arguments.of(name, type);
+                    })
+                    .toList();
+            assertThat(samples).as("samples found").hasSizeGreaterThanOrEqualTo(14);
+            return samples.stream();
+        }
+    }
+
+    @Test
+    void everyPublishedRecordHasASample() throws IOException, URISyntaxException {
+        List<Object> sampled = everySample().map(sample -> sample.get()[1]).toList();
+
+        assertThat(sampled).containsAll(List.of(UserEvent.class.getPermittedSubclasses()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everySample")
+    void everySampleRoundTripsThroughItsRecordUnchanged(String sample, Class<? extends UserEvent> type)
+            throws IOException {
+        UserEvent event = read(sample, type);
+
+        assertThat(json.readValue(json.writeValueAsString(event), type)).isEqualTo(event);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everySample")
+    void whatARecordWritesStillCarriesEveryFieldItsSamplePromised(String sample, Class<? extends UserEvent> type)
+            throws IOException {
+        ObjectNode promised = (ObjectNode) tree(sample);
+        promised.remove("addedByALaterVersion");
+        JsonNode written = json.valueToTree(read(sample, type));
+
+        // A renamed or dropped component would leave consumers built against the sample reading null.
+        assertThat(written.propertyNames()).containsAll(promised.propertyNames());
+        assertThat(json.treeToValue(written, type)).isEqualTo(json.treeToValue(promised, type));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everySample")
+    void fieldsAddedByALaterVersionDoNotChangeWhatASampleReadsAs(String sample, Class<? extends UserEvent> type)
+            throws IOException {
+        ObjectNode later = (ObjectNode) tree(sample);
+        later.put("addedLater", "a consumer built today ignores this");
+        later.putObject("nestedAddedLater").put("depth", 2);
+
+        assertThat(json.treeToValue(later, type)).isEqualTo(read(sample, type));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everySample")
+    void everySampleCarriesWhatEveryConsumerReliesOn(String sample, Class<? extends UserEvent> type)
+            throws IOException {
+        UserEvent event = read(sample, type);
+
+        // Consumers deduplicate by eventId, key and order by userId, and record occurredAt.
+        assertThat(event.eventId()).as("eventId").isNotNull();
+        assertThat(event.userId()).as("userId").isNotNull();
+        assertThat(event.occurredAt()).as("occurredAt").isNotNull();
+        assertThat(UserEvents.dataType(event.type())).contains(type);
+    }
+
+    private JsonNode tree(String sample) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/samples/" + sample)) {
+            return json.readTree(in);
+        }
     }
 
     private <T> T read(String sample, Class<T> type) throws IOException {
