@@ -1,12 +1,13 @@
 package dev.meridian.auth.login;
 
-import dev.meridian.auth.server.AuthSettings;
 import feign.RequestInterceptor;
 import feign.RequestTemplate;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
@@ -26,14 +27,15 @@ class ServiceTokenInterceptor implements RequestInterceptor {
     private static final Duration LIFETIME = Duration.ofMinutes(5);
 
     private final JwtEncoder encoder;
-    private final AuthSettings settings;
+    private final URI issuer;
     private final Clock clock;
     private String token;
     private Instant renewAt = Instant.MIN;
 
-    ServiceTokenInterceptor(JwtEncoder encoder, AuthSettings settings, Clock clock) {
+    /** {@code issuer}: the authorization server's own ({@code meridian.auth.issuer}), as in the tokens it issues. */
+    ServiceTokenInterceptor(JwtEncoder encoder, @Value("${meridian.auth.issuer}") URI issuer, Clock clock) {
         this.encoder = encoder;
-        this.settings = settings;
+        this.issuer = issuer;
         this.clock = clock;
     }
 
@@ -46,7 +48,7 @@ class ServiceTokenInterceptor implements RequestInterceptor {
         Instant now = clock.instant();
         if (now.isAfter(renewAt)) {
             JwtClaimsSet claims = JwtClaimsSet.builder()
-                    .issuer(settings.issuer().toString())
+                    .issuer(issuer.toString())
                     .subject("auth-service")
                     .audience(List.of("user-service"))
                     .claim("scope", SCOPE)

@@ -1,6 +1,5 @@
 package dev.meridian.auth.login;
 
-import dev.meridian.auth.account.EmailVerifiedClaim;
 import dev.meridian.auth.login.UserCredentials.Check;
 import dev.meridian.auth.login.UserCredentials.Verdict;
 import feign.FeignException;

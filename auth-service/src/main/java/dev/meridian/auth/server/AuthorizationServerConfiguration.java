@@ -1,8 +1,9 @@
 package dev.meridian.auth.server;
 
+import dev.meridian.auth.sessions.SecurityEvents;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-import dev.meridian.auth.account.EmailVerifiedClaim;
+import dev.meridian.auth.login.EmailVerifiedClaim;
 import dev.meridian.auth.keys.KeySettings;
 import dev.meridian.auth.keys.SigningKeys;
 import dev.meridian.auth.login.CurrentRoles;

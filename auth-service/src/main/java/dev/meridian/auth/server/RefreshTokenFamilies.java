@@ -1,5 +1,6 @@
 package dev.meridian.auth.server;
 
+import dev.meridian.auth.sessions.SecurityEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
 package dev.meridian.auth.sessions;
 
-import dev.meridian.auth.server.SecurityEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.Principal;

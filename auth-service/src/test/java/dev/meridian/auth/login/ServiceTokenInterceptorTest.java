@@ -7,12 +7,9 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
-import dev.meridian.auth.server.AuthSettings;
 import feign.RequestTemplate;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -28,8 +25,7 @@ class ServiceTokenInterceptorTest {
         RSAKey key = new RSAKeyGenerator(2048).keyID("test-key").generate();
         var interceptor = new ServiceTokenInterceptor(
                 new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(key))),
-                new AuthSettings(
-                        URI.create("http://gateway.test:8080"), Duration.ofMinutes(15), Duration.ofDays(7), List.of()),
+                URI.create("http://gateway.test:8080"),
                 Clock.systemUTC());
         var request = new RequestTemplate();
 

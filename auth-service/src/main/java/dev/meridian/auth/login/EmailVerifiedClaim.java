@@ -1,4 +1,4 @@
-package dev.meridian.auth.account;
+package dev.meridian.auth.login;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.meridian.auth.server;
+package dev.meridian.auth.sessions;
 
 import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.RefreshTokenReused;
