@@ -2,6 +2,8 @@ package dev.meridian.system;
 
 import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -17,14 +19,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rules that keep Meridian a set of independent services sharing only their published language and starters
- * (one auto-configuration per cross-cutting concern). That a starter depends on no service, and keeps all but its
- * API package-private, each starter checks in its own build ({@code StarterRulesTest}).
+ * (one auto-configuration per cross-cutting concern, depending on no service). The access-token and problem-responses
+ * starters check that rule, and that all but their API is package-private, in their own builds as well
+ * ({@code StarterRulesTest}); here it holds for every starter at once.
  */
 class ArchitectureTest {
 
     static final List<String> MODULES = List.of(
             "platform-events",
             "platform-starters/access-token-starter",
+            "platform-starters/problem-responses-starter",
+            "platform-starters/resource-server-starter",
+            "platform-starters/event-intake-starter",
             "discovery-service",
             "gateway-service",
             "user-service",
@@ -52,6 +58,17 @@ class ArchitectureTest {
                 .notDependOnEachOther()
                 .ignoreDependency(alwaysTrue(), resideInAPackage("dev.meridian.events.."))
                 .ignoreDependency(alwaysTrue(), resideInAPackage("dev.meridian.starters.."))
+                .check(production);
+    }
+
+    @Test
+    void startersDependOnNoServiceOnlyOnThePublishedLanguageAndLibraries() {
+        classes()
+                .that()
+                .resideInAPackage("dev.meridian.starters..")
+                .should()
+                .onlyDependOnClassesThat(resideInAnyPackage("dev.meridian.starters..", "dev.meridian.events..")
+                        .or(resideOutsideOfPackage("dev.meridian..")))
                 .check(production);
     }
 
