@@ -1,12 +1,12 @@
 package dev.meridian.auth.server;
 
-import dev.meridian.auth.sessions.SecurityEvents;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-import dev.meridian.auth.login.EmailVerifiedClaim;
 import dev.meridian.auth.keys.KeySettings;
 import dev.meridian.auth.keys.SigningKeys;
 import dev.meridian.auth.login.CurrentRoles;
+import dev.meridian.auth.login.EmailVerifiedClaim;
+import dev.meridian.auth.sessions.SecurityEvents;
 import dev.meridian.auth.sessions.SignInRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

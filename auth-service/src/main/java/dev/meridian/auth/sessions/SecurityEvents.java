@@ -56,7 +56,7 @@ public class SecurityEvents {
     }
 
     /** The refresh-token family {@code family} was revoked because a rotated refresh token came back. */
-    void refreshTokenReused(OAuth2Authorization family) {
+    public void refreshTokenReused(OAuth2Authorization family) {
         Optional<UUID> user = userId(family.getPrincipalName());
         if (user.isEmpty()) {
             return; // a client's own grant: no user to report it to

@@ -38,8 +38,11 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
  */
 @WebMvcTest(
         controllers = UserController.class,
-        // The config package (its body-limit filter among them) is being reorganised elsewhere; named, not imported.
-        excludeFilters = @Filter(type = FilterType.REGEX, pattern = "dev\\.meridian\\.user\\.config\\..*"))
+        // The body-limit filter needs settings the slice does not load; the security rules need the starter's chain.
+        excludeFilters =
+                @Filter(
+                        type = FilterType.REGEX,
+                        pattern = "dev\\.meridian\\.user\\.(web\\.RequestBodyLimit|security\\.).*"))
 class UserControllerTest {
 
     private static final UUID ADA = UUID.fromString("5f1d2c3b-7a8e-4f60-b1c2-d3e4f5a6b7c8");
