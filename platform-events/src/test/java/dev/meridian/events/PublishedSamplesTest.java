@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -126,28 +123,17 @@ class PublishedSamplesTest {
                 .isEqualTo(event);
     }
 
-    /** Every sample, with the record its type names: the file {@code user-created.v1.json} is {@code created}, v1. */
-    static Stream<Arguments> everySample() throws IOException, URISyntaxException {
-        Path folder = Path.of(PublishedSamplesTest.class.getResource("/samples").toURI());
-        try (Stream<Path> files = Files.list(folder)) {
-            List<Arguments> samples = files.map(file -> file.getFileName().toString())
-                    .sorted()
-                    .map(name -> {
-                        String[] parts = name.split("\\.");
-                        String eventName = parts[0].startsWith("user-") ? parts[0].substring(5) : parts[0];
-                        int version = Integer.parseInt(parts[1].substring(1));
-                        Class<? extends UserEvent> type = UserEvents.dataType(UserEvents.type(eventName, version))
-                                .orElseThrow(() -> new AssertionError(name + " names no published type"));
-                        return Arguments.of(name, type);
-                    })
-                    .toList();
-            assertThat(samples).as("samples found").hasSizeGreaterThanOrEqualTo(14);
-            return samples.stream();
-        }
+    /** Every sample, with the record its file name names ({@link PublishedSamples}). */
+    static Stream<Arguments> everySample() {
+        List<Arguments> samples = PublishedSamples.every().stream()
+                .map(sample -> Arguments.of(sample.name(), sample.type()))
+                .toList();
+        assertThat(samples).as("samples found").hasSizeGreaterThanOrEqualTo(14);
+        return samples.stream();
     }
 
     @Test
-    void everyPublishedRecordHasASample() throws IOException, URISyntaxException {
+    void everyPublishedRecordHasASample() {
         List<Object> sampled = everySample().map(sample -> sample.get()[1]).toList();
 
         assertThat(sampled).containsAll(List.of(UserEvent.class.getPermittedSubclasses()));
