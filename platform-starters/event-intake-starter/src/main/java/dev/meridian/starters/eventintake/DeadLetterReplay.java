@@ -27,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  * intake's idempotency decides what a letter handled before changes: nothing.
  */
 @RestController
-public class DeadLetterReplay {
+class DeadLetterReplay {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterReplay.class);
 
