@@ -2,8 +2,6 @@ package dev.meridian.system;
 
 import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -19,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rules that keep Meridian a set of independent services sharing only their published language and starters
- * (one auto-configuration per cross-cutting concern, depending on no service). The access-token and problem-responses
- * starters check that rule, and that all but their API is package-private, in their own builds as well
- * ({@code StarterRulesTest}); here it holds for every starter at once.
+ * (one auto-configuration per cross-cutting concern). That a starter depends on no service, and keeps all but its
+ * API package-private, each starter checks in its own build ({@code StarterRulesTest}, platform-testkit's
+ * {@code StarterRules}).
  */
 class ArchitectureTest {
 
@@ -58,17 +56,6 @@ class ArchitectureTest {
                 .notDependOnEachOther()
                 .ignoreDependency(alwaysTrue(), resideInAPackage("dev.meridian.events.."))
                 .ignoreDependency(alwaysTrue(), resideInAPackage("dev.meridian.starters.."))
-                .check(production);
-    }
-
-    @Test
-    void startersDependOnNoServiceOnlyOnThePublishedLanguageAndLibraries() {
-        classes()
-                .that()
-                .resideInAPackage("dev.meridian.starters..")
-                .should()
-                .onlyDependOnClassesThat(resideInAnyPackage("dev.meridian.starters..", "dev.meridian.events..")
-                        .or(resideOutsideOfPackage("dev.meridian..")))
                 .check(production);
     }
 
