@@ -314,9 +314,9 @@ class AuditLogIT {
         for (int i = 0; i < 40; i++) {
             published.add(i == 0 ? margaret.created() : margaret.renamed("Margaret " + i));
         }
-        // The listener's id is its consumer group: the killed process and its successor take this context's place.
-        String group = "audit-intake";
-        var intake = listeners.getListenerContainer(group);
+        // The killed process and its successor take this context's place in the service's consumer group.
+        String group = "audit-service";
+        var intake = listeners.getListenerContainer("audit-intake");
         intake.stop();
         try {
             killMidStreamAndRestart(margaret, published, group);

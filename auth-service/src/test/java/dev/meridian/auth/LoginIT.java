@@ -207,15 +207,8 @@ class LoginIT {
     @Test
     void aCommandLineClientGetsTokensThroughTheDeviceFlowOnceTheUserApprovesInABrowser() {
         String email = signUp("correct horse battery staple").email();
-        HttpResponse<String> started = send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/device_authorization"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("client_id", "cli", "scope", "profile")))));
-        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
-        JsonNode device = JSON.readTree(started.body());
-        Map<String, String> poll = Map.of(
-                "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
-                "device_code", device.get("device_code").asString(),
-                "client_id", "cli");
+        JsonNode device = startDeviceAuthorization();
+        Map<String, String> poll = devicePoll(device);
 
         HttpResponse<String> tooEarly = publicPost("/oauth2/token", poll);
         assertThat(tooEarly.statusCode()).isEqualTo(400);
@@ -253,6 +246,48 @@ class LoginIT {
                 .decode(JSON.readTree(tokens.body()).get("access_token").asString());
         assertThat(access.getClaimAsStringList("roles")).containsExactly("USER");
         assertThat(access.getAudience()).containsExactly("user-service");
+    }
+
+    @Test
+    void aMistypedUserCodeApprovesNothingAndTheDeviceKeepsWaiting() {
+        String email = signUp("correct horse battery staple").email();
+        JsonNode device = startDeviceAuthorization();
+        String userCode = device.get("user_code").asString();
+        // One letter off, as a person misreading the device's screen would type it.
+        String mistyped = (userCode.charAt(0) == 'B' ? "C" : "B") + userCode.substring(1);
+        var browser = browser();
+        URI verification = URI.create(device.get("verification_uri").asString());
+        assertThat(browser.get(verification.getRawPath() + "?user_code=" + mistyped)
+                        .statusCode())
+                .isEqualTo(302);
+        String back = browser.login(email, "correct horse battery staple")
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+
+        HttpResponse<String> refused = browser.get(
+                URI.create(back).getRawPath() + "?" + URI.create(back).getRawQuery());
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).doesNotContain(userCode);
+        HttpResponse<String> stillWaiting = publicPost("/oauth2/token", devicePoll(device));
+        assertThat(JSON.readTree(stillWaiting.body()).get("error").asString()).isEqualTo("authorization_pending");
+    }
+
+    private JsonNode startDeviceAuthorization() {
+        HttpResponse<String> started = send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/device_authorization"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("client_id", "cli", "scope", "profile")))));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        return JSON.readTree(started.body());
+    }
+
+    /** The device's poll of the token endpoint for the authorization {@code device} started. */
+    private static Map<String, String> devicePoll(JsonNode device) {
+        return Map.of(
+                "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code", device.get("device_code").asString(),
+                "client_id", "cli");
     }
 
     @Test
@@ -365,6 +400,24 @@ class LoginIT {
         assertThat(page.statusCode()).isEqualTo(200);
         Matcher alert = ALERT.matcher(page.body());
         return alert.find() ? alert.group(1).strip() : null;
+    }
+
+    @Test
+    void aLockedEmailIsToldToWaitOnTheLoginPageAndEvenTheRightPasswordDoesNotSignIn() {
+        String email = signUp("correct horse battery staple").email();
+        var browser = browser();
+        browser.startAuthorization();
+        // user-service's throttle: five free failures, then a lock that doubles with every further one.
+        for (int guess = 0; guess < 12; guess++) {
+            browser.login(email, "wrong password " + guess);
+        }
+
+        HttpResponse<String> login = browser.login(email, "correct horse battery staple");
+
+        assertThat(login.headers().firstValue("Location"))
+                .hasValueSatisfying(location -> assertThat(location).endsWith("/login?error"));
+        assertThat(alertOn(browser.get("/login?error")))
+                .isEqualTo("Too many failed sign-ins. Please wait a little and try again.");
     }
 
     @Test

@@ -202,6 +202,40 @@ class TokenEndpointIT {
         assertThat(redirect).containsEntry("error", "invalid_request").doesNotContainKey("code");
     }
 
+    @Test
+    void anAuthorizationRequestForAScopeTheClientIsNotRegisteredForIsAnInvalidScope() {
+        var browser = new Browser(base(), CLI, REDIRECT_URI);
+        Map<String, String> request = browser.authorizationRequest(OAuthHttp.challenge(Browser.VERIFIER));
+        // notification-service's scope: a public client asking for it must not get a code, signed in or not.
+        request.put("scope", "openid users.mail-links");
+
+        HttpResponse<String> refused = browser.get("/oauth2/authorize?" + OAuthHttp.form(request));
+
+        assertThat(refused.statusCode()).isEqualTo(302);
+        assertThat(browser.redirectQuery(refused))
+                .containsEntry("error", "invalid_scope")
+                .doesNotContainKey("code");
+    }
+
+    @Test
+    void aRefreshAskingForMoreScopeThanTheUserGrantedIsAnInvalidScope() {
+        JsonNode tokens = tokensFor(CLI);
+        Map<String, String> wider = Map.of(
+                "grant_type",
+                "refresh_token",
+                "client_id",
+                CLI,
+                "refresh_token",
+                tokens.get("refresh_token").asString(),
+                "scope",
+                "openid profile users.mail-links");
+
+        assertError(send(post("/oauth2/token", wider)), 400, "invalid_scope");
+        // The refused request spent nothing: the same refresh token, asking for what was granted, still works.
+        assertThat(refresh(CLI, tokens.get("refresh_token").asString()).statusCode())
+                .isEqualTo(200);
+    }
+
     // --- errors are RFC 6749 section 5.2 JSON, never a redirect to the login page ---
 
     static Stream<Arguments> requestsNoClientAuthenticationTakes() {

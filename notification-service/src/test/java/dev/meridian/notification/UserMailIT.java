@@ -482,9 +482,9 @@ class UserMailIT {
     void aConsumerKilledMidStreamMailsEveryUserExactlyOnce() throws Exception {
         List<UserCreated> users =
                 IntStream.range(0, 30).mapToObj(i -> created("User " + i)).toList();
-        // The listener's id is its consumer group: the killed process and its successor take this context's place.
-        String group = "notification-intake";
-        var intake = listeners.getListenerContainer(group);
+        // The killed process and its successor take this context's place in the service's consumer group.
+        String group = "notification-service";
+        var intake = listeners.getListenerContainer("notification-intake");
         intake.stop();
         try {
             killMidStreamAndRestart(users, group);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.json.JsonContent;
 
 /**
  * The identity-hardening holes (docs/security.md), tried from outside as a client would: through the gateway of the
@@ -40,7 +41,10 @@ class IdentityThroughTheGatewayIT {
         String code = app.code(email, PASSWORD, verifier).orElseThrow();
         HttpResponse<String> wrong = app.exchange(code, NativeAppSignIn.verifier());
         assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(400);
-        assertThat((String) JsonPath.read(wrong.body(), "$.error")).isEqualTo("invalid_grant");
+        assertThat(new JsonContent(wrong.body()))
+                .extractingPath("$.error")
+                .asString()
+                .isEqualTo("invalid_grant");
         assertThat(wrong.body()).doesNotContain("access_token");
 
         String another = app.code(email, PASSWORD, verifier).orElseThrow();
@@ -51,7 +55,10 @@ class IdentityThroughTheGatewayIT {
         String third = app.code(email, PASSWORD, verifier).orElseThrow();
         HttpResponse<String> tooShort = app.exchange(third, verifier.substring(0, 42));
         assertThat(tooShort.statusCode()).as(tooShort.body()).isEqualTo(400);
-        assertThat((String) JsonPath.read(tooShort.body(), "$.error")).isEqualTo("invalid_grant");
+        assertThat(new JsonContent(tooShort.body()))
+                .extractingPath("$.error")
+                .asString()
+                .isEqualTo("invalid_grant");
     }
 
     @Test
@@ -160,7 +167,10 @@ class IdentityThroughTheGatewayIT {
                         == 401);
         HttpResponse<String> refreshed = app.refresh(tokens.refresh());
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(400);
-        assertThat((String) JsonPath.read(refreshed.body(), "$.error")).isEqualTo("invalid_grant");
+        assertThat(new JsonContent(refreshed.body()))
+                .extractingPath("$.error")
+                .asString()
+                .isEqualTo("invalid_grant");
         assertThat(app.code(email, PASSWORD, NativeAppSignIn.verifier()))
                 .as("sign-in refused")
                 .isEmpty();

@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.json.JsonContent;
 
 /**
  * The whole platform from its packaged jars: discovery first, then the five other services against real
@@ -153,7 +154,9 @@ class PlatformSmokeIT {
         for (String healthUrl : healthUrls) {
             var health = get(healthUrl);
             assertThat(health.statusCode()).as(healthUrl).isEqualTo(200);
-            assertThat((String) JsonPath.read(health.body(), "$.status"))
+            assertThat(new JsonContent(health.body()))
+                    .extractingPath("$.status")
+                    .asString()
                     .as(healthUrl)
                     .isEqualTo("UP");
         }

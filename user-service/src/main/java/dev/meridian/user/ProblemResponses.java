@@ -1,5 +1,6 @@
 package dev.meridian.user;
 
+import dev.meridian.starters.problems.MvcProblems;
 import dev.meridian.user.account.AccountProblems.AccountNotFound;
 import dev.meridian.user.account.AccountProblems.AlreadyVerified;
 import dev.meridian.user.account.AccountProblems.CurrentPasswordRequired;
@@ -31,18 +32,17 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * user-service's own problems: the account rules below, and Spring MVC's (malformed JSON, bad ids, wrong method or
- * media type) through {@link ResponseEntityExceptionHandler}, whose validation problems list each field and whose
- * unreadable-body problems tell an oversized body apart. Being this application's only
- * {@code ResponseEntityExceptionHandler}, it replaces the problem-responses starter's; the starter still answers
+ * media type) through the problem-responses starter's {@link MvcProblems}, whose validation problems here list each
+ * field and whose unreadable-body problems tell an oversized body apart. Being this application's only
+ * {@code ResponseEntityExceptionHandler}, it replaces the starter's own one; the starter still answers
  * whatever no handler here takes (a 500 naming no cause, a 400 for a value the database cannot hold), the container's
  * error page, and puts the request's {@code traceId} on every problem, these included.
  */
 @RestControllerAdvice
-class ProblemResponses extends ResponseEntityExceptionHandler {
+class ProblemResponses extends MvcProblems {
 
     /**
      * Where the account lifecycle's problem types live; clients (auth-service's pages) tell the cases apart by the

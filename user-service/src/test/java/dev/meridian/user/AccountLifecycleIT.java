@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.json.JsonContent;
 
 /**
  * The account lifecycle through the API as the pages and the mailer use it: the mailer's fetch of a link by the
@@ -82,7 +83,10 @@ class AccountLifecycleIT extends RunningUserService {
         String token = token(mail);
         String code = JsonPath.read(mail, "$.code");
 
-        assertThat((String) JsonPath.read(mail, "$.link")).startsWith("http://localhost:8080/account/verify?token=");
+        assertThat(new JsonContent(mail))
+                .extractingPath("$.link")
+                .asString()
+                .startsWith("http://localhost:8080/account/verify?token=");
         assertThat(code).matches("[0-9]{6}");
         assertThat(token).matches("[A-Za-z0-9_-]{43}");
         assertThat(verifyToken(token).statusCode()).isEqualTo(204);
@@ -119,7 +123,9 @@ class AccountLifecycleIT extends RunningUserService {
         var forged = verifyToken("A".repeat(43));
         assertInvalidLink(forged);
         assertInvalidLink(verifyToken(superseded));
-        assertThat((String) JsonPath.read(verifyToken(superseded).body(), "$.detail"))
+        assertThat(new JsonContent(verifyToken(superseded).body()))
+                .extractingPath("$.detail")
+                .asString()
                 .isEqualTo(JsonPath.read(forged.body(), "$.detail"));
         jdbc.sql("update one_time_requests set expires_at = now() - interval '1 second' where id = ?::uuid")
                 .param(requestId)
@@ -193,17 +199,32 @@ class AccountLifecycleIT extends RunningUserService {
         UUID id = accountId(email);
 
         var verdict = verifyCredentials(email, PASSWORD);
-        assertThat((Boolean) JsonPath.read(verdict.body(), "$.verified")).isTrue();
-        assertThat((Boolean) JsonPath.read(verdict.body(), "$.emailVerified")).isFalse();
+        assertThat(new JsonContent(verdict.body()))
+                .extractingPath("$.verified")
+                .asBoolean()
+                .isTrue();
+        assertThat(new JsonContent(verdict.body()))
+                .extractingPath("$.emailVerified")
+                .asBoolean()
+                .isFalse();
         assertThat(api.get("/api/users/me", AccessTokens.user(id)).statusCode()).isEqualTo(200);
         var rename = api.patch("/api/users/" + id, AccessTokens.user(id), "\"0\"", "{\"name\": \"Eve\"}");
         assertThat(rename.statusCode()).isEqualTo(403);
-        assertThat((String) JsonPath.read(rename.body(), "$.type")).endsWith("/problems/email-not-verified");
+        assertThat(new JsonContent(rename.body()))
+                .extractingPath("$.type")
+                .asString()
+                .endsWith("/problems/email-not-verified");
         var change = emailChange(id, unique(), PASSWORD);
         assertThat(change.statusCode()).isEqualTo(403);
-        assertThat((String) JsonPath.read(change.body(), "$.type")).endsWith("/problems/email-not-verified");
+        assertThat(new JsonContent(change.body()))
+                .extractingPath("$.type")
+                .asString()
+                .endsWith("/problems/email-not-verified");
         var standing = api.get("/internal/users/" + id + "/standing", AUTH_SERVICE);
-        assertThat((Boolean) JsonPath.read(standing.body(), "$.emailVerified")).isFalse();
+        assertThat(new JsonContent(standing.body()))
+                .extractingPath("$.emailVerified")
+                .asBoolean()
+                .isFalse();
     }
 
     // --- mail links ----------------------------------------------------------------------------------------------
@@ -257,16 +278,23 @@ class AccountLifecycleIT extends RunningUserService {
         requestReset(email);
         String mail = mailLink(requestId(id, PasswordResetRequested.TYPE, "requestId"));
         String token = token(mail);
-        assertThat((String) JsonPath.read(mail, "$.link")).contains("/account/reset-password?token=");
-        assertThat((String) JsonPath.read(mail, "$.code")).isNull();
+        assertThat(new JsonContent(mail))
+                .extractingPath("$.link")
+                .asString()
+                .contains("/account/reset-password?token=");
+        assertThat(new JsonContent(mail)).extractingPath("$.code").isNull();
 
         var tooShort = confirmReset(token, "short");
         assertThat(tooShort.statusCode()).isEqualTo(400);
-        assertThat((List<String>) JsonPath.read(tooShort.body(), "$.errors[*].field"))
+        assertThat(new JsonContent(tooShort.body()))
+                .extractingPath("$.errors[*].field")
+                .asArray()
                 .containsExactly("password");
         var theEmail = confirmReset(token, email.toUpperCase());
         assertThat(theEmail.statusCode()).isEqualTo(400);
-        assertThat((List<String>) JsonPath.read(theEmail.body(), "$.errors[*].field"))
+        assertThat(new JsonContent(theEmail.body()))
+                .extractingPath("$.errors[*].field")
+                .asArray()
                 .containsExactly("password");
         assertInvalidLink(confirmReset(older, NEW_PASSWORD));
         assertInvalidLink(confirmReset("forged-" + token.substring(7), NEW_PASSWORD));
@@ -274,10 +302,13 @@ class AccountLifecycleIT extends RunningUserService {
         assertThat(confirmReset(token, NEW_PASSWORD).statusCode()).isEqualTo(204);
 
         assertInvalidLink(confirmReset(token, "yet another password"));
-        assertThat((Boolean)
-                        JsonPath.read(verifyCredentials(email, NEW_PASSWORD).body(), "$.verified"))
+        assertThat(new JsonContent(verifyCredentials(email, NEW_PASSWORD).body()))
+                .extractingPath("$.verified")
+                .asBoolean()
                 .isTrue();
-        assertThat((Boolean) JsonPath.read(verifyCredentials(email, PASSWORD).body(), "$.verified"))
+        assertThat(new JsonContent(verifyCredentials(email, PASSWORD).body()))
+                .extractingPath("$.verified")
+                .asBoolean()
                 .isFalse();
         String updated = payload(id, UserUpdated.TYPE);
         assertThat(updated).contains("\"changed\":[\"password\"]", "\"actorTokenId\":null");
@@ -332,7 +363,9 @@ class AccountLifecycleIT extends RunningUserService {
                 .update();
 
         assertInvalidLink(confirmReset(token, NEW_PASSWORD));
-        assertThat((Boolean) JsonPath.read(verifyCredentials(email, PASSWORD).body(), "$.verified"))
+        assertThat(new JsonContent(verifyCredentials(email, PASSWORD).body()))
+                .extractingPath("$.verified")
+                .asBoolean()
                 .isTrue();
     }
 
@@ -349,7 +382,9 @@ class AccountLifecycleIT extends RunningUserService {
         var viaPatch = api.patch("/api/users/" + id, AccessTokens.user(id), "\"1\"", """
                 {"email": "%s", "currentPassword": "%s"}""".formatted(newEmail, PASSWORD));
         assertThat(viaPatch.statusCode()).isEqualTo(400);
-        assertThat((String) JsonPath.read(viaPatch.body(), "$.type"))
+        assertThat(new JsonContent(viaPatch.body()))
+                .extractingPath("$.type")
+                .asString()
                 .endsWith("/problems/email-change-needs-confirmation");
 
         assertThat(emailChange(id, newEmail, PASSWORD).statusCode()).isEqualTo(202);
@@ -358,7 +393,10 @@ class AccountLifecycleIT extends RunningUserService {
         assertThat(requested).contains(email, newEmail);
         String confirm = token(mailLink(JsonPath.read(requested, "$.confirmRequestId")));
         String cancelMail = mailLink(JsonPath.read(requested, "$.cancelRequestId"));
-        assertThat((String) JsonPath.read(cancelMail, "$.link")).contains("/account/email-change/cancel?token=");
+        assertThat(new JsonContent(cancelMail))
+                .extractingPath("$.link")
+                .asString()
+                .contains("/account/email-change/cancel?token=");
         assertInvalidLink(confirmEmailChange(token(cancelMail)));
 
         assertThat(confirmEmailChange(confirm).statusCode()).isEqualTo(204);
@@ -400,7 +438,10 @@ class AccountLifecycleIT extends RunningUserService {
         assertInvalidLink(confirmEmailChange(confirm));
         var locked = emailChange(id, unique(), PASSWORD);
         assertThat(locked.statusCode()).isEqualTo(423);
-        assertThat((String) JsonPath.read(locked.body(), "$.type")).endsWith("/problems/email-change-locked");
+        assertThat(new JsonContent(locked.body()))
+                .extractingPath("$.type")
+                .asString()
+                .endsWith("/problems/email-change-locked");
         requestReset(email);
         String reset = token(mailLink(requestId(id, PasswordResetRequested.TYPE, "requestId")));
         assertThat(confirmReset(reset, NEW_PASSWORD).statusCode()).isEqualTo(204);
@@ -493,7 +534,10 @@ class AccountLifecycleIT extends RunningUserService {
     private static void assertInvalidLink(HttpResponse<String> response) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat((String) JsonPath.read(response.body(), "$.type")).endsWith("/problems/invalid-link");
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.type")
+                .asString()
+                .endsWith("/problems/invalid-link");
     }
 
     private List<String> events(UUID userId) {

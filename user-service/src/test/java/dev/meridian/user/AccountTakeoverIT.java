@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.json.JsonContent;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -39,12 +40,19 @@ class AccountTakeoverIT extends RunningUserService {
 
         assertThat(noPassword.statusCode()).isEqualTo(400);
         assertThat(noPassword.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat((List<String>) JsonPath.read(noPassword.body(), "$.errors[*].field"))
+        assertThat(new JsonContent(noPassword.body()))
+                .extractingPath("$.errors[*].field")
+                .asArray()
                 .containsExactly("currentPassword");
         assertThat(noEmail.statusCode()).isEqualTo(400);
-        assertThat((String) JsonPath.read(noEmail.body(), "$.errors[0].field")).isEqualTo("email");
+        assertThat(new JsonContent(noEmail.body()))
+                .extractingPath("$.errors[0].field")
+                .asString()
+                .isEqualTo("email");
         assertThat(wrongPassword.statusCode()).isEqualTo(403);
-        assertThat((String) JsonPath.read(wrongPassword.body(), "$.errors[0].field"))
+        assertThat(new JsonContent(wrongPassword.body()))
+                .extractingPath("$.errors[0].field")
+                .asString()
                 .isEqualTo("currentPassword");
         assertThat(api.get("/api/users/" + ada, stolen).headers().firstValue("ETag"))
                 .hasValue("\"1\"");
@@ -88,9 +96,18 @@ class AccountTakeoverIT extends RunningUserService {
                     .findFirst()
                     .orElseThrow();
         }
-        assertThat((String) JsonPath.read(updated.value(), "$.actorTokenId")).isEqualTo(tokenId);
-        assertThat((List<String>) JsonPath.read(updated.value(), "$.changed")).containsExactly("password");
-        assertThat((Boolean) JsonPath.read(updated.value(), "$.emailVerified")).isTrue();
+        assertThat(new JsonContent(updated.value()))
+                .extractingPath("$.actorTokenId")
+                .asString()
+                .isEqualTo(tokenId);
+        assertThat(new JsonContent(updated.value()))
+                .extractingPath("$.changed")
+                .asArray()
+                .containsExactly("password");
+        assertThat(new JsonContent(updated.value()))
+                .extractingPath("$.emailVerified")
+                .asBoolean()
+                .isTrue();
         assertThat(updated.value()).doesNotContain(PASSWORD, "ada's brand new password", "argon2", "bcrypt", token);
     }
 
@@ -139,20 +156,27 @@ class AccountTakeoverIT extends RunningUserService {
         for (String name : List.of(injected, bidi, "Ada\u0000", "Ada\u200B", "Ada\u2028x")) {
             var refused = api.post("/api/users", null, JSON.writeValueAsString(new SignUp(unique(), name, PASSWORD)));
             assertThat(refused.statusCode()).as(name).isEqualTo(400);
-            assertThat((List<String>) JsonPath.read(refused.body(), "$.errors[*].field"))
+            assertThat(new JsonContent(refused.body()))
+                    .extractingPath("$.errors[*].field")
+                    .asArray()
                     .containsExactly("name");
         }
         var control = api.post(
                 "/api/users", null, JSON.writeValueAsString(new SignUp("a\r\nb@example.com", "Ada", PASSWORD)));
         assertThat(control.statusCode()).isEqualTo(400);
-        assertThat((List<String>) JsonPath.read(control.body(), "$.errors[*].field"))
+        assertThat(new JsonContent(control.body()))
+                .extractingPath("$.errors[*].field")
+                .asArray()
                 .contains("email");
 
         // Created by an administrator, who is shown the account.
         String admin = AccessTokens.admin(UUID.randomUUID());
         var nfc = api.post("/api/users", admin, JSON.writeValueAsString(new SignUp(unique(), decomposed, PASSWORD)));
         assertThat(nfc.statusCode()).isEqualTo(201);
-        assertThat((String) JsonPath.read(nfc.body(), "$.name")).isEqualTo("Zoé Amélie");
+        assertThat(new JsonContent(nfc.body()))
+                .extractingPath("$.name")
+                .asString()
+                .isEqualTo("Zoé Amélie");
         var joined = api.post("/api/users", admin, JSON.writeValueAsString(new SignUp(unique(), family, PASSWORD)));
         assertThat(joined.statusCode()).isEqualTo(201);
         UUID id = UUID.fromString(JsonPath.read(joined.body(), "$.id"));

@@ -2,7 +2,6 @@ package dev.meridian.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.jayway.jsonpath.JsonPath;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.json.JsonContent;
 
 /** GET /api/users?email=&name=&status=: administrators find accounts, paged; everyone else is refused. */
 class AdminSearchIT extends RunningUserService {
@@ -36,28 +36,45 @@ class AdminSearchIT extends RunningUserService {
 
         var byPrefix = api.get("/api/users?email=" + tag.toUpperCase() + "-a", admin);
         assertThat(byPrefix.statusCode()).isEqualTo(200);
-        assertThat((List<String>) JsonPath.read(byPrefix.body(), "$.content[*].email"))
+        assertThat(new JsonContent(byPrefix.body()))
+                .extractingPath("$.content[*].email")
+                .asArray()
                 .containsExactly(tag + "-ada@example.com", tag + "-alan@example.com");
-        assertThat((Integer) JsonPath.read(byPrefix.body(), "$.page.totalElements"))
+        assertThat(new JsonContent(byPrefix.body()))
+                .extractingPath("$.page.totalElements")
+                .asNumber()
                 .isEqualTo(2);
         assertThat(byPrefix.body()).doesNotContain("password");
 
         var byNameAndStatus = api.get("/api/users?email=" + tag + "&name=HOPP&status=DEACTIVATED", admin);
-        assertThat((List<String>) JsonPath.read(byNameAndStatus.body(), "$.content[*].name"))
+        assertThat(new JsonContent(byNameAndStatus.body()))
+                .extractingPath("$.content[*].name")
+                .asArray()
                 .containsExactly("Grace Hopper");
 
         var paged = api.get("/api/users?email=" + tag + "&page=1&size=3", admin);
-        assertThat((List<String>) JsonPath.read(paged.body(), "$.content[*].email"))
+        assertThat(new JsonContent(paged.body()))
+                .extractingPath("$.content[*].email")
+                .asArray()
                 .hasSize(1);
-        assertThat((Integer) JsonPath.read(paged.body(), "$.page.totalElements"))
+        assertThat(new JsonContent(paged.body()))
+                .extractingPath("$.page.totalElements")
+                .asNumber()
                 .isEqualTo(4);
-        assertThat((Integer) JsonPath.read(paged.body(), "$.page.number")).isEqualTo(1);
+        assertThat(new JsonContent(paged.body()))
+                .extractingPath("$.page.number")
+                .asNumber()
+                .isEqualTo(1);
 
         var byName = api.get("/api/users?name=" + tag.toUpperCase(), admin);
-        assertThat((List<String>) JsonPath.read(byName.body(), "$.content[*].name"))
+        assertThat(new JsonContent(byName.body()))
+                .extractingPath("$.content[*].name")
+                .asArray()
                 .containsExactly("Percent O'Brien " + tag);
         var byStatus = api.get("/api/users?status=DEACTIVATED&size=100", admin);
-        assertThat((List<String>) JsonPath.read(byStatus.body(), "$.content[*].status"))
+        assertThat(new JsonContent(byStatus.body()))
+                .extractingPath("$.content[*].status")
+                .asArray()
                 .isNotEmpty()
                 .containsOnly("DEACTIVATED");
     }
@@ -66,14 +83,20 @@ class AdminSearchIT extends RunningUserService {
     void wildcardsInTheFiltersAreTakenLiterally() {
         String admin = AccessTokens.admin(UUID.randomUUID());
 
-        assertThat((List<String>) JsonPath.read(
-                        api.get("/api/users?email=" + tag + "-100%25_", admin).body(), "$.content[*].email"))
+        assertThat(new JsonContent(
+                        api.get("/api/users?email=" + tag + "-100%25_", admin).body()))
+                .extractingPath("$.content[*].email")
+                .asArray()
                 .containsExactly(tag + "-100%_x@example.com");
-        assertThat((Integer) JsonPath.read(
-                        api.get("/api/users?email=" + tag + "-_", admin).body(), "$.page.totalElements"))
-                .isZero();
-        assertThat((Integer) JsonPath.read(
-                        api.get("/api/users?email=" + tag + "&name=%25", admin).body(), "$.page.totalElements"))
+        assertThat(new JsonContent(
+                        api.get("/api/users?email=" + tag + "-_", admin).body()))
+                .extractingPath("$.page.totalElements")
+                .asNumber()
+                .isEqualTo(0);
+        assertThat(new JsonContent(
+                        api.get("/api/users?email=" + tag + "&name=%25", admin).body()))
+                .extractingPath("$.page.totalElements")
+                .asNumber()
                 .isEqualTo(0);
     }
 
@@ -83,7 +106,10 @@ class AdminSearchIT extends RunningUserService {
 
         var huge = api.get("/api/users?email=" + tag + "&size=100000", admin);
         assertThat(huge.statusCode()).isEqualTo(200);
-        assertThat((Integer) JsonPath.read(huge.body(), "$.page.size")).isEqualTo(100);
+        assertThat(new JsonContent(huge.body()))
+                .extractingPath("$.page.size")
+                .asNumber()
+                .isEqualTo(100);
 
         for (String bad : List.of("status=LOST", "email=a&status=active2", "name=x&size=0", "email=a&page=-1")) {
             var response = api.get("/api/users?" + bad, admin);
@@ -115,7 +141,10 @@ class AdminSearchIT extends RunningUserService {
         var list = api.get("/api/users?sort=email&size=5", AccessTokens.admin(UUID.randomUUID()));
 
         assertThat(list.statusCode()).isEqualTo(200);
-        assertThat((Integer) JsonPath.read(list.body(), "$.page.size")).isEqualTo(5);
+        assertThat(new JsonContent(list.body()))
+                .extractingPath("$.page.size")
+                .asNumber()
+                .isEqualTo(5);
     }
 
     private void account(String email, String name, String status) {

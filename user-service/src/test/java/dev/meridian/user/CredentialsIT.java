@@ -2,11 +2,10 @@ package dev.meridian.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.jayway.jsonpath.JsonPath;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.json.JsonContent;
 
 class CredentialsIT extends RunningUserService {
 
@@ -21,9 +20,18 @@ class CredentialsIT extends RunningUserService {
         var verdict = verify(AUTH_SERVICE, "  " + email.toUpperCase(), PASSWORD);
 
         assertThat(verdict.statusCode()).isEqualTo(200);
-        assertThat((Boolean) JsonPath.read(verdict.body(), "$.verified")).isTrue();
-        assertThat((String) JsonPath.read(verdict.body(), "$.userId")).isEqualTo(id);
-        assertThat((List<String>) JsonPath.read(verdict.body(), "$.roles")).containsExactly("USER");
+        assertThat(new JsonContent(verdict.body()))
+                .extractingPath("$.verified")
+                .asBoolean()
+                .isTrue();
+        assertThat(new JsonContent(verdict.body()))
+                .extractingPath("$.userId")
+                .asString()
+                .isEqualTo(id);
+        assertThat(new JsonContent(verdict.body()))
+                .extractingPath("$.roles")
+                .asArray()
+                .containsExactly("USER");
         assertThat(verdict.body()).doesNotContain("password", "$2a$");
     }
 
@@ -39,7 +47,10 @@ class CredentialsIT extends RunningUserService {
                 .isEqualTo(unknownEmail.statusCode())
                 .isEqualTo(200);
         assertThat(wrongPassword.body()).isEqualTo(unknownEmail.body());
-        assertThat((Boolean) JsonPath.read(wrongPassword.body(), "$.verified")).isFalse();
+        assertThat(new JsonContent(wrongPassword.body()))
+                .extractingPath("$.verified")
+                .asBoolean()
+                .isFalse();
     }
 
     @Test
@@ -50,8 +61,14 @@ class CredentialsIT extends RunningUserService {
 
         var verdict = verify(AUTH_SERVICE, email, PASSWORD);
 
-        assertThat((Boolean) JsonPath.read(verdict.body(), "$.verified")).isFalse();
-        assertThat((String) JsonPath.read(verdict.body(), "$.status")).isEqualTo("DEACTIVATED");
+        assertThat(new JsonContent(verdict.body()))
+                .extractingPath("$.verified")
+                .asBoolean()
+                .isFalse();
+        assertThat(new JsonContent(verdict.body()))
+                .extractingPath("$.status")
+                .asString()
+                .isEqualTo("DEACTIVATED");
     }
 
     @Test
@@ -102,7 +119,10 @@ class CredentialsIT extends RunningUserService {
         var fromAttacker = verify(AUTH_SERVICE, victim, PASSWORD, attacker);
 
         assertThat(fromOwner.statusCode()).isEqualTo(200);
-        assertThat((Boolean) JsonPath.read(fromOwner.body(), "$.verified")).isTrue();
+        assertThat(new JsonContent(fromOwner.body()))
+                .extractingPath("$.verified")
+                .asBoolean()
+                .isTrue();
         assertThat(fromAttacker.statusCode()).isEqualTo(429);
         assertThat(fromAttacker.headers().firstValue("Retry-After"))
                 .hasValueSatisfying(
@@ -125,8 +145,10 @@ class CredentialsIT extends RunningUserService {
         assertThat(locked.statusCode()).isEqualTo(429);
         assertThat(Long.parseLong(locked.headers().firstValue("Retry-After").orElseThrow()))
                 .isGreaterThan(60);
-        assertThat((Boolean) JsonPath.read(
-                        verify(AUTH_SERVICE, victim, PASSWORD, address()).body(), "$.verified"))
+        assertThat(new JsonContent(
+                        verify(AUTH_SERVICE, victim, PASSWORD, address()).body()))
+                .extractingPath("$.verified")
+                .asBoolean()
                 .isTrue();
     }
 
@@ -144,7 +166,10 @@ class CredentialsIT extends RunningUserService {
 
         assertThat(fromSprayer.statusCode()).isEqualTo(429);
         assertThat(fromElsewhere.statusCode()).isEqualTo(200);
-        assertThat((Boolean) JsonPath.read(fromElsewhere.body(), "$.verified")).isTrue();
+        assertThat(new JsonContent(fromElsewhere.body()))
+                .extractingPath("$.verified")
+                .asBoolean()
+                .isTrue();
     }
 
     @Test

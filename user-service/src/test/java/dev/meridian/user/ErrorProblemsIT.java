@@ -2,11 +2,11 @@ package dev.meridian.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.jayway.jsonpath.JsonPath;
 import dev.meridian.testkit.ApiClient;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.json.JsonContent;
 
 /** Every error, from a controller or from before one, is a problem carrying the request's trace id. */
 class ErrorProblemsIT extends RunningUserService {
@@ -20,7 +20,10 @@ class ErrorProblemsIT extends RunningUserService {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"email\": \"x\"}")));
 
         assertProblem(response, 400);
-        assertThat((String) JsonPath.read(response.body(), "$.traceId")).isEqualTo(traceId);
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.traceId")
+                .asString()
+                .isEqualTo(traceId);
     }
 
     @Test
@@ -28,7 +31,10 @@ class ErrorProblemsIT extends RunningUserService {
         var response = api.get("/api/users/me", null);
 
         assertProblem(response, 401);
-        assertThat((String) JsonPath.read(response.body(), "$.traceId")).matches("[0-9a-f]{32}");
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.traceId")
+                .asString()
+                .matches("[0-9a-f]{32}");
     }
 
     @Test
@@ -41,7 +47,10 @@ class ErrorProblemsIT extends RunningUserService {
 
         assertProblem(response, 400);
         assertThat(response.body()).doesNotContain("timestamp", "RequestRejected", "Exception");
-        assertThat((String) JsonPath.read(response.body(), "$.traceId")).isEqualTo(traceId);
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.traceId")
+                .asString()
+                .isEqualTo(traceId);
     }
 
     @Test
@@ -49,13 +58,19 @@ class ErrorProblemsIT extends RunningUserService {
         var response = api.post("/api/users", null, "{\"name\": \"" + "x".repeat(20_000) + "\"}");
 
         assertProblem(response, 413);
-        assertThat((String) JsonPath.read(response.body(), "$.traceId")).matches("[0-9a-f]{32}");
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.traceId")
+                .asString()
+                .matches("[0-9a-f]{32}");
     }
 
     static void assertProblem(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat((Integer) JsonPath.read(response.body(), "$.status")).isEqualTo(status);
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.status")
+                .asNumber()
+                .isEqualTo(status);
         assertThat(response.body()).doesNotContain("\"trace\"", "\"exception\"", "at dev.meridian", "java.");
     }
 

@@ -19,6 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.json.JsonContent;
 
 @TestPropertySource(
         properties = {
@@ -37,11 +38,19 @@ class FirstAdministratorIT extends RunningUserService {
         var verdict = api.post("/internal/credentials/verify", AUTH_SERVICE, """
                 {"email": "root@example.com", "password": "the first admin's password"}""");
 
-        assertThat((Boolean) JsonPath.read(verdict.body(), "$.verified")).isTrue();
-        assertThat((List<String>) JsonPath.read(verdict.body(), "$.roles")).containsExactly("ADMIN");
+        assertThat(new JsonContent(verdict.body()))
+                .extractingPath("$.verified")
+                .asBoolean()
+                .isTrue();
+        assertThat(new JsonContent(verdict.body()))
+                .extractingPath("$.roles")
+                .asArray()
+                .containsExactly("ADMIN");
         String id = JsonPath.read(verdict.body(), "$.userId");
         var accounts = api.get("/api/users", AccessTokens.admin(UUID.fromString(id)));
-        assertThat((List<String>) JsonPath.read(accounts.body(), "$.content[*].email"))
+        assertThat(new JsonContent(accounts.body()))
+                .extractingPath("$.content[*].email")
+                .asArray()
                 .as("created once, as an ordinary account")
                 .containsExactly("root@example.com");
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.test.json.JsonContent;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The password rules through the API: sign-up, password change and the credentials check. */
@@ -46,9 +47,14 @@ class PasswordPolicyIT extends RunningUserService {
         var six = signUp(unique(), LOCK.repeat(6));
         assertThat(six.statusCode()).isEqualTo(400);
         assertThat(six.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat((List<String>) JsonPath.read(six.body(), "$.errors[*].field"))
+        assertThat(new JsonContent(six.body()))
+                .extractingPath("$.errors[*].field")
+                .asArray()
                 .containsExactly("password");
-        assertThat((String) JsonPath.read(six.body(), "$.errors[0].message")).contains("at least 12");
+        assertThat(new JsonContent(six.body()))
+                .extractingPath("$.errors[0].message")
+                .asString()
+                .contains("at least 12");
 
         assertThat(signUp(email, LOCK.repeat(12)).statusCode()).isEqualTo(202);
         assertThat(verified(verify(email, LOCK.repeat(12)))).isTrue();
@@ -60,12 +66,23 @@ class PasswordPolicyIT extends RunningUserService {
         var common = signUp(unique(), "1QAZ2WSX3EDC");
 
         assertThat(tooLong.statusCode()).isEqualTo(400);
-        assertThat((String) JsonPath.read(tooLong.body(), "$.errors[0].field")).isEqualTo("password");
-        assertThat((String) JsonPath.read(tooLong.body(), "$.errors[0].message"))
+        assertThat(new JsonContent(tooLong.body()))
+                .extractingPath("$.errors[0].field")
+                .asString()
+                .isEqualTo("password");
+        assertThat(new JsonContent(tooLong.body()))
+                .extractingPath("$.errors[0].message")
+                .asString()
                 .contains("at most 128");
         assertThat(common.statusCode()).isEqualTo(400);
-        assertThat((String) JsonPath.read(common.body(), "$.errors[0].field")).isEqualTo("password");
-        assertThat((String) JsonPath.read(common.body(), "$.errors[0].message")).contains("common");
+        assertThat(new JsonContent(common.body()))
+                .extractingPath("$.errors[0].field")
+                .asString()
+                .isEqualTo("password");
+        assertThat(new JsonContent(common.body()))
+                .extractingPath("$.errors[0].message")
+                .asString()
+                .contains("common");
         assertThat(common.body()).doesNotContain("1QAZ2WSX3EDC");
     }
 
@@ -79,7 +96,9 @@ class PasswordPolicyIT extends RunningUserService {
         for (String weak : List.of(LOCK.repeat(6), "é".repeat(129), "Administrator")) {
             var refused = change(id, token, 1, weak, password);
             assertThat(refused.statusCode()).as(weak).isEqualTo(400);
-            assertThat((String) JsonPath.read(refused.body(), "$.errors[0].field"))
+            assertThat(new JsonContent(refused.body()))
+                    .extractingPath("$.errors[0].field")
+                    .asString()
                     .isEqualTo("password");
         }
         // Version 1: the account as verification left it.

@@ -2,11 +2,11 @@ package dev.meridian.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.jayway.jsonpath.JsonPath;
 import dev.meridian.events.EmailVerificationRequested;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.json.JsonContent;
 
 /**
  * The settings for products that prefer the older answers: sign-up tells a registered address ({@code 409}) and
@@ -28,9 +28,15 @@ class RevealingSignUpIT extends RunningUserService {
 
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(created.headers().firstValue("Location")).isPresent();
-        assertThat((Boolean) JsonPath.read(created.body(), "$.emailVerified")).isFalse();
+        assertThat(new JsonContent(created.body()))
+                .extractingPath("$.emailVerified")
+                .asBoolean()
+                .isFalse();
         assertThat(duplicate.statusCode()).isEqualTo(409);
-        assertThat((String) JsonPath.read(duplicate.body(), "$.title")).isEqualTo("Email already taken");
+        assertThat(new JsonContent(duplicate.body()))
+                .extractingPath("$.title")
+                .asString()
+                .isEqualTo("Email already taken");
     }
 
     @Test
@@ -39,14 +45,26 @@ class RevealingSignUpIT extends RunningUserService {
         api.post("/api/users", null, body(email));
 
         var unverified = verify(email);
-        assertThat((Boolean) JsonPath.read(unverified, "$.verified")).isFalse();
-        assertThat((Boolean) JsonPath.read(unverified, "$.emailVerified")).isFalse();
+        assertThat(new JsonContent(unverified))
+                .extractingPath("$.verified")
+                .asBoolean()
+                .isFalse();
+        assertThat(new JsonContent(unverified))
+                .extractingPath("$.emailVerified")
+                .asBoolean()
+                .isFalse();
 
         String token = token(mailLink(requestId(accountId(email), EmailVerificationRequested.TYPE, "requestId")));
         api.post("/api/users/email-verification", null, "{\"token\": \"" + token + "\"}");
         var verified = verify(email);
-        assertThat((Boolean) JsonPath.read(verified, "$.verified")).isTrue();
-        assertThat((Boolean) JsonPath.read(verified, "$.emailVerified")).isTrue();
+        assertThat(new JsonContent(verified))
+                .extractingPath("$.verified")
+                .asBoolean()
+                .isTrue();
+        assertThat(new JsonContent(verified))
+                .extractingPath("$.emailVerified")
+                .asBoolean()
+                .isTrue();
     }
 
     private String verify(String email) {

@@ -2,10 +2,9 @@ package dev.meridian.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.jayway.jsonpath.JsonPath;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.json.JsonContent;
 
 /** Contract C2: auth-service re-reads an account's status and roles, with its own service token. */
 class StandingIT extends RunningUserService {
@@ -37,11 +36,26 @@ class StandingIT extends RunningUserService {
         var deactivated = api.get(standing(ada), AUTH_SERVICE);
 
         assertThat(active.statusCode()).isEqualTo(200);
-        assertThat((String) JsonPath.read(active.body(), "$.userId")).isEqualTo(ada.toString());
-        assertThat((String) JsonPath.read(active.body(), "$.status")).isEqualTo("ACTIVE");
-        assertThat((List<String>) JsonPath.read(active.body(), "$.roles")).containsExactly("USER");
-        assertThat((String) JsonPath.read(deactivated.body(), "$.status")).isEqualTo("DEACTIVATED");
-        assertThat((Boolean) JsonPath.read(active.body(), "$.emailVerified")).isFalse();
+        assertThat(new JsonContent(active.body()))
+                .extractingPath("$.userId")
+                .asString()
+                .isEqualTo(ada.toString());
+        assertThat(new JsonContent(active.body()))
+                .extractingPath("$.status")
+                .asString()
+                .isEqualTo("ACTIVE");
+        assertThat(new JsonContent(active.body()))
+                .extractingPath("$.roles")
+                .asArray()
+                .containsExactly("USER");
+        assertThat(new JsonContent(deactivated.body()))
+                .extractingPath("$.status")
+                .asString()
+                .isEqualTo("DEACTIVATED");
+        assertThat(new JsonContent(active.body()))
+                .extractingPath("$.emailVerified")
+                .asBoolean()
+                .isFalse();
         assertThat(active.body()).doesNotContain("@example.com", "password");
     }
 

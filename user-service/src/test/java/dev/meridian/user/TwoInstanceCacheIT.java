@@ -2,7 +2,6 @@ package dev.meridian.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.jayway.jsonpath.JsonPath;
 import dev.meridian.testkit.ApiClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.UUID;
@@ -13,6 +12,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.test.json.JsonContent;
 
 /**
  * Two instances of user-service sharing PostgreSQL and Redis, as behind the gateway: each has its own Caffeine
@@ -44,7 +44,10 @@ class TwoInstanceCacheIT extends RunningUserService {
                 .isEqualTo(200);
 
         var afterUpdate = other.get("/api/users/" + id, token);
-        assertThat((String) JsonPath.read(afterUpdate.body(), "$.name")).isEqualTo("After");
+        assertThat(new JsonContent(afterUpdate.body()))
+                .extractingPath("$.name")
+                .asString()
+                .isEqualTo("After");
         assertThat(afterUpdate.headers().firstValue("ETag")).hasValue("\"2\"");
     }
 

@@ -4,7 +4,6 @@ import static dev.meridian.testkit.Server.KAFKA;
 import static dev.meridian.testkit.Server.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.jayway.jsonpath.JsonPath;
 import dev.meridian.testkit.ApiClient;
 import dev.meridian.testkit.RedisServer;
 import java.net.http.HttpResponse;
@@ -14,6 +13,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.json.JsonContent;
 
 /**
  * A failure nobody planned for: Redis, which the login throttle needs, goes away while the service runs. The credentials check then
@@ -62,7 +62,10 @@ class UnexpectedFailureIT {
         }
 
         ErrorProblemsIT.assertProblem(response, 500);
-        assertThat((String) JsonPath.read(response.body(), "$.traceId")).isEqualTo(traceId);
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.traceId")
+                .asString()
+                .isEqualTo(traceId);
         assertThat(response.body()).doesNotContainIgnoringCase("redis").doesNotContain("Exception");
     }
 }

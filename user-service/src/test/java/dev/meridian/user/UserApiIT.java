@@ -9,11 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.json.JsonContent;
 
 class UserApiIT extends RunningUserService {
 
@@ -24,9 +24,13 @@ class UserApiIT extends RunningUserService {
         var health = api.get("/actuator/health", null);
 
         assertThat(api.get("/readyz", null).statusCode()).isEqualTo(200);
-        assertThat((String) JsonPath.read(health.body(), "$.components.db.status"))
+        assertThat(new JsonContent(health.body()))
+                .extractingPath("$.components.db.status")
+                .asString()
                 .isEqualTo("UP");
-        assertThat((String) JsonPath.read(health.body(), "$.components.redis.status"))
+        assertThat(new JsonContent(health.body()))
+                .extractingPath("$.components.redis.status")
+                .asString()
                 .isEqualTo("UP");
     }
 
@@ -50,10 +54,18 @@ class UserApiIT extends RunningUserService {
         String id = JsonPath.read(response.body(), "$.id");
         assertThat(response.headers().firstValue("Location")).hasValue("/api/users/" + id);
         assertThat(response.headers().firstValue("ETag")).hasValue("\"0\"");
-        assertThat((String) JsonPath.read(response.body(), "$.email"))
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.email")
+                .asString()
                 .isEqualTo(email.strip().toLowerCase());
-        assertThat((String) JsonPath.read(response.body(), "$.role")).isEqualTo("USER");
-        assertThat((Boolean) JsonPath.read(response.body(), "$.emailVerified")).isFalse();
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.role")
+                .asString()
+                .isEqualTo("USER");
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.emailVerified")
+                .asBoolean()
+                .isFalse();
         assertThat(response.body()).doesNotContain("password", PASSWORD);
     }
 
@@ -68,7 +80,10 @@ class UserApiIT extends RunningUserService {
 
         assertThat(duplicate.statusCode()).isEqualTo(409);
         assertThat(duplicate.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat((String) JsonPath.read(duplicate.body(), "$.title")).isEqualTo("Email already taken");
+        assertThat(new JsonContent(duplicate.body()))
+                .extractingPath("$.title")
+                .asString()
+                .isEqualTo("Email already taken");
     }
 
     @Test
@@ -89,7 +104,9 @@ class UserApiIT extends RunningUserService {
                 {"email": "%s", "name": "Ada", "password": "%s"}""".formatted(email, email.toUpperCase()));
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat((List<String>) JsonPath.read(response.body(), "$.errors[*].field"))
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.errors[*].field")
+                .asArray()
                 .containsExactly("password");
     }
 
@@ -130,8 +147,13 @@ class UserApiIT extends RunningUserService {
         var docs = api.get("/v3/api-docs", null);
 
         assertThat(docs.statusCode()).isEqualTo(200);
-        assertThat((String) JsonPath.read(docs.body(), "$.openapi")).startsWith("3.");
-        assertThat((Map<String, Object>) JsonPath.read(docs.body(), "$.paths"))
+        assertThat(new JsonContent(docs.body()))
+                .extractingPath("$.openapi")
+                .asString()
+                .startsWith("3.");
+        assertThat(new JsonContent(docs.body()))
+                .extractingPath("$.paths")
+                .asMap()
                 .containsKeys("/api/users", "/api/users/{id}", "/api/users/{id}/deactivate")
                 .containsKeys(
                         "/api/users/email-verification", "/api/users/password-reset", "/api/users/me/email-change")
@@ -139,7 +161,9 @@ class UserApiIT extends RunningUserService {
                 .doesNotContainKey("/internal/mail-links")
                 .doesNotContainKey("/internal/users/{id}/standing");
         // Who calls comes from the token, not from the request: no "caller" parameter for a client to fill in.
-        assertThat((List<String>) JsonPath.read(docs.body(), "$.paths..parameters[*].name"))
+        assertThat(new JsonContent(docs.body()))
+                .extractingPath("$.paths..parameters[*].name")
+                .asArray()
                 .doesNotContain("caller");
     }
 
@@ -154,7 +178,10 @@ class UserApiIT extends RunningUserService {
                 .isEqualTo(403);
         var created = api.post("/api/users", AccessTokens.admin(UUID.randomUUID()), body);
         assertThat(created.statusCode()).isEqualTo(201);
-        assertThat((String) JsonPath.read(created.body(), "$.role")).isEqualTo("ADMIN");
+        assertThat(new JsonContent(created.body()))
+                .extractingPath("$.role")
+                .asString()
+                .isEqualTo("ADMIN");
     }
 
     @Test
@@ -207,7 +234,10 @@ class UserApiIT extends RunningUserService {
                 .isEqualTo(403);
         var page = api.get("/api/users?page=0&size=2&sort=email,asc", admin);
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat((Integer) JsonPath.read(page.body(), "$.page.size")).isEqualTo(2);
+        assertThat(new JsonContent(page.body()))
+                .extractingPath("$.page.size")
+                .asNumber()
+                .isEqualTo(2);
         // The database's own order (its collation, not Java's) is the one an index on email serves.
         assertThat(emails(page))
                 .as("the first two emails in ascending order")
@@ -260,7 +290,9 @@ class UserApiIT extends RunningUserService {
                         unique() + "@example.com", PASSWORD));
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat((String) JsonPath.read(response.body(), "$.type"))
+        assertThat(new JsonContent(response.body()))
+                .extractingPath("$.type")
+                .asString()
                 .endsWith("/problems/email-change-needs-confirmation");
         assertThat(api.get("/api/users/" + ada, AccessTokens.user(ada))
                         .headers()
@@ -274,12 +306,18 @@ class UserApiIT extends RunningUserService {
 
         var deactivated = api.post("/api/users/" + ada + "/deactivate", AccessTokens.user(ada), null);
         assertThat(deactivated.statusCode()).isEqualTo(200);
-        assertThat((String) JsonPath.read(deactivated.body(), "$.status")).isEqualTo("DEACTIVATED");
+        assertThat(new JsonContent(deactivated.body()))
+                .extractingPath("$.status")
+                .asString()
+                .isEqualTo("DEACTIVATED");
         assertThat(api.post("/api/users/" + ada + "/activate", AccessTokens.user(ada), null)
                         .statusCode())
                 .isEqualTo(403);
         var activated = api.post("/api/users/" + ada + "/activate", AccessTokens.admin(UUID.randomUUID()), null);
-        assertThat((String) JsonPath.read(activated.body(), "$.status")).isEqualTo("ACTIVE");
+        assertThat(new JsonContent(activated.body()))
+                .extractingPath("$.status")
+                .asString()
+                .isEqualTo("ACTIVE");
     }
 
     private HttpResponse<String> racingRename(UUID id, String token, String name, CyclicBarrier barrier) {

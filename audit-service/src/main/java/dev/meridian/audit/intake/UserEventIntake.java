@@ -41,7 +41,8 @@ class UserEventIntake {
                 Counter.builder("audit.events").tag("outcome", "conflicting").register(meters);
     }
 
-    @KafkaListener(id = LISTENER, topics = UserEvents.TOPIC)
+    // The id names the container; the consumer group is the service's own (spring.kafka.consumer.group-id).
+    @KafkaListener(id = LISTENER, idIsGroup = false, topics = UserEvents.TOPIC)
     void receive(ConsumerRecord<String, String> record) {
         ArrivedEvent event = ArrivedEvent.read(record, json);
         UserEvent data = event.data();

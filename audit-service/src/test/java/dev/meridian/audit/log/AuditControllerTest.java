@@ -41,12 +41,12 @@ class AuditControllerTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             /api/audit/users/not-a-uuid/events | /api/audit/users/not-a-uuid/events | Failed to convert 'userId' with value: 'not-a-uuid'
-            %1$s?limit=0                       | %1$s                               | Validation failure
-            %1$s?limit=501                     | %1$s                               | Validation failure
-            %1$s?fromVersion=0                 | %1$s                               | Validation failure
+            %1$s?limit=0                       | %1$s                               | limit must be greater than or equal to 1
+            %1$s?limit=501                     | %1$s                               | limit must be less than or equal to 500
+            %1$s?fromVersion=0                 | %1$s                               | fromVersion must be greater than or equal to 1
             %1$s?limit=many                    | %1$s                               | Failed to convert 'limit' with value: 'many'
             /api/audit/events?from=yesterday   | /api/audit/events                  | Failed to convert 'from' with value: 'yesterday'
-            /api/audit/events?type=x&after=-1  | /api/audit/events                  | Validation failure
+            /api/audit/events?type=x&after=-1  | /api/audit/events                  | after must be greater than or equal to 0
             /api/audit/events?from=%%2B300000-01-01T00:00:00Z    | /api/audit/events | 'from' and 'to' must be times between the years 1 and 9999
             /api/audit/events?to=%%2B1000000000-01-01T00:00:00Z  | /api/audit/events | 'from' and 'to' must be times between the years 1 and 9999
             /api/audit/events?from=2026-11-26T10:00:00Z&to=2026-11-26T09:00:00Z | /api/audit/events | 'from' must be before 'to'

@@ -54,7 +54,8 @@ class UserEventIntake {
                 .build();
     }
 
-    @KafkaListener(id = LISTENER, topics = UserEvents.TOPIC)
+    // The id names the container; the consumer group is the service's own (spring.kafka.consumer.group-id).
+    @KafkaListener(id = LISTENER, idIsGroup = false, topics = UserEvents.TOPIC)
     void receive(ConsumerRecord<String, String> record) {
         String type = header(record, CloudEventHeaders.TYPE);
         if (type == null) {

@@ -116,7 +116,7 @@ class EdgeSecurity {
     /**
      * No observation wrapped around each security filter, authentication and authorization: switched off by
      * {@code management.observations.enable.spring.security=false} they still cost a decorator per filter on every
-     * request (2 % of the gateway's CPU in a profile); the HTTP server observation times and traces the request.
+     * request (measured in docs/deviations.md); the HTTP server observation times and traces the request.
      */
     @Bean
     SecurityObservationSettings noSecurityObservations() {
@@ -136,7 +136,7 @@ class EdgeSecurity {
     /**
      * Spring Security's strict firewall, with its rule for header names and values — every character assigned and not
      * a control character — checked by a loop over the code points instead of a regular expression matched on every
-     * header read (1.5 % of the gateway's CPU in a profile). Everything else is the default.
+     * header read (its measured cost in docs/deviations.md). Everything else is the default.
      */
     @Bean
     StrictServerWebExchangeFirewall firewall() {

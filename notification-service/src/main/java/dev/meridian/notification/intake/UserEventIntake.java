@@ -82,7 +82,8 @@ class UserEventIntake {
                 .register(meters);
     }
 
-    @KafkaListener(id = LISTENER, topics = UserEvents.TOPIC)
+    // The id names the container; the consumer group is the service's own (spring.kafka.consumer.group-id).
+    @KafkaListener(id = LISTENER, idIsGroup = false, topics = UserEvents.TOPIC)
     void receive(ConsumerRecord<String, String> record) {
         switch (read(record)) {
             case UserCreated created

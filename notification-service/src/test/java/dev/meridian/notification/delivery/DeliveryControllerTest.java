@@ -43,8 +43,8 @@ class DeliveryControllerTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             ?status=LOST                               |             | Failed to convert 'status' with value: 'LOST'
-            ?limit=0                                   |             | Validation failure
-            ?limit=501                                 |             | Validation failure
+            ?limit=0                                   |             | limit must be greater than or equal to 1
+            ?limit=501                                 |             | limit must be less than or equal to 500
             ?limit=all                                 |             | Failed to convert 'limit' with value: 'all'
             ?before=yesterday                          |             | Failed to convert 'before' with value: 'yesterday'
             ?before=%2B300000-01-01T00:00:00Z          |             | 'before' must be a time between the years 1 and 9999

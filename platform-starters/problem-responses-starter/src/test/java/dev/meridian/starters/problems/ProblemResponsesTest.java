@@ -1,6 +1,7 @@
 package dev.meridian.starters.problems;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -16,6 +17,8 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import jakarta.servlet.RequestDispatcher;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
@@ -39,6 +43,7 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.WebApplicationContext;
@@ -62,6 +67,7 @@ class ProblemResponsesTest {
                     DispatcherServletAutoConfiguration.class,
                     WebMvcAutoConfiguration.class,
                     ErrorMvcAutoConfiguration.class,
+                    ValidationAutoConfiguration.class,
                     ProblemResponsesAutoConfiguration.class))
             .withUserConfiguration(App.class);
 
@@ -122,6 +128,24 @@ class ProblemResponsesTest {
                     .andExpect(status().isMethodNotAllowed())
                     .andExpect(jsonPath("$.traceId").value(TRACE_ID));
             perform(context, get("/nowhere")).andExpect(status().isNotFound());
+        });
+    }
+
+    @Test
+    void aParameterThatBreaksItsConstraintIsNamedInThe400ProblemNotLeftAtValidationFailure() {
+        application.run(context -> {
+            perform(context, get("/pages?size=101"))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.detail").value("size must be less than or equal to 100"))
+                    .andExpect(jsonPath("$.errors[0].field").value("size"))
+                    .andExpect(jsonPath("$.errors[0].message").value("must be less than or equal to 100"))
+                    .andExpect(jsonPath("$.traceId").value(TRACE_ID));
+            // The name the client sent, where the annotation gives one other than the Java parameter's.
+            perform(context, get("/pages?size=0&from=0"))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.errors[*].field").value(contains("size", "from")));
+            perform(context, get("/pages?size=100&from=1")).andExpect(status().isOk());
         });
     }
 
@@ -207,6 +231,13 @@ class ProblemResponsesTest {
         @GetMapping("/taken")
         String taken() {
             throw new NameTaken();
+        }
+
+        @GetMapping("/pages")
+        String pages(
+                @RequestParam(defaultValue = "10") @Min(1) @Max(100) int size,
+                @RequestParam(name = "from", defaultValue = "1") @Min(1) long fromVersion) {
+            return size + " from " + fromVersion;
         }
 
         @GetMapping("/numbers/{number}")
