@@ -3,6 +3,7 @@ package dev.meridian.audit.intake;
 import dev.meridian.audit.log.AuditLog;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
+import dev.meridian.starters.eventintake.UserEventReader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,14 +26,14 @@ class UserEventIntake {
     private static final Logger log = LoggerFactory.getLogger(UserEventIntake.class);
 
     private final AuditLog auditLog;
-    private final JsonMapper json;
+    private final UserEventReader reader;
     private final Counter appended;
     private final Counter duplicates;
     private final Counter conflicting;
 
     UserEventIntake(AuditLog auditLog, JsonMapper json, MeterRegistry meters) {
         this.auditLog = auditLog;
-        this.json = json;
+        this.reader = new UserEventReader(json);
         this.appended =
                 Counter.builder("audit.events").tag("outcome", "appended").register(meters);
         this.duplicates =
@@ -44,7 +45,7 @@ class UserEventIntake {
     // The id names the container; the consumer group is the service's own (spring.kafka.consumer.group-id).
     @KafkaListener(id = LISTENER, idIsGroup = false, topics = UserEvents.TOPIC)
     void receive(ConsumerRecord<String, String> record) {
-        ArrivedEvent event = ArrivedEvent.read(record, json);
+        ArrivedEvent event = ArrivedEvent.read(record, reader);
         UserEvent data = event.data();
         boolean added = auditLog.append(new AuditLog.Append(
                 data.eventId(),

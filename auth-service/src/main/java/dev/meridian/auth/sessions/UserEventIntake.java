@@ -8,17 +8,14 @@ import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
 import dev.meridian.events.UserUpdated;
 import dev.meridian.starters.eventintake.UnreadableEvent;
-import java.nio.charset.StandardCharsets;
+import dev.meridian.starters.eventintake.UserEventReader;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -44,27 +41,24 @@ class UserEventIntake {
     private static final Logger log = LoggerFactory.getLogger(UserEventIntake.class);
 
     private final Sessions sessions;
-    private final JsonMapper json;
+    private final UserEventReader reader;
 
     UserEventIntake(Sessions sessions, JsonMapper json) {
-        // A tolerant reader: fields a later publisher adds to an event are ignored, not fatal.
         this.sessions = sessions;
-        this.json = json.rebuild()
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .build();
+        this.reader = new UserEventReader(json);
     }
 
     // The id names the container; the consumer group is the service's own (spring.kafka.consumer.group-id).
     @KafkaListener(id = LISTENER, idIsGroup = false, topics = UserEvents.TOPIC)
     void receive(ConsumerRecord<String, String> record) {
-        String type = header(record, CloudEventHeaders.TYPE);
+        String type = UserEventReader.header(record, CloudEventHeaders.TYPE);
         if (type == null) {
             throw new UnreadableEvent("A record without a " + CloudEventHeaders.TYPE + " header");
         }
         if (!ENDING.contains(type)) {
             return; // another event (or a type of a later build): nothing about sessions
         }
-        switch (read(record, type)) {
+        switch (read(record)) {
             case UserDeactivated deactivated ->
                 sessions.end(deactivated.userId(), deactivated.occurredAt(), Optional.empty(), "deactivated");
             // The owner said a pending email change was not theirs: whoever asked for it may be signed in.
@@ -91,28 +85,9 @@ class UserEventIntake {
                         || updated.changed().contains(UserUpdated.EMAIL));
     }
 
-    private UserEvent read(ConsumerRecord<String, String> record, String type) {
-        Class<? extends UserEvent> dataType = UserEvents.dataType(type).orElseThrow();
-        UserEvent event;
-        try {
-            event = json.readValue(record.value() == null ? "" : record.value(), dataType);
-        } catch (JacksonException e) {
-            throw new UnreadableEvent("The data is not a readable " + type + ": " + e.getOriginalMessage());
-        }
-        String id = header(record, CloudEventHeaders.ID);
-        if (event.eventId() == null
-                || !event.eventId().toString().equals(id)
-                || event.userId() == null
-                || event.occurredAt() == null) {
-            throw new UnreadableEvent(
-                    "A " + type + " without userId or occurredAt, or whose eventId is not its ce_id " + id);
-        }
-        log.debug("{} {} about user {}", type, event.eventId(), event.userId());
+    private UserEvent read(ConsumerRecord<String, String> record) {
+        UserEvent event = reader.read(record);
+        log.debug("{} {} about user {}", event.type(), event.eventId(), event.userId());
         return event;
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

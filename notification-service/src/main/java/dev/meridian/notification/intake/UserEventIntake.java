@@ -1,6 +1,5 @@
 package dev.meridian.notification.intake;
 
-import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.EmailChangeCancelled;
 import dev.meridian.events.EmailChangeRequested;
 import dev.meridian.events.EmailVerificationRequested;
@@ -16,9 +15,9 @@ import dev.meridian.notification.links.DueMails;
 import dev.meridian.notification.mail.MailKind;
 import dev.meridian.notification.mail.Mailer;
 import dev.meridian.starters.eventintake.UnreadableEvent;
+import dev.meridian.starters.eventintake.UserEventReader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -27,14 +26,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.mail.MailException;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -60,7 +57,7 @@ class UserEventIntake {
     private final Deliveries deliveries;
     private final DueMails dues;
     private final Mailer mailer;
-    private final JsonMapper json;
+    private final UserEventReader reader;
     private final PublicPages pages;
     private final Counter conflicting;
 
@@ -74,7 +71,7 @@ class UserEventIntake {
         this.deliveries = deliveries;
         this.dues = dues;
         this.mailer = mailer;
-        this.json = json;
+        this.reader = new UserEventReader(json);
         this.pages = pages;
         this.conflicting = Counter.builder("notification.mails")
                 .tag("outcome", "conflicting")
@@ -218,21 +215,9 @@ class UserEventIntake {
         deliveries.sent(attempt);
     }
 
-    /** The event's data as the record its CloudEvents type names; anything else is unreadable, not retryable. */
+    /** The event, with the email and request its mail needs; anything else is unreadable, not retryable. */
     private UserEvent read(ConsumerRecord<String, String> record) {
-        String type = header(record, CloudEventHeaders.TYPE);
-        Class<? extends UserEvent> dataType =
-                UserEvents.dataType(type).orElseThrow(() -> new UnreadableEvent("Unknown event type " + type));
-        UserEvent event;
-        try {
-            event = json.readValue(record.value() == null ? "" : record.value(), dataType);
-        } catch (JacksonException e) {
-            throw new UnreadableEvent("The data is not a readable " + type + ": " + e.getOriginalMessage());
-        }
-        String id = header(record, CloudEventHeaders.ID);
-        if (event.eventId() == null || !event.eventId().toString().equals(id) || event.userId() == null) {
-            throw new UnreadableEvent("A " + type + " without userId, or whose eventId is not its ce_id " + id);
-        }
+        UserEvent event = reader.read(record);
         boolean incomplete = switch (event) {
             case UserCreated created -> created.email() == null;
             case UserUpdated updated -> updated.email() == null;
@@ -249,7 +234,7 @@ class UserEventIntake {
             default -> false;
         };
         if (incomplete) {
-            throw new UnreadableEvent("A " + type + " without the email to write to or the request it names");
+            throw new UnreadableEvent("A " + event.type() + " without the email to write to or the request it names");
         }
         return event;
     }
@@ -261,10 +246,5 @@ class UserEventIntake {
         variables.put("previousEmail", previousEmail);
         variables.put("changedAt", at == null ? null : WHEN.format(at));
         return variables;
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

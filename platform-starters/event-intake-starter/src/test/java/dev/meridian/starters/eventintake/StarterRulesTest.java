@@ -14,8 +14,11 @@ class StarterRulesTest {
     @ArchTest
     static final ArchRule dependsOnNoService = StarterRules.dependOnNoService();
 
-    /** {@code UnreadableEvent}: services throw it for a record that is no event (poison, straight to the DLT). */
+    /**
+     * {@code UnreadableEvent}: services throw it for a record that is no event (poison, straight to the DLT);
+     * {@code UserEventReader}: the one way they read a record into the published language.
+     */
     @ArchTest
-    static final ArchRule onlyItsApiIsPublic =
-            StarterRules.onlyTheApiIsPublic(Set.of("dev.meridian.starters.eventintake.UnreadableEvent"));
+    static final ArchRule onlyItsApiIsPublic = StarterRules.onlyTheApiIsPublic(Set.of(
+            "dev.meridian.starters.eventintake.UnreadableEvent", "dev.meridian.starters.eventintake.UserEventReader"));
 }
