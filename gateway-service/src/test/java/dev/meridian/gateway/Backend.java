@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real HTTP service instance for the gateway to route to: it answers every request with JSON naming itself, and
  * records what it received (path, headers) so tests can see what the gateway passed on. It can be made slow, made to
- * fail, stopped and started again on the same port.
+ * fail, stopped and started again on the same port. Its readiness probe ({@code /readyz}, the gateway's health check)
+ * answers 200 while it runs, whatever the other requests get, and is counted apart from them.
  */
 final class Backend implements AutoCloseable {
 
@@ -27,6 +28,7 @@ final class Backend implements AutoCloseable {
     private final int port;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger status = new AtomicInteger(200);
+    private final AtomicInteger probes = new AtomicInteger();
     private volatile Duration delay = Duration.ZERO;
     private volatile HttpServer server;
 
@@ -41,9 +43,10 @@ final class Backend implements AutoCloseable {
         return backend;
     }
 
-    synchronized void start() {
+    /** {@code true} when it was stopped and runs now. */
+    synchronized boolean start() {
         if (server != null) {
-            return;
+            return false;
         }
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
@@ -52,7 +55,9 @@ final class Backend implements AutoCloseable {
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::answer);
+        server.createContext("/readyz", this::ready);
         server.start();
+        return true;
     }
 
     synchronized void stop() {
@@ -82,6 +87,11 @@ final class Backend implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** The readiness probes it answered. */
+    int probes() {
+        return probes.get();
+    }
+
     int count() {
         return received.size();
     }
@@ -108,6 +118,15 @@ final class Backend implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status.get(), body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    private void ready(HttpExchange exchange) throws IOException {
+        probes.incrementAndGet();
+        byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
     }
