@@ -8,13 +8,16 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -121,8 +124,131 @@ class KubernetesManifestsTest {
                 .isTrue();
         assertThat(objects).as("no secret values committed for production").noneMatch(Secret.class::isInstance);
         assertThat(objects)
+                .filteredOn(object -> !(object instanceof Namespace))
                 .allSatisfy(object ->
                         assertThat(object.getMetadata().getNamespace()).isEqualTo("meridian"));
+        assertThat(only(objects, Namespace.class, "meridian").getMetadata().getLabels())
+                .as("Pod Security Standard restricted, enforced")
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+    }
+
+    /**
+     * What an autoscaled, multi-node production deployment needs of each workload: the autoscaler alone sets the
+     * count, replicas are spread over nodes (required) and zones (preferred), one pod at a time may be disrupted,
+     * probes allow a busy JVM 3 s, each pod has its own service account without a token, and /tmp is bounded.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyWorkloadIsSpreadScaledByItsAutoscalerAndBounded(String overlay) throws Exception {
+        List<HasMetadata> objects = render("overlays/" + overlay);
+        Set<String> autoscaled = objects.stream()
+                .filter(HorizontalPodAutoscaler.class::isInstance)
+                .map(HorizontalPodAutoscaler.class::cast)
+                .map(hpa -> hpa.getSpec().getScaleTargetRef().getName())
+                .collect(Collectors.toSet());
+        assertThat(autoscaled).isNotEmpty();
+        for (String name : autoscaled) {
+            assertThat(only(objects, Deployment.class, name).getSpec().getReplicas())
+                    .as("%s: no replicas under an autoscaler (an apply would reset its count)", name)
+                    .isNull();
+        }
+        for (HasMetadata object : objects) {
+            PodSpec pod = podSpec(object);
+            String name = object.getMetadata().getName();
+            if (pod == null || !SERVICES.contains(name)) {
+                continue;
+            }
+            assertThat(pod.getTopologySpreadConstraints())
+                    .as("%s spread", name)
+                    .anySatisfy(spread -> {
+                        assertThat(spread.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                        assertThat(spread.getWhenUnsatisfiable()).isEqualTo("DoNotSchedule");
+                        assertThat(spread.getLabelSelector().getMatchLabels())
+                                .containsEntry("app.kubernetes.io/name", name);
+                    })
+                    .anySatisfy(spread -> assertThat(spread.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
+            for (Container container : pod.getContainers()) {
+                assertThat(Stream.of(
+                                container.getStartupProbe(),
+                                container.getLivenessProbe(),
+                                container.getReadinessProbe()))
+                        .as("%s probes", name)
+                        .allSatisfy(
+                                probe -> assertThat(probe.getTimeoutSeconds()).isGreaterThanOrEqualTo(3));
+            }
+            assertThat(pod.getServiceAccountName()).as(name).isEqualTo(name);
+            assertThat(only(objects, ServiceAccount.class, name).getAutomountServiceAccountToken())
+                    .as("%s: no API token", name)
+                    .isFalse();
+            assertThat(pod.getVolumes())
+                    .as("%s scratch space", name)
+                    .filteredOn(volume -> volume.getEmptyDir() != null)
+                    .isNotEmpty()
+                    .allSatisfy(volume ->
+                            assertThat(volume.getEmptyDir().getSizeLimit()).isNotNull());
+            PodDisruptionBudget budget = only(objects, PodDisruptionBudget.class, name);
+            assertThat(budget.getSpec().getMinAvailable()).as("%s budget", name).isNull();
+            assertThat(budget.getSpec().getMaxUnavailable().getIntVal())
+                    .as("%s budget", name)
+                    .isEqualTo(1);
+        }
+        ConfigMap config = only(objects, ConfigMap.class, "meridian-config");
+        assertThat(config.getData().get("JDK_JAVA_OPTIONS"))
+                .as("heap below the image's 75 %, processors fixed")
+                .contains("-XX:MaxRAMPercentage=60", "-XX:ActiveProcessorCount=2");
+    }
+
+    /**
+     * Egress denied by default: beyond DNS and the namespace's own pods, only the backing services' ports, at no
+     * link-local address (cloud metadata), and never the web's 80/443.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void podsReachOnlyDnsTheirNamespaceAndTheBackingServicesPorts(String overlay) throws Exception {
+        List<NetworkPolicy> policies = render("overlays/" + overlay).stream()
+                .filter(NetworkPolicy.class::isInstance)
+                .map(NetworkPolicy.class::cast)
+                .filter(policy -> policy.getSpec().getPolicyTypes().contains("Egress"))
+                .toList();
+        assertThat(policies)
+                .as("egress denied by default")
+                .anyMatch(policy -> isEmpty(policy.getSpec().getPodSelector().getMatchLabels())
+                        && isEmpty(policy.getSpec().getEgress()));
+        List<NetworkPolicyEgressRule> rules = policies.stream()
+                .filter(policy -> policy.getSpec().getEgress() != null)
+                .flatMap(policy -> policy.getSpec().getEgress().stream())
+                .toList();
+        assertThat(rules).as("some egress allowed (DNS at least)").isNotEmpty();
+        for (NetworkPolicyEgressRule rule : rules) {
+            assertThat(rule.getTo()).as("a rule to everywhere").isNotEmpty();
+            for (NetworkPolicyPeer peer : rule.getTo()) {
+                if (peer.getIpBlock() == null) {
+                    assertThat(peer.getNamespaceSelector() == null
+                                    || "kube-system"
+                                            .equals(peer.getNamespaceSelector()
+                                                    .getMatchLabels()
+                                                    .get("kubernetes.io/metadata.name")))
+                            .as("other namespaces than kube-system (DNS) are reached by address and port only")
+                            .isTrue();
+                    continue;
+                }
+                assertThat(rule.getPorts())
+                        .as("addresses outside the cluster on named ports only")
+                        .isNotEmpty();
+                assertThat(rule.getPorts())
+                        .extracting(port -> port.getPort().getIntVal())
+                        .doesNotContain(80, 443);
+                if (peer.getIpBlock().getCidr().contains(".")) {
+                    assertThat(peer.getIpBlock().getExcept())
+                            .as("cloud metadata")
+                            .contains("169.254.0.0/16");
+                } else {
+                    assertThat(peer.getIpBlock().getExcept())
+                            .as("cloud metadata")
+                            .contains("fe80::/10");
+                }
+            }
+        }
     }
 
     /**
