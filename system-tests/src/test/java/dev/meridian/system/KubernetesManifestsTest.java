@@ -498,7 +498,8 @@ class KubernetesManifestsTest {
                 .orElseThrow();
         assertThat(objects.stream()
                         .filter(Deployment.class::isInstance)
-                        .filter(deployment -> SERVICES.contains(deployment.getMetadata().getName()))
+                        .filter(deployment ->
+                                SERVICES.contains(deployment.getMetadata().getName()))
                         .map(deployment -> ((Deployment) deployment).getSpec().getReplicas()))
                 .containsOnly(Integer.valueOf(expected));
     }
