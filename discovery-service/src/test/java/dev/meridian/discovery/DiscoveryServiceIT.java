@@ -30,7 +30,12 @@ import org.springframework.test.context.ActiveProfiles;
 @SpringBootTest(
         classes = DiscoveryApplication.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"meridian.registry.username=registry-it", "meridian.registry.password=registry-it-password-0123"})
+        properties = {
+            "meridian.registry.username=registry-it",
+            "meridian.registry.password=registry-it-password-0123",
+            "meridian.registry.expected.applications=counted-service,absent-service",
+            "meridian.registry.expected.instances=2"
+        })
 @ActiveProfiles("dev")
 class DiscoveryServiceIT {
 
@@ -214,6 +219,42 @@ class DiscoveryServiceIT {
                 .as("not on the registry's own port")
                 .isNotEqualTo(200);
         assertThat(onTheApiPort.body()).doesNotContain("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void theMetricsCountEachExpectedApplicationsUpInstancesAbsentOnesAsZero() throws Exception {
+        String up = "counted-" + UUID.randomUUID();
+        String down = "counted-" + UUID.randomUUID();
+        assertThat(send(new Call("POST", "/eureka/apps/COUNTED-SERVICE", instanceJson("COUNTED-SERVICE", up)), RIGHT)
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(send(new Call("POST", "/eureka/apps/COUNTED-SERVICE", instanceJson("COUNTED-SERVICE", down)), RIGHT)
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(send(
+                                new Call(
+                                        "PUT",
+                                        "/eureka/apps/COUNTED-SERVICE/" + down + "/status?value=OUT_OF_SERVICE",
+                                        null),
+                                RIGHT)
+                        .statusCode())
+                .isEqualTo(200);
+        try {
+            String metrics = http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains("meridian_registry_instances{application=\"counted-service\"} 1.0")
+                    .contains("meridian_registry_instances{application=\"absent-service\"} 0.0")
+                    .contains("meridian_registry_instances_expected{application=\"counted-service\"} 2.0")
+                    .contains("meridian_registry_instances_expected{application=\"absent-service\"} 2.0");
+        } finally {
+            send(new Call("DELETE", "/eureka/apps/COUNTED-SERVICE/" + up, null), RIGHT);
+            send(new Call("DELETE", "/eureka/apps/COUNTED-SERVICE/" + down, null), RIGHT);
+        }
     }
 
     @Test

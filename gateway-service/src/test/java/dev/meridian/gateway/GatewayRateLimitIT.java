@@ -187,6 +187,9 @@ class GatewayRateLimitIT {
                 .as("a user of another client")
                 .hasSizeGreaterThan(10)
                 .containsOnly(200);
+        // What the 429-per-client alert reads: the refusals are the flooder's client's, none are the other's.
+        assertThat(limited("meridian-cli")).isPositive();
+        assertThat(limited("web")).isZero();
     }
 
     /** Many users of one client flooding together are bounded by the client's cap, not only by their own limits. */
@@ -481,6 +484,17 @@ class GatewayRateLimitIT {
                 .map(stats::getProperty)
                 .filter(Objects::nonNull)
                 .mapToLong(line -> Long.parseLong(line.replaceAll("^calls=(\\d+),.*$", "$1")))
+                .sum();
+    }
+
+    private double limited(String client) {
+        return meters
+                .find("meridian.gateway.rate_limit")
+                .tag("outcome", "limited")
+                .tag("client", client)
+                .counters()
+                .stream()
+                .mapToDouble(counter -> counter.count())
                 .sum();
     }
 

@@ -229,6 +229,20 @@ class ComposeFileTest {
         assertThat(roles).doesNotContain(postgresSuperuser(), "postgres");
     }
 
+    /** Prometheus loads the rules promtool tests: their folder is mounted where prometheus.yml's rule_files point. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusLoadsTheAlertRulesPromtoolTests() throws IOException {
+        assertThat((List<String>) composeService("prometheus").get("volumes"))
+                .contains("./deploy/prometheus/rules:/etc/prometheus/rules:ro");
+        Map<String, Object> prometheus =
+                new Yaml().load(Files.readString(ROOT.resolve("deploy/compose/prometheus.yml")));
+        assertThat((List<String>) prometheus.get("rule_files")).containsExactly("/etc/prometheus/rules/*.yml");
+        try (var rules = Files.list(ROOT.resolve("deploy/prometheus/rules"))) {
+            assertThat(rules.map(rule -> rule.getFileName().toString())).contains("meridian-alerts.yml");
+        }
+    }
+
     @Test
     void composeItselfAcceptsTheFile() throws Exception {
         Path tool = Path.of("/usr/bin/docker-compose");

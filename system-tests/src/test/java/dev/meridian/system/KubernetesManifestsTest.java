@@ -596,6 +596,40 @@ class KubernetesManifestsTest {
                 java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * The cluster's Prometheus gets the very rules promtool tests, and discovery-service expects as many instances of
+     * each service as the manifests run (or RegistryInstancesBelowExpected would fire, or stay silent, for nothing).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theAlertRulesAreTheTestedFileAndTheRegistryExpectsTheReplicasThatRun(String overlay) throws Exception {
+        List<HasMetadata> objects = render("overlays/" + overlay);
+
+        assertThat(only(objects, ConfigMap.class, "meridian-alert-rules").getData())
+                .containsOnlyKeys("meridian-alerts.yml")
+                .containsEntry(
+                        "meridian-alerts.yml",
+                        Files.readString(K8S.resolve("../prometheus/rules/meridian-alerts.yml")));
+        String expected = only(objects, StatefulSet.class, "discovery-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst()
+                .getEnv()
+                .stream()
+                .filter(variable -> variable.getName().equals("MERIDIAN_REGISTRY_EXPECTED_INSTANCES"))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElseThrow();
+        assertThat(objects.stream()
+                        .filter(Deployment.class::isInstance)
+                        .filter(deployment ->
+                                SERVICES.contains(deployment.getMetadata().getName()))
+                        .map(deployment -> ((Deployment) deployment).getSpec().getReplicas()))
+                .containsOnly(Integer.valueOf(expected));
+    }
+
     @Test
     void aMisspeltFieldIsCaught() {
         HasMetadata misspelt = Serialization.unmarshal("""

@@ -48,7 +48,7 @@ class AddressRateLimit implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         var bucket = new RateLimitAnswers.Bucket("edge:" + TIER + ":" + keys.ip(exchange), limit);
-        return answers.admit(exchange, "edge", List.of(bucket))
+        return answers.admit(exchange, "edge", RateLimitAnswers.NO_CLIENT, List.of(bucket))
                 .flatMap(admitted -> admitted ? chain.filter(exchange) : Mono.empty());
     }
 

@@ -2,6 +2,7 @@ package dev.meridian.gateway.ratelimit;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
@@ -102,7 +103,12 @@ public class ClientRateLimitGatewayFilterFactory
                                 case USERS_OF_CLIENT -> settings.clients().getOrDefault(key.client(), usersLimit);
                             }))
                     .toList();
-            return answers.admit(exchange, routeId, buckets)
+            String client = requestKeys.stream()
+                    .map(ClientKeys.Key::client)
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(RateLimitAnswers.NO_CLIENT);
+            return answers.admit(exchange, routeId, client, buckets)
                     .flatMap(admitted -> admitted ? chain.filter(exchange) : Mono.empty());
         });
     }

@@ -25,6 +25,9 @@ class RateLimitAnswers {
     /** A bucket of {@link TokenBuckets} and its limit. */
     record Bucket(String key, RateLimitSettings.Limit limit) {}
 
+    /** The {@code client} tag of decisions on requests without a verified token's client. */
+    static final String NO_CLIENT = "none";
+
     private final TokenBuckets buckets;
     private final MeterRegistry meters;
     private final Map<DecisionKind, Counter> decisions = new ConcurrentHashMap<>();
@@ -34,14 +37,20 @@ class RateLimitAnswers {
         this.meters = meters;
     }
 
-    /** True when every bucket admitted the request (headers set); false once the 429 answer is written. */
-    Mono<Boolean> admit(ServerWebExchange exchange, String routeId, List<Bucket> request) {
-        return take(exchange, routeId, request, 0, null, null);
+    /**
+     * True when every bucket admitted the request (headers set); false once the 429 answer is written. {@code client}
+     * tags the decisions: the OAuth client of a verified token (auth-service issues tokens to its registered clients
+     * only, so the tag's values stay few), {@link #NO_CLIENT} otherwise (a Basic client id is unverified and would let
+     * anyone mint series).
+     */
+    Mono<Boolean> admit(ServerWebExchange exchange, String routeId, String client, List<Bucket> request) {
+        return take(exchange, routeId, client, request, 0, null, null);
     }
 
     private Mono<Boolean> take(
             ServerWebExchange exchange,
             String routeId,
+            String client,
             List<Bucket> request,
             int index,
             Bucket closest,
@@ -52,7 +61,7 @@ class RateLimitAnswers {
         }
         Bucket bucket = request.get(index);
         return buckets.take(bucket.key(), bucket.limit()).flatMap(decision -> {
-            count(routeId, decision);
+            count(routeId, client, decision);
             if (!decision.allowed()) {
                 headers(exchange, bucket.limit(), decision);
                 exchange.getResponse()
@@ -72,6 +81,7 @@ class RateLimitAnswers {
             return take(
                     exchange,
                     routeId,
+                    client,
                     request,
                     index + 1,
                     closer ? bucket : closest,
@@ -87,13 +97,15 @@ class RateLimitAnswers {
         headers.set("X-RateLimit-Burst-Capacity", Integer.toString(limit.burstCapacity()));
     }
 
-    private void count(String routeId, TokenBuckets.Decision decision) {
+    private void count(String routeId, String client, TokenBuckets.Decision decision) {
         decisions
                 .computeIfAbsent(
-                        new DecisionKind(routeId, decision.allowed(), decision.store()),
+                        new DecisionKind(routeId, client, decision.allowed(), decision.store()),
                         kind -> Counter.builder("meridian.gateway.rate_limit")
-                                .description("Rate-limit decisions per route, by outcome and by the store that decided")
+                                .description("Rate-limit decisions per route and client, by outcome and by the store"
+                                        + " that decided")
                                 .tag("route", kind.routeId())
+                                .tag("client", kind.client())
                                 .tag("outcome", kind.allowed() ? "allowed" : "limited")
                                 .tag("store", kind.store().name().toLowerCase(Locale.ROOT))
                                 .register(meters))
@@ -101,5 +113,5 @@ class RateLimitAnswers {
     }
 
     /** One counter each, looked up per request without building a meter id. */
-    private record DecisionKind(String routeId, boolean allowed, TokenBuckets.Store store) {}
+    private record DecisionKind(String routeId, String client, boolean allowed, TokenBuckets.Store store) {}
 }

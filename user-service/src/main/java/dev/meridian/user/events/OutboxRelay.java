@@ -67,6 +67,12 @@ class OutboxRelay {
         Gauge.builder("meridian.outbox.pending", this, OutboxRelay::pending)
                 .description("Events written but not yet acknowledged by Kafka")
                 .register(meters);
+        // The relay normally empties the outbox within a second; the age of its oldest row says how long Kafka has
+        // not taken events (the count alone cannot tell a burst of sign-ups from a stuck relay).
+        Gauge.builder("meridian.outbox.oldest_age", this, OutboxRelay::oldestAge)
+                .description("Age of the oldest event not yet acknowledged by Kafka; 0 when none waits")
+                .baseUnit("seconds")
+                .register(meters);
     }
 
     /** After a commit: relay now, on a virtual thread, unless a round is already running (it will go again). */
@@ -162,6 +168,13 @@ class OutboxRelay {
         return jdbc.sql("select count(*) from outbox where published_at is null")
                 .query(Long.class)
                 .single();
+    }
+
+    private double oldestAge() {
+        // The first unpublished row by id, through the partial index: cheap however long the backlog.
+        return jdbc.sql("""
+                        select coalesce(extract(epoch from now() - (
+                            select occurred_at from outbox where published_at is null order by id limit 1)), 0)""").query(Double.class).single();
     }
 
     /** Published rows are kept a while for inspection and replays, then removed. */

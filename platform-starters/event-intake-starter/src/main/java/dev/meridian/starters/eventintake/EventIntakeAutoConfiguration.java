@@ -24,6 +24,7 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -114,6 +115,28 @@ public final class EventIntakeAutoConfiguration {
         return handler;
     }
 
+    /** The letters in the dead-letter topic the replay's group has not passed yet; see {@link DeadLetterBacklog}. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(KafkaAdmin.class)
+    DeadLetterBacklog deadLetterBacklog(
+            KafkaAdmin kafkaAdmin,
+            EventIntakeProperties settings,
+            Environment environment,
+            ObjectProvider<MeterRegistry> meters) {
+        return new DeadLetterBacklog(
+                kafkaAdmin,
+                deadLetterTopicName(settings, environment),
+                replayGroup(environment),
+                settings.deadLetters().backlogInterval(),
+                meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    /** The consumer group of the replay, whose committed offsets mark the dead letters replayed. */
+    static String replayGroup(Environment environment) {
+        return environment.getRequiredProperty("spring.application.name") + "-dead-letter-replay";
+    }
+
     /** The replay endpoint: servlet applications, unless {@code meridian.events.replay.enabled=false}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -149,9 +172,7 @@ public final class EventIntakeAutoConfiguration {
                     new FixedBackOff(0, 0)));
             factory.setAutoStartup(false);
             var container = factory.createContainer(deadLetterTopicName(settings, environment));
-            container
-                    .getContainerProperties()
-                    .setGroupId(environment.getRequiredProperty("spring.application.name") + "-dead-letter-replay");
+            container.getContainerProperties().setGroupId(replayGroup(environment));
             container
                     .getContainerProperties()
                     .setIdleEventInterval(settings.replay().idleAfter().toMillis());

@@ -40,11 +40,14 @@ public record EventIntakeProperties(
     /**
      * @param topic the dead-letter topic; empty: {@code user-events.<spring.application.name>.dlt}
      * @param poison exceptions no retry can cure, dead-lettered at once; {@link UnreadableEvent} always is
+     * @param backlogInterval how often the letters not yet replayed are counted
+     *     ({@code meridian_events_dead_letters_waiting})
      */
     public record DeadLetters(
             @Nullable String topic,
             @DefaultValue("3") @Min(1) int partitions,
-            @DefaultValue List<Class<? extends Throwable>> poison) {}
+            @DefaultValue List<Class<? extends Throwable>> poison,
+            @DefaultValue("30s") @NotNull Duration backlogInterval) {}
 
     /**
      * The admin endpoint that feeds the dead letters back through the service's own listener.

@@ -36,6 +36,7 @@ class EventIntakeAutoConfigurationTest {
         servlet.run(context -> {
             assertThat(context).hasSingleBean(DefaultErrorHandler.class);
             assertThat(context).hasSingleBean(DeadLetterReplay.class);
+            assertThat(context).hasSingleBean(DeadLetterBacklog.class);
             assertThat(context.getBean(EventIntakeAutoConfiguration.DEAD_LETTER_TOPIC, NewTopic.class))
                     .satisfies(topic -> {
                         assertThat(topic.name()).isEqualTo("user-events.audit-service.dlt");
