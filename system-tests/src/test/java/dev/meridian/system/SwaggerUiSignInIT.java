@@ -136,11 +136,15 @@ class SwaggerUiSignInIT {
         assertThat(config.statusCode()).isEqualTo(200);
         var json = new JsonContent(config.body());
         assertThat(json).extractingPath("$.oauth2RedirectUrl").asString().isEqualTo(REDIRECT);
-        assertThat(json).extractingPath("$.oauth.clientId").asString().isEqualTo(CLIENT);
-        assertThat(json)
-                .extractingPath("$.oauth.usePkceWithAuthorizationCodeGrant")
-                .asBoolean()
-                .isTrue();
+        assertThat(json).extractingPath("$['urls.primaryName']").asString().isEqualTo("user-service");
+        // springdoc writes Swagger UI's OAuth settings into the page's initializer (ui.initOAuth), not the config.
+        HttpResponse<String> initializer = send(
+                HttpRequest.newBuilder(URI.create(PUBLIC_URL + "/webjars/swagger-ui/swagger-initializer.js")));
+        assertThat(initializer.statusCode()).isEqualTo(200);
+        assertThat(initializer.body().replaceAll("\\s", ""))
+                .contains("initOAuth(")
+                .contains("\"clientId\":\"" + CLIENT + "\"")
+                .containsPattern("\"usePkceWithAuthorizationCodeGrant\":\"?true");
         assertThat(send(HttpRequest.newBuilder(URI.create(REDIRECT))).statusCode())
                 .as("Swagger UI's redirect page, served by the gateway without a token")
                 .isEqualTo(200);
