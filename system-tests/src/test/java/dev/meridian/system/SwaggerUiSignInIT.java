@@ -36,7 +36,7 @@ import org.springframework.test.json.JsonContent;
 class SwaggerUiSignInIT {
 
     private static final String CLIENT = "meridian-swagger-ui";
-    private static final String REDIRECT = PUBLIC_URL + "/webjars/swagger-ui/oauth2-redirect.html";
+    private static final String REDIRECT = PUBLIC_URL + "/swagger-ui/oauth2-redirect.html";
     private static final String PASSWORD = "correct horse battery";
     private static final Duration SOON = Duration.ofSeconds(30);
     /** What the browser showed when a step failed, for the person reading the report. */
@@ -97,7 +97,7 @@ class SwaggerUiSignInIT {
                 WebElement operation = me.findElement(By.xpath("./ancestor::div[contains(@class,'opblock-get')]"));
                 click(operation, By.cssSelector("button.try-out__btn"));
                 click(operation, By.cssSelector("button.execute"));
-                WebElement status = visible(operation, By.cssSelector(".live-responses-table .response-col_status"));
+                WebElement status = visible(operation, By.cssSelector(".live-responses-table tr.response .response-col_status"));
                 assertThat(status.getText().strip())
                         .as("GET /api/users/me with the token")
                         .isEqualTo("200");
@@ -138,8 +138,8 @@ class SwaggerUiSignInIT {
         assertThat(json).extractingPath("$.oauth2RedirectUrl").asString().isEqualTo(REDIRECT);
         assertThat(json).extractingPath("$['urls.primaryName']").asString().isEqualTo("user-service");
         // springdoc writes Swagger UI's OAuth settings into the page's initializer (ui.initOAuth), not the config.
-        HttpResponse<String> initializer = send(
-                HttpRequest.newBuilder(URI.create(PUBLIC_URL + "/webjars/swagger-ui/swagger-initializer.js")));
+        HttpResponse<String> initializer =
+                send(HttpRequest.newBuilder(URI.create(PUBLIC_URL + "/swagger-ui/swagger-initializer.js")));
         assertThat(initializer.statusCode()).isEqualTo(200);
         assertThat(initializer.body().replaceAll("\\s", ""))
                 .contains("initOAuth(")
@@ -148,6 +148,23 @@ class SwaggerUiSignInIT {
         assertThat(send(HttpRequest.newBuilder(URI.create(REDIRECT))).statusCode())
                 .as("Swagger UI's redirect page, served by the gateway without a token")
                 .isEqualTo(200);
+    }
+
+    @Test
+    void theEdgeOpensSwaggerUiAndNothingElseOfSpringdocWithoutAToken() throws Exception {
+        for (String open :
+                List.of("/swagger-ui/index.html", "/swagger-ui/oauth2-redirect.html", "/api-docs/user-service")) {
+            assertThat(send(HttpRequest.newBuilder(URI.create(PUBLIC_URL + open)))
+                            .statusCode())
+                    .as(open)
+                    .isEqualTo(200);
+        }
+        for (String closed : List.of("/v3/api-docs", "/webjars/swagger-ui/index.html", "/api-docs/user-service/x")) {
+            assertThat(send(HttpRequest.newBuilder(URI.create(PUBLIC_URL + closed)))
+                            .statusCode())
+                    .as(closed)
+                    .isEqualTo(401);
+        }
     }
 
     @Test
@@ -167,9 +184,9 @@ class SwaggerUiSignInIT {
     @Test
     void theSwaggerUiClientSendsCodesToSwaggerUiOnly() throws Exception {
         for (String elsewhere : Set.of(
-                "https://attacker.example/webjars/swagger-ui/oauth2-redirect.html",
-                PUBLIC_URL + "/webjars/swagger-ui/oauth2-redirect.html?next=https://attacker.example",
-                PUBLIC_URL + "/swagger-ui/oauth2-redirect.html",
+                "https://attacker.example/swagger-ui/oauth2-redirect.html",
+                PUBLIC_URL + "/swagger-ui/oauth2-redirect.html?next=https://attacker.example",
+                PUBLIC_URL + "/webjars/swagger-ui/oauth2-redirect.html",
                 "http://127.0.0.1:8400/callback")) {
             HttpResponse<String> answer = authorize(Map.of(
                     "response_type", "code",

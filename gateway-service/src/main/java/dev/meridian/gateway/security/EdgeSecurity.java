@@ -53,7 +53,7 @@ class EdgeSecurity {
         "/account/**", // auth-service's account pages: anonymous forms with CSRF tokens, or its own login session
         // Swagger UI: its page, its files (oauth2-redirect.html among them), its configuration, the services' docs.
         "/swagger-ui.html",
-        "/webjars/swagger-ui/**",
+        "/swagger-ui/**",
         "/v3/api-docs/swagger-config",
         "/api-docs/*",
         "/livez",
