@@ -97,7 +97,8 @@ class SwaggerUiSignInIT {
                 WebElement operation = me.findElement(By.xpath("./ancestor::div[contains(@class,'opblock-get')]"));
                 click(operation, By.cssSelector("button.try-out__btn"));
                 click(operation, By.cssSelector("button.execute"));
-                WebElement status = visible(operation, By.cssSelector(".live-responses-table tr.response .response-col_status"));
+                WebElement status =
+                        visible(operation, By.cssSelector(".live-responses-table tr.response .response-col_status"));
                 assertThat(status.getText().strip())
                         .as("GET /api/users/me with the token")
                         .isEqualTo("200");
