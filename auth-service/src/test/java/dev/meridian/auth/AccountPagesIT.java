@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.meridian.testkit.HeadlessChromium;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.ServiceProcess;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -37,9 +37,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -75,8 +72,6 @@ class AccountPagesIT {
 
     private static final String PASSWORD = "correct horse battery staple";
     private static final String NEW_PASSWORD = "a brand new passphrase";
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final Path SCREENSHOTS =
             Path.of(System.getProperty("meridian.root", "..")).resolve("docs/screenshots");
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
@@ -575,21 +570,8 @@ class AccountPagesIT {
     }
 
     private static void chromium(Consumer<WebDriver> use) {
-        assumeTrue(
-                Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
-                "needs Debian's chromium and chromium-driver (.ci/run installs them)");
-        var options = new ChromeOptions()
-                .setBinary(CHROMIUM)
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=900,700");
-        var driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .build();
-        WebDriver browser = new ChromeDriver(driver, options);
-        try {
-            use.accept(browser);
-        } finally {
-            browser.quit();
-        }
+        assumeTrue(HeadlessChromium.installed(), HeadlessChromium.MISSING);
+        HeadlessChromium.use(900, 700, use::accept);
     }
 
     private static void fill(WebDriver browser, Map<String, String> fields) {

@@ -10,20 +10,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.RefreshTokenReused;
 import dev.meridian.events.UserEvents;
+import dev.meridian.testkit.HeadlessChromium;
 import dev.meridian.testkit.KafkaBroker;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.ServiceProcess;
 import dev.meridian.testkit.TopicReader;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -38,9 +36,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -79,8 +74,6 @@ class LoginIT {
     static final String ISSUER = "http://gateway.test:8080";
     static final String WEB_SECRET = "a-long-web-client-secret";
     static final String REDIRECT_URI = "http://127.0.0.1:9999/callback";
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final int USER_SERVICE_PORT = ServiceProcess.freePort();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern ALERT = Pattern.compile("<p[^>]*\\brole=\"alert\"[^>]*>([^<]*)</p>");
@@ -333,18 +326,9 @@ class LoginIT {
 
     @Test
     void aPersonSignsInOnTheLoginPageInARealBrowserAndIsRedirectedWithACode() {
-        assumeTrue(
-                Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
-                "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+        assumeTrue(HeadlessChromium.installed(), HeadlessChromium.MISSING);
         String email = signUp("correct horse battery staple").email();
-        var options = new ChromeOptions()
-                .setBinary(CHROMIUM)
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage");
-        var driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .build();
-        WebDriver browser = new ChromeDriver(driver, options);
-        try {
+        HeadlessChromium.use(800, 600, browser -> {
             browser.get(base() + "/oauth2/authorize?"
                     + form(Map.of(
                             "response_type", "code",
@@ -367,9 +351,7 @@ class LoginIT {
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> browser.getCurrentUrl().startsWith(REDIRECT_URI));
             assertThat(browser.getCurrentUrl()).contains("code=").contains("state=af0ifjsldkj");
-        } finally {
-            browser.quit();
-        }
+        });
     }
 
     private static void signIn(WebDriver browser, String email, String password) {

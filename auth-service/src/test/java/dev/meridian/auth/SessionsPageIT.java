@@ -8,9 +8,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meridian.events.RevokedAccessTokens;
+import dev.meridian.testkit.HeadlessChromium;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.ServiceProcess;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -27,8 +27,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -59,8 +57,6 @@ import tools.jackson.databind.JsonNode;
 class SessionsPageIT {
 
     private static final String PASSWORD = "correct horse battery staple";
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final Path SCREENSHOT = Path.of("../docs/screenshots/sessions.png");
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
     private static final Duration SOON = Duration.ofSeconds(15);
@@ -89,22 +85,14 @@ class SessionsPageIT {
 
     @Test
     void aPersonSeesTheirSessionsInARealBrowserSignsOutOfOneAndThenEverywhere() throws IOException {
-        assumeTrue(
-                Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
-                "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+        assumeTrue(HeadlessChromium.installed(), HeadlessChromium.MISSING);
         var user = USER_SERVICE.add(PASSWORD, Set.of("USER"));
         Session laptop = signIn(
                 user.email(),
                 "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
                 "203.0.113.7");
         Session cli = signIn(user.email(), "meridian-cli/0.1 (curl 8.5)", "198.51.100.23");
-        var options = new ChromeOptions()
-                .setBinary(CHROMIUM)
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,720");
-        var driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .build();
-        WebDriver browser = new ChromeDriver(driver, options);
+        ChromeDriver browser = HeadlessChromium.start(1280, 720);
         try {
             browser.get(base() + "/account/sessions");
             assertThat(browser.getTitle()).as("not signed in: the login page").isEqualTo("Sign in to Meridian");

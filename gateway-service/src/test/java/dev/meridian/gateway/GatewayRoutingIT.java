@@ -370,6 +370,16 @@ class GatewayRoutingIT {
         assertThat(JSON.readTree(docs.body()).get("servers").get(0).get("url").asString())
                 .as("Swagger UI's requests go through the gateway, not to the service's own address")
                 .isEqualTo(ISSUER.issuer());
+        var signIn = JSON.readTree(docs.body()).at("/components/securitySchemes/meridian");
+        assertThat(signIn.at("/type").asString()).isEqualTo("oauth2");
+        assertThat(signIn.at("/flows/authorizationCode/authorizationUrl").asString())
+                .as("Swagger UI's Authorize signs in through the gateway")
+                .isEqualTo(ISSUER.issuer() + "/oauth2/authorize");
+        assertThat(signIn.at("/flows/authorizationCode/tokenUrl").asString())
+                .isEqualTo(ISSUER.issuer() + "/oauth2/token");
+        assertThat(JSON.readTree(docs.body()).at("/security/0/meridian").isArray())
+                .as("every operation may send the token")
+                .isTrue();
     }
 
     @Test

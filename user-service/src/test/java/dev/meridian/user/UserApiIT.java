@@ -152,6 +152,15 @@ class UserApiIT extends RunningUserService {
                 .asString()
                 .startsWith("3.");
         assertThat(new JsonContent(docs.body()))
+                .extractingPath("$.info.title")
+                .asString()
+                .isEqualTo("Meridian user-service");
+        assertThat(new JsonContent(docs.body()))
+                .extractingPath("$.info.version")
+                .asString()
+                .as("the build's version, filtered into application.yml")
+                .matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+        assertThat(new JsonContent(docs.body()))
                 .extractingPath("$.paths")
                 .asMap()
                 .containsKeys("/api/users", "/api/users/{id}", "/api/users/{id}/deactivate")

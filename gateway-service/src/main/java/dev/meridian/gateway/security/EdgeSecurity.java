@@ -51,12 +51,12 @@ class EdgeSecurity {
         "/userinfo",
         "/connect/**",
         "/account/**", // auth-service's account pages: anonymous forms with CSRF tokens, or its own login session
-        "/v3/api-docs/**",
+        // Swagger UI: its page, its files (oauth2-redirect.html among them), its configuration, the services' docs.
         "/swagger-ui.html",
         "/swagger-ui/**",
-        "/webjars/**",
+        "/v3/api-docs/swagger-config",
+        "/api-docs/*",
         "/livez",
-        "/api-docs/**",
         "/readyz",
     };
 
