@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -622,12 +623,25 @@ class KubernetesManifestsTest {
                 .map(EnvVar::getValue)
                 .findFirst()
                 .orElseThrow();
-        assertThat(objects.stream()
-                        .filter(Deployment.class::isInstance)
-                        .filter(deployment ->
-                                SERVICES.contains(deployment.getMetadata().getName()))
-                        .map(deployment -> ((Deployment) deployment).getSpec().getReplicas()))
-                .containsOnly(Integer.valueOf(expected));
+        // What each service runs at the least: its replicas, or under an autoscaler the autoscaler's minimum.
+        Map<String, Integer> autoscalerMinimum = objects.stream()
+                .filter(HorizontalPodAutoscaler.class::isInstance)
+                .map(HorizontalPodAutoscaler.class::cast)
+                .collect(Collectors.toMap(
+                        hpa -> hpa.getSpec().getScaleTargetRef().getName(),
+                        hpa -> hpa.getSpec().getMinReplicas()));
+        List<Integer> fewest = objects.stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .filter(deployment -> SERVICES.contains(deployment.getMetadata().getName()))
+                .map(deployment -> deployment.getSpec().getReplicas() != null
+                        ? deployment.getSpec().getReplicas()
+                        : autoscalerMinimum.get(deployment.getMetadata().getName()))
+                .toList();
+        assertThat(fewest).as("every service's least count is known").doesNotContainNull();
+        assertThat(Collections.min(fewest))
+                .as("the registry expects what the smallest service runs")
+                .isEqualTo(Integer.valueOf(expected));
     }
 
     @Test
