@@ -11,7 +11,9 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -28,8 +30,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole platform on this machine, one command: real PostgreSQL, Redis, Kafka (KRaft) and SMTP from the testkit
@@ -43,6 +50,9 @@ import java.util.concurrent.Executors;
 public final class Devstack {
 
     static final String ISSUER = "http://localhost:8080";
+    /** Standard output as the JVM started: devstack's own lines (main hands {@code System.out} to the log). */
+    private static final PrintStream CONSOLE = System.out;
+
     private static final int MAILBOX_PORT = 8025;
     private static final int ZIPKIN_PORT = 9411;
     private static final int OTLP_PORT = 4318;
@@ -80,7 +90,14 @@ public final class Devstack {
     private final Path root;
     private final Path runFolder;
     private final Map<String, Integer> scale;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    /** The processes devstack started, and what else it must close (the mailbox, the trace relay). */
+    private final List<Running> running = new CopyOnWriteArrayList<>();
+
+    private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+    private final ExitReporter exits = new ExitReporter(System.err);
+
+    /** A process devstack started; {@code training} is the start-up cache it writes as it exits, if any. */
+    private record Running(String name, ServiceProcess process, StartupCache training) {}
 
     Devstack(Path root, Path runFolder, Map<String, Integer> scale) {
         this.root = root;
@@ -106,9 +123,24 @@ public final class Devstack {
                 .normalize();
         Path runs = root.resolve("devstack/runs")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        // Before the first logger exists: logback.xml sends every library's log there, not to the console.
+        Files.createDirectories(runs);
+        System.setProperty("meridian.devstack.log", runs.resolve("devstack.log").toString());
+        // Logging set up here, once: servers starting side by side would each find it half-initialised (SLF4J then
+        // replays their calls and says so on the console).
+        LoggerFactory.getILoggerFactory();
+        // What libraries print straight to standard output (Kafka's storage formatter does) joins their log;
+        // devstack's own lines keep the console.
+        System.setOut(new PrintStream(
+                new FileOutputStream(runs.resolve("devstack.log").toFile(), true), true, StandardCharsets.UTF_8));
         var devstack = new Devstack(root, runs, scale);
         Runtime.getRuntime().addShutdownHook(new Thread(devstack::stop, "devstack-stop"));
-        devstack.start();
+        try {
+            devstack.start();
+        } catch (Exception failed) {
+            System.err.println("devstack: could not start: " + failed.getMessage());
+            System.exit(1); // the shutdown hook stops what did start
+        }
         devstack.printWelcome();
         new CountDownLatch(1).await(); // until Ctrl-C
     }
@@ -116,16 +148,44 @@ public final class Devstack {
     void start() throws Exception {
         long started = System.nanoTime();
         refuseIfPortsAreTaken();
-        say("run folder (logs): " + runFolder);
-        timed(
-                "PostgreSQL",
-                () -> PostgresServer.shared().origin() + " at "
-                        + PostgresServer.shared().jdbcUrl());
-        timed(
-                "Redis",
-                () -> RedisServer.shared().origin() + " at "
-                        + RedisServer.shared().url());
-        timed("Kafka (KRaft)", () -> "at " + KafkaBroker.shared().bootstrapServers());
+        say("logs in " + runFolder + ": <service>/<service>.log for each service, devstack.log for the embedded"
+                + " servers'");
+        // Two tiers: the infrastructure, the registry and the trace UI side by side; then the five services side by
+        // side, once what they connect to at start-up answers. Nothing waits for Zipkin but the welcome page.
+        try (var parallel = platformThreads("devstack-start-")) {
+            List<Future<?>> firstTier = List.of(
+                    parallel.submit(() -> timed(
+                            "PostgreSQL",
+                            () -> PostgresServer.shared().origin() + " at "
+                                    + PostgresServer.shared().jdbcUrl())),
+                    parallel.submit(() -> timed(
+                            "Redis",
+                            () -> RedisServer.shared().origin() + " at "
+                                    + RedisServer.shared().url())),
+                    parallel.submit(() -> timed(
+                            "Kafka (KRaft)", () -> "at " + KafkaBroker.shared().bootstrapServers())),
+                    parallel.submit(this::startMail),
+                    parallel.submit(() -> startService("discovery-service")));
+            Future<?> zipkin = parallel.submit(() -> timed("trace UI (Zipkin)", this::startZipkin));
+            try {
+                awaitAll(firstTier);
+                List<Future<?>> services = new ArrayList<>();
+                for (String service : PORTS.keySet()) {
+                    if (!service.equals("discovery-service")) {
+                        services.add(parallel.submit(() -> startService(service)));
+                    }
+                }
+                awaitAll(services);
+                awaitAll(List.of(zipkin));
+            } catch (Exception failed) {
+                parallel.shutdownNow(); // the others' waits end with it
+                throw failed;
+            }
+        }
+        say("platform up in %.0f s".formatted((System.nanoTime() - started) / 1e9));
+    }
+
+    private Void startMail() throws Exception {
         timed(
                 "SMTP",
                 () -> SmtpServer.shared().origin() + " at "
@@ -133,32 +193,63 @@ public final class Devstack {
         if (SmtpServer.shared().origin() == dev.meridian.testkit.Origin.EMBEDDED) {
             timed("mailbox", () -> startMailbox().toString());
         }
-        timed("trace UI (Zipkin)", this::startZipkin);
-        startService("discovery-service", PORTS.get("discovery-service"));
-        for (String service : List.of("auth-service", "user-service", "audit-service", "notification-service")) {
-            startService(service, PORTS.get(service));
-        }
-        startService("gateway-service", PORTS.get("gateway-service"));
-        say("platform up in %.0f s".formatted((System.nanoTime() - started) / 1e9));
+        return null;
     }
 
-    private void startService(String service, int port) throws Exception {
+    /**
+     * Platform threads, not virtual ones: the embedded servers load classes and run static initialisers from inside
+     * Spring Boot's nested jar, which pins a virtual thread to its carrier; with two cores, two pinned carriers
+     * waiting on a third starting server stalled start-up for good.
+     */
+    private static ExecutorService platformThreads(String prefix) {
+        return Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().name(prefix, 1).factory());
+    }
+
+    /** Waits for every step; the first failure, unwrapped, is devstack's failure. */
+    private static void awaitAll(List<Future<?>> steps) throws Exception {
+        for (Future<?> step : steps) {
+            try {
+                step.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private Void startService(String service) throws Exception {
+        int port = PORTS.get(service);
         int instances = scale.getOrDefault(service, 1);
+        StartupCache cache = StartupCache.of(ServiceProcess.jar(root, service), service);
+        boolean training = !cache.trained();
         for (int instance = 1; instance <= instances; instance++) {
             int instancePort = instance == 1 ? port : ServiceProcess.freePort();
             String name = instances == 1 ? service : service + "-" + instance;
             long started = System.nanoTime();
-            ServiceProcess process = ServiceProcess.start(
-                    root,
-                    service,
-                    ServiceProcess.SMALL_JVM,
-                    properties(service, instancePort),
-                    runFolder.resolve(name));
-            running.add(process);
+            List<String> jvm = new ArrayList<>(ServiceProcess.SMALL_JVM);
+            List<String> aot = cache.jvmOptions(instance == 1);
+            if (!aot.isEmpty()) {
+                jvm.remove(
+                        "-Xshare:auto"); // the AOT cache replaces the JDK's default CDS archive, and may not be named
+                // with it
+            }
+            jvm.addAll(aot);
+            ServiceProcess process = ServiceProcess.startJar(
+                    service, cache.runnableJar(), jvm, properties(service, instancePort), runFolder.resolve(name));
+            running.add(new Running(name, process, instance == 1 && training ? cache : null));
+            exits.watch(name, process);
             process.awaitReady(instancePort, Duration.ofMinutes(3));
-            say("%-24s ready on :%d in %.1f s (log %s)"
-                    .formatted(name, instancePort, (System.nanoTime() - started) / 1e9, runFolder.resolve(name)));
+            say("%-24s ready on :%d in %.1f s%s"
+                    .formatted(
+                            name,
+                            instancePort,
+                            (System.nanoTime() - started) / 1e9,
+                            instance == 1 && training ? " (training its start-up cache)" : ""));
         }
+        return null;
     }
 
     private String startZipkin() throws Exception {
@@ -172,10 +263,11 @@ public final class Devstack {
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
                 Map.of("QUERY_PORT", ZIPKIN_PORT, "STORAGE_TYPE", "mem", "MEM_MAX_SPANS", 200_000),
                 runFolder.resolve("zipkin"));
-        running.add(zipkin);
+        running.add(new Running("zipkin", zipkin, null));
+        exits.watch("zipkin", zipkin);
         zipkin.awaitOk(URI.create("http://127.0.0.1:" + ZIPKIN_PORT + "/health"), Duration.ofMinutes(2));
         TraceRelay relay = TraceRelay.start(OTLP_PORT, URI.create("http://127.0.0.1:" + ZIPKIN_PORT));
-        running.add(relay);
+        closeables.add(relay);
         return "http://localhost:" + ZIPKIN_PORT + ", OTLP/HTTP in at " + relay.endpoint();
     }
 
@@ -252,7 +344,7 @@ public final class Devstack {
             // A thread per request: a page waiting for someone's mail must not hold up the others.
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.start();
-            running.add(() -> server.stop(0));
+            closeables.add(() -> server.stop(0));
             return server.getAddress();
         } catch (IOException e) {
             throw new IllegalStateException("The mailbox could not start on port " + MAILBOX_PORT, e);
@@ -362,7 +454,7 @@ public final class Devstack {
     }
 
     void printWelcome() {
-        System.out.printf("""
+        CONSOLE.printf("""
 
                 Meridian is up.
                   gateway (the platform)   http://localhost:8080
@@ -396,28 +488,52 @@ public final class Devstack {
     }
 
     void stop() {
-        for (AutoCloseable process : running.reversed()) {
+        exits.stopping();
+        boolean training = running.stream().anyMatch(process -> process.training() != null);
+        if (training) {
+            say("stopping; the services write their start-up caches as they exit (once after a build, about a minute)");
+        }
+        // All at once: a training JVM spends its exit writing its cache, and they need not queue for each other.
+        try (var parallel = platformThreads("devstack-stop-")) {
+            for (Running process : running) {
+                parallel.submit(() -> {
+                    try {
+                        process.process()
+                                .close(process.training() != null ? Duration.ofMinutes(3) : Duration.ofSeconds(30));
+                        if (process.training() != null) {
+                            process.training().keepTraining();
+                        }
+                    } catch (Exception e) {
+                        System.err.println("devstack: could not stop " + process.name() + ": " + e);
+                    }
+                    return null;
+                });
+            }
+        }
+        for (AutoCloseable closeable : closeables.reversed()) {
             try {
-                process.close();
+                closeable.close();
             } catch (Exception e) {
-                System.err.println("devstack: could not stop " + process + ": " + e);
+                System.err.println("devstack: could not stop " + closeable + ": " + e);
             }
         }
         running.clear();
+        closeables.clear();
     }
 
     private interface Step {
         String run() throws Exception;
     }
 
-    private static void timed(String component, Step step) throws Exception {
+    private static Void timed(String component, Step step) throws Exception {
         long started = System.nanoTime();
         String detail = step.run();
         say("%-24s %s (%.1f s)".formatted(component, detail, (System.nanoTime() - started) / 1e9));
+        return null;
     }
 
     private static void say(String line) {
-        System.out.println("devstack: " + line);
+        CONSOLE.println("devstack: " + line);
     }
 
     private static void fail(String message) {

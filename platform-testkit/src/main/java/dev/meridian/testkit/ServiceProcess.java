@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,11 +46,16 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(
             Path root, String module, List<String> jvmOptions, Map<String, ?> properties, Path logFolder)
             throws IOException {
-        Path jar = root.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
+        Path jar = jar(root, module);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the build's package phase first");
         }
         return startJar(module, jar, jvmOptions, properties, logFolder);
+    }
+
+    /** The jar the build packages for {@code module}: {@code <root>/<module>/target/<module>-<version>.jar}. */
+    public static Path jar(Path root, String module) {
+        return root.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
     }
 
     /** Starts any runnable jar as {@code name}, like {@link #start}: JVM options, {@code -D} properties, one log. */
@@ -94,7 +100,21 @@ public final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
+        if (!process.isAlive()) {
+            throw new IllegalStateException(module + " exited with code " + process.exitValue() + " before it answered "
+                    + url + "; " + logTail(40));
+        }
         throw new IllegalStateException(module + " did not answer " + url + " within " + timeout + "; " + logTail(40));
+    }
+
+    /** Completes with the exit code when the process ends, whoever ended it. */
+    public CompletableFuture<Integer> onExit() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
+    /** The file its output goes to. */
+    public Path log() {
+        return log;
     }
 
     public String module() {
@@ -123,8 +143,16 @@ public final class ServiceProcess implements AutoCloseable {
     /** Stops the service as SIGTERM does (graceful shutdown), killing it after 30 s. */
     @Override
     public void close() throws InterruptedException {
+        close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Stops the service as SIGTERM does, killing it if it has not exited within {@code grace} (a JVM writing its AOT
+     * cache at exit needs longer than a graceful shutdown alone).
+     */
+    public void close(Duration grace) throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }

@@ -37,6 +37,9 @@ class DevstackWalkthroughIT {
     private static final Path OUTPUT = Path.of("target", "devstack-it.log");
     private static final Pattern UP = Pattern.compile("devstack: platform up in (\\d+) s");
 
+    /** The first run after a build ends by writing the services' start-up caches (devstack's StartupCache). */
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(4);
+
     private static Process devstack;
     private static long upInSeconds;
 
@@ -55,7 +58,7 @@ class DevstackWalkthroughIT {
     static void stopDevstack() throws Exception {
         if (devstack != null && devstack.isAlive()) {
             devstack.destroy();
-            devstack.waitFor(90, TimeUnit.SECONDS);
+            devstack.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 
@@ -170,7 +173,7 @@ class DevstackWalkthroughIT {
 
         devstack.destroy();
 
-        assertThat(devstack.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(devstack.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(started.stream().filter(ProcessHandle::isAlive)).isEmpty();
     }
 
