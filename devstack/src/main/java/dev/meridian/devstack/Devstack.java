@@ -225,6 +225,10 @@ public final class Devstack {
         int instances = scale.getOrDefault(service, 1);
         StartupCache cache = StartupCache.of(ServiceProcess.jar(root, service), service);
         boolean training = !cache.trained();
+        // Asked once per service, not per instance: the PostgreSQL server hands out a new database at each ask, and
+        // instances of one service share one (the same users, the same outbox).
+        Map<String, Object> servers = new HashMap<>();
+        INFRASTRUCTURE.get(service).forEach(server -> servers.putAll(server.springProperties(service)));
         for (int instance = 1; instance <= instances; instance++) {
             int instancePort = instance == 1 ? port : ServiceProcess.freePort();
             String name = instances == 1 ? service : service + "-" + instance;
@@ -238,7 +242,11 @@ public final class Devstack {
             }
             jvm.addAll(aot);
             ServiceProcess process = ServiceProcess.startJar(
-                    service, cache.runnableJar(), jvm, properties(service, instancePort), runFolder.resolve(name));
+                    service,
+                    cache.runnableJar(),
+                    jvm,
+                    properties(service, instancePort, servers),
+                    runFolder.resolve(name));
             running.add(new Running(name, process, instance == 1 && training ? cache : null));
             exits.watch(name, process);
             process.awaitReady(instancePort, Duration.ofMinutes(3));
@@ -271,7 +279,7 @@ public final class Devstack {
         return "http://localhost:" + ZIPKIN_PORT + ", OTLP/HTTP in at " + relay.endpoint();
     }
 
-    private Map<String, Object> properties(String service, int port) {
+    private Map<String, Object> properties(String service, int port, Map<String, Object> servers) {
         Map<String, Object> properties = new HashMap<>(Map.of(
                 "server.port",
                 port,
@@ -321,7 +329,7 @@ public final class Devstack {
                     "spring.security.oauth2.client.provider.meridian.token-uri",
                     "http://127.0.0.1:" + PORTS.get("auth-service") + "/oauth2/token");
         }
-        INFRASTRUCTURE.get(service).forEach(server -> properties.putAll(server.springProperties(service)));
+        properties.putAll(servers);
         return properties;
     }
 

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The README's "run it" command as a newcomer runs it: devstack's jar started from the repository's root, the
  * platform up within three minutes, then the walkthrough it prints run as it is ({@code devstack/walkthrough.sh},
- * the file it prints), and Ctrl-C (SIGTERM) leaving no process behind. devstack uses its usual fixed ports.
+ * the file it prints), and Ctrl-C (SIGTERM) leaving no process behind. devstack uses its usual fixed ports. With
+ * {@code --scale user-service=2}: the gateway spreads the walkthrough's calls over both instances, which works only
+ * while they share one database (a user signed up on one signs in through the other).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DevstackWalkthroughIT {
@@ -47,7 +49,11 @@ class DevstackWalkthroughIT {
     static void startDevstack() throws Exception {
         Files.createDirectories(OUTPUT.getParent());
         devstack = new ProcessBuilder(
-                        ProcessHandle.current().info().command().orElse("java"), "-jar", "devstack/target/devstack.jar")
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-jar",
+                        "devstack/target/devstack.jar",
+                        "--scale",
+                        "user-service=2")
                 .directory(ROOT.toFile())
                 .redirectErrorStream(true)
                 .start();
@@ -140,6 +146,12 @@ class DevstackWalkthroughIT {
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(signedIn.statusCode()).isEqualTo(200);
         assertThat(signedIn.body()).contains("USER-SERVICE", "AUTH-SERVICE", "GATEWAY-SERVICE");
+        assertThat(Pattern.compile("\"app\"\\s*:\\s*\"USER-SERVICE\"")
+                        .matcher(signedIn.body())
+                        .results()
+                        .count())
+                .as("--scale user-service=2: both instances registered")
+                .isEqualTo(2);
         java.util.Optional<java.net.InetAddress> lan = java.net.NetworkInterface.networkInterfaces()
                 .flatMap(java.net.NetworkInterface::inetAddresses)
                 .filter(address -> address instanceof java.net.Inet4Address && !address.isLoopbackAddress())
