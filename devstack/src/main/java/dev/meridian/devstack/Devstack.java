@@ -138,7 +138,9 @@ public final class Devstack {
         try {
             devstack.start();
         } catch (Exception failed) {
-            System.err.println("devstack: could not start: " + failed.getMessage());
+            LoggerFactory.getLogger(Devstack.class).error("devstack could not start", failed);
+            System.err.println(
+                    "devstack: could not start: " + failed + " (the trace is in " + runs.resolve("devstack.log") + ")");
             System.exit(1); // the shutdown hook stops what did start
         }
         devstack.printWelcome();
@@ -236,9 +238,8 @@ public final class Devstack {
             List<String> jvm = new ArrayList<>(ServiceProcess.SMALL_JVM);
             List<String> aot = cache.jvmOptions(instance == 1);
             if (!aot.isEmpty()) {
-                jvm.remove(
-                        "-Xshare:auto"); // the AOT cache replaces the JDK's default CDS archive, and may not be named
-                // with it
+                // The AOT cache replaces the JDK's default CDS archive, and may not be named with it.
+                jvm.remove("-Xshare:auto");
             }
             jvm.addAll(aot);
             ServiceProcess process = ServiceProcess.startJar(

@@ -5,9 +5,13 @@ import java.io.PrintStream;
 
 /**
  * Tells the person at the console, the moment it happens, that a process devstack started has died: which one, its
- * exit code, and where its log is. Quiet once devstack itself is stopping them.
+ * exit code, and where its log is. Quiet once devstack itself is stopping them, and for an exit on SIGINT (code 130):
+ * Ctrl-C reaches every process of the terminal's group, the children often before devstack's own shutdown hook.
  */
 final class ExitReporter {
+
+    /** 128 + SIGINT. */
+    static final int INTERRUPTED = 130;
 
     private final PrintStream console;
     private volatile boolean stopping;
@@ -18,7 +22,7 @@ final class ExitReporter {
 
     void watch(String name, ServiceProcess process) {
         process.onExit().thenAccept(code -> {
-            if (!stopping) {
+            if (!stopping && code != INTERRUPTED) {
                 console.printf(
                         "devstack: WARNING %s stopped (exit code %d); the platform runs without it. Its log: %s%n",
                         name, code, process.log());

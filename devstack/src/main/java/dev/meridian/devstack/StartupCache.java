@@ -75,7 +75,9 @@ final class StartupCache {
 
     private void extractIfStale() throws IOException, InterruptedException {
         Path stamp = folder.resolve("jar.stamp");
-        String current = Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
+        // The JVM refuses a cache another JDK wrote (a warning in the service's log only): the JDK is in the stamp.
+        String current = Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() + " " + Runtime.version()
+                + " " + System.getProperty("java.home");
         if (Files.isRegularFile(stamp)
                 && Files.readString(stamp).equals(current)
                 && Files.isRegularFile(runnableJar())) {

@@ -102,7 +102,7 @@ class GatewayRoutingIT {
     /** A second probe answered since it started: the first one's answer has reached the gateway's list. */
     private static void inTheListAgain(Backend backend) {
         int probes = backend.probes();
-        await().atMost(Duration.ofSeconds(10)).until(() -> backend.probes() >= probes + 2);
+        await().atMost(Duration.ofSeconds(15)).until(() -> backend.probes() >= probes + 2);
     }
 
     @AfterAll
@@ -185,14 +185,14 @@ class GatewayRoutingIT {
      * as often as not (spring-cloud-gateway#3045): only the health checks take a dead instance out of the list.
      */
     @Test
-    void underConcurrentRequestsAStoppedInstanceIsLeftWithinSecondsAndTheBreakerStaysClosed() throws Exception {
+    void underConcurrentRequestsAStoppedInstanceIsLeftOnceProbedAndTheBreakerStaysClosed() throws Exception {
         // Issued before the gateway's first read of the revocation list: were Redis slow to answer under the burst,
         // the gateway's copy still vouches for it (a newer token would get a 503, GatewayRevocationIT's subject).
         String token = ISSUER.sign(edge.claims("failover")
                 .issueTime(Date.from(Instant.now().minus(Duration.ofMinutes(5))))
                 .build());
         USERS_A.stop();
-        Thread.sleep(Duration.ofSeconds(2)); // two health-check intervals: the instance has left the list
+        Thread.sleep(Duration.ofSeconds(4)); // two health-check intervals: the instance has left the list
 
         List<Integer> statuses;
         try (var clients = Executors.newFixedThreadPool(8)) {

@@ -33,6 +33,8 @@ final class DeadLetterBacklog implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterBacklog.class);
 
+    private volatile boolean unreadable;
+
     private final KafkaAdmin kafka;
     private final String topic;
     private final String replayGroup;
@@ -114,10 +116,21 @@ final class DeadLetterBacklog implements SmartLifecycle {
                 total += Math.max(0, ends.get(partition).offset() - from);
             }
             waiting = total;
+            if (unreadable) {
+                unreadable = false;
+                log.info("The dead-letter backlog of {} is read again", topic);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            log.debug("Could not read the backlog of {}: {}", topic, e.toString());
+            // Once per outage at WARN: a Kafka that refuses the admin client (ACLs) would otherwise silence the
+            // dead-letter alert for good, its gauge never set.
+            if (!unreadable) {
+                unreadable = true;
+                log.warn("Could not read the dead-letter backlog of {} ({}); its gauge keeps its last value", topic, e);
+            } else {
+                log.debug("Could not read the backlog of {}: {}", topic, e.toString());
+            }
         }
     }
 
