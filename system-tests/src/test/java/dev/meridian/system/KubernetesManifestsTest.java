@@ -105,17 +105,13 @@ class KubernetesManifestsTest {
         assertThat(names(objects, PodDisruptionBudget.class)).containsExactlyInAnyOrderElementsOf(SERVICES);
         assertThat(names(objects, HorizontalPodAutoscaler.class))
                 .containsExactlyInAnyOrder("gateway-service", "user-service");
-        assertThat(objects.stream()
-                        .filter(Ingress.class::isInstance)
-                        .map(Ingress.class::cast)
+        assertThat(all(objects, Ingress.class)
                         .flatMap(ingress -> ingress.getSpec().getRules().stream())
                         .flatMap(rule -> rule.getHttp().getPaths().stream())
                         .map(path -> path.getBackend().getService().getName()))
                 .as("only the gateway is exposed")
                 .containsOnly("gateway-service");
-        assertThat(objects.stream()
-                        .filter(NetworkPolicy.class::isInstance)
-                        .map(NetworkPolicy.class::cast)
+        assertThat(all(objects, NetworkPolicy.class)
                         .anyMatch(policy -> isEmpty(
                                         policy.getSpec().getPodSelector().getMatchLabels())
                                 && isEmpty(policy.getSpec().getPodSelector().getMatchExpressions())
@@ -142,11 +138,7 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void everyWorkloadIsSpreadScaledByItsAutoscalerAndBounded(String overlay) throws Exception {
         List<HasMetadata> objects = render("overlays/" + overlay);
-        Set<String> autoscaled = objects.stream()
-                .filter(HorizontalPodAutoscaler.class::isInstance)
-                .map(HorizontalPodAutoscaler.class::cast)
-                .map(hpa -> hpa.getSpec().getScaleTargetRef().getName())
-                .collect(Collectors.toSet());
+        Set<String> autoscaled = autoscalerMinimum(objects).keySet();
         assertThat(autoscaled).isNotEmpty();
         for (String name : autoscaled) {
             assertThat(only(objects, Deployment.class, name).getSpec().getReplicas())
@@ -206,9 +198,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void podsReachOnlyDnsTheirNamespaceAndTheBackingServicesPorts(String overlay) throws Exception {
-        List<NetworkPolicy> policies = render("overlays/" + overlay).stream()
-                .filter(NetworkPolicy.class::isInstance)
-                .map(NetworkPolicy.class::cast)
+        List<NetworkPolicy> policies = all(render("overlays/" + overlay), NetworkPolicy.class)
                 .filter(policy -> policy.getSpec().getPolicyTypes().contains("Egress"))
                 .toList();
         assertThat(policies)
@@ -259,10 +249,7 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void eachApiServerAdmitsOnlyItsCallers(String overlay) throws Exception {
         List<HasMetadata> objects = render("overlays/" + overlay);
-        List<NetworkPolicy> policies = objects.stream()
-                .filter(NetworkPolicy.class::isInstance)
-                .map(NetworkPolicy.class::cast)
-                .toList();
+        List<NetworkPolicy> policies = all(objects, NetworkPolicy.class).toList();
         Map<String, Map<String, String>> pods = new java.util.TreeMap<>();
         for (HasMetadata object : objects) {
             if (object instanceof Deployment deployment) {
@@ -355,10 +342,8 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void onlyThePlatformsPodsReachTheRegistryAndMonitoringOnlyItsMetricsPort(String overlay) throws Exception {
-        List<NetworkPolicy> policies = render("overlays/" + overlay).stream()
-                .filter(NetworkPolicy.class::isInstance)
-                .map(NetworkPolicy.class::cast)
-                .toList();
+        List<NetworkPolicy> policies =
+                all(render("overlays/" + overlay), NetworkPolicy.class).toList();
         Map<String, String> registryPod =
                 Map.of("app.kubernetes.io/name", "discovery-service", "meridian.dev/tier", "discovery");
         List<NetworkPolicyIngressRule> toRegistryPort = new ArrayList<>();
@@ -525,10 +510,7 @@ class KubernetesManifestsTest {
                 .getTemplate()
                 .getMetadata()
                 .getLabels();
-        List<NetworkPolicy> policies = objects.stream()
-                .filter(NetworkPolicy.class::isInstance)
-                .map(NetworkPolicy.class::cast)
-                .toList();
+        List<NetworkPolicy> policies = all(objects, NetworkPolicy.class).toList();
         for (HasMetadata object : objects) {
             String name = object.getMetadata().getName();
             if (!TOKEN_CHECKERS.contains(name) || podSpec(object) == null) {
@@ -621,15 +603,8 @@ class KubernetesManifestsTest {
                 .findFirst()
                 .orElseThrow();
         // What each service runs at the least: its replicas, or under an autoscaler the autoscaler's minimum.
-        Map<String, Integer> autoscalerMinimum = objects.stream()
-                .filter(HorizontalPodAutoscaler.class::isInstance)
-                .map(HorizontalPodAutoscaler.class::cast)
-                .collect(Collectors.toMap(
-                        hpa -> hpa.getSpec().getScaleTargetRef().getName(),
-                        hpa -> hpa.getSpec().getMinReplicas()));
-        List<Integer> fewest = objects.stream()
-                .filter(Deployment.class::isInstance)
-                .map(Deployment.class::cast)
+        Map<String, Integer> autoscalerMinimum = autoscalerMinimum(objects);
+        List<Integer> fewest = all(objects, Deployment.class)
                 .filter(deployment -> SERVICES.contains(deployment.getMetadata().getName()))
                 .map(deployment -> deployment.getSpec().getReplicas() != null
                         ? deployment.getSpec().getReplicas()
@@ -759,10 +734,20 @@ class KubernetesManifestsTest {
         return null;
     }
 
+    private static <T extends HasMetadata> Stream<T> all(List<HasMetadata> objects, Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast);
+    }
+
+    /** Each autoscaled workload's name, with its autoscaler's minimum. */
+    private static Map<String, Integer> autoscalerMinimum(List<HasMetadata> objects) {
+        return all(objects, HorizontalPodAutoscaler.class)
+                .collect(Collectors.toMap(
+                        hpa -> hpa.getSpec().getScaleTargetRef().getName(),
+                        hpa -> hpa.getSpec().getMinReplicas()));
+    }
+
     private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type, String name) {
-        List<T> found = objects.stream()
-                .filter(type::isInstance)
-                .map(type::cast)
+        List<T> found = all(objects, type)
                 .filter(object -> object.getMetadata().getName().equals(name))
                 .toList();
         assertThat(found).as(type.getSimpleName() + " " + name).hasSize(1);

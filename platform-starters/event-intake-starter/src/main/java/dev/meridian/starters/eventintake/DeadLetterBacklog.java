@@ -33,13 +33,14 @@ final class DeadLetterBacklog implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterBacklog.class);
 
-    private volatile boolean unreadable;
-
     private final KafkaAdmin kafka;
     private final String topic;
     private final String replayGroup;
     private final Duration interval;
     private volatile double waiting = Double.NaN;
+    /** The last read failed: its warning is written, the next failures are debug lines. */
+    private volatile boolean unreadable;
+
     private ScheduledExecutorService timer;
     private Admin admin;
 
