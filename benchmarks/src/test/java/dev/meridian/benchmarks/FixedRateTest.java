@@ -58,9 +58,11 @@ class FixedRateTest {
 
         assertThat(result.errors()).isZero();
         assertThat(result.perSecond()).isCloseTo(200, within(10.0));
-        // Evenly spaced against a local server the documented p50 is 0.33 ms (FixedRate's Javadoc, at 1,000/s); 5 ms
-        // leaves room for a loaded 2-core machine and still fails a client that queues or batches its requests.
-        assertThat(result.p50()).as("p50 in ms").isLessThan(5);
+        // Evenly spaced against a local server the p50 is well under a millisecond (FixedRate's Javadoc), but CI has
+        // measured 8 ms on this 2-core machine while other builds ran. A client that batches a second's requests, or
+        // sends each only after the last answer and so queues behind the server, is charged from when each request was
+        // due: its p50 is hundreds of milliseconds. 100 ms separates the two without timing the machine.
+        assertThat(result.p50()).as("p50 in ms").isLessThan(100);
         assertThat(received).hasValue(200 * 3);
     }
 
