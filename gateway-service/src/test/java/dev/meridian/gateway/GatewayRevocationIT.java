@@ -8,12 +8,15 @@ import dev.meridian.events.RevokedAccessTokens;
 import dev.meridian.testkit.RedisServer;
 import dev.meridian.testkit.TokenIssuer;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -110,6 +113,33 @@ class GatewayRevocationIT {
         await().atMost(Duration.parse("PT" + RESYNC_INTERVAL).multipliedBy(3))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> edge.get("/api/users/me", token).statusCode() == 401);
+    }
+
+    /**
+     * Redis paused, as under load: calls time out (the rate limiter's 50 ms) and requests stop trying Redis, but no
+     * connection drops, so no announcement can have been missed. The copy stays complete and a token issued a moment
+     * ago is served — before, it was refused with a 503 for as long as Redis was slow.
+     */
+    @Test
+    void aRedisThatAnswersTooSlowlyLeavesTheCopyCompleteAndFreshTokensServed() throws Exception {
+        Edge edge = new Edge(port, ISSUER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> gauge("meridian.gateway.revocation_list.complete") == 1);
+        String fresh = edge.token("web");
+
+        redisCommand("CLIENT", "PAUSE", "2000");
+        try {
+            await().atMost(Duration.ofSeconds(1))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        edge.get("/api/users/me", edge.token("web"));
+                        return gauge("meridian.gateway.redis_available") == 0;
+                    });
+
+            assertThat(gauge("meridian.gateway.revocation_list.complete")).isEqualTo(1);
+            assertThat(edge.get("/api/users/me", fresh).statusCode()).isEqualTo(200);
+        } finally {
+            redisCommand("CLIENT", "UNPAUSE");
+        }
     }
 
     /**
@@ -225,15 +255,36 @@ class GatewayRevocationIT {
 
     private static String listedBeforeStart() {
         String token = new Edge(0, ISSUER).token("web");
+        onAConnectionOfItsOwn(redis -> {
+            try {
+                list(redis, token, false);
+            } catch (ParseException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return token;
+    }
+
+    /** Redis as another client sees it, on a connection the gateway does not share. */
+    private static void onAConnectionOfItsOwn(Consumer<StringRedisTemplate> action) {
         var connection = new LettuceConnectionFactory(REDIS.host(), REDIS.port());
         connection.afterPropertiesSet();
         try {
-            list(new StringRedisTemplate(connection), token, false);
-        } catch (ParseException e) {
-            throw new IllegalStateException(e);
+            action.accept(new StringRedisTemplate(connection));
         } finally {
             connection.destroy();
         }
-        return token;
+    }
+
+    private double gauge(String name) {
+        return meters.get(name).gauge().value();
+    }
+
+    /** A command Spring Data Redis has no method for, sent on a connection of its own (it returns at once). */
+    private static void redisCommand(String command, String... arguments) {
+        byte[][] args = Arrays.stream(arguments)
+                .map(argument -> argument.getBytes(StandardCharsets.US_ASCII))
+                .toArray(byte[][]::new);
+        onAConnectionOfItsOwn(redis -> redis.execute((RedisCallback<Object>) c -> c.execute(command, args)));
     }
 }

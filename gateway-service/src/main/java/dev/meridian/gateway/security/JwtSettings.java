@@ -17,7 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * validated is trusted again without a new signature check for at most {@code verifiedTokenCacheTime}. The clock skew
  * may not exceed how long revoked tokens stay on the revocation list past their expiry, or a revoked token would be
  * accepted again for the difference. The in-memory copy of the revocation list is re-read from Redis every
- * {@code revocationResyncInterval}, which bounds how long an announcement this instance missed goes unheard. A token
+ * {@code revocationResyncInterval}, which bounds how long an announcement this instance missed goes unheard; every
+ * {@code revocationHeartbeatInterval} the gateway proves its subscription live by hearing a message of its own
+ * ({@link LocalRevocationList}). A token
  * naming a key the cached JWKS does not hold makes the gateway fetch the set again, at most once per
  * {@code jwkSetMinRefreshInterval} ({@link JwkSetFetches}).
  */
@@ -30,6 +32,7 @@ public record JwtSettings(
         @DefaultValue("30s") Duration clockSkew,
         @DefaultValue("2m") Duration verifiedTokenCacheTime,
         @DefaultValue("30s") Duration revocationResyncInterval,
+        @DefaultValue("1s") Duration revocationHeartbeatInterval,
         @DefaultValue("5s") Duration jwkSetMinRefreshInterval) {
 
     public JwtSettings {

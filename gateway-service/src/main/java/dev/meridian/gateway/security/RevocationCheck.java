@@ -17,11 +17,11 @@ import reactor.core.publisher.Mono;
 /**
  * A decoder that also refuses access tokens auth-service has revoked: after the signature and claims are checked, the
  * token's {@code jti} is looked up on the revocation list ({@link RevokedAccessTokens}), never with a call to
- * auth-service: in the gateway's copy of the list ({@link LocalRevocationList}) once that is complete, in Redis
- * (one round trip) until then. When neither can be read — the copy is not complete (not subscribed: Redis is down)
- * and Redis does not answer ({@link RedisAvailability}) — the copy judges only tokens issued before its last complete
- * read started (less the clock skew): those are let through unless listed, counted as
- * {@code meridian.gateway.revocation_checks{outcome="unavailable"}}. A token issued after that read, or without
+ * auth-service: in the gateway's copy of the list ({@link LocalRevocationList}) while it is complete, in Redis (one
+ * round trip) while it is not. When neither can be read — the copy is not complete (a connection to Redis dropped)
+ * and Redis does not answer ({@link RedisAvailability}) — the copy judges only tokens issued before the instant it is
+ * known to be current until (less the clock skew): those are let through unless listed, counted as
+ * {@code meridian.gateway.revocation_checks{outcome="unavailable"}}. A token issued after that instant, or without
  * {@code iat}, could have been revoked since without this gateway being able to know: it is refused with a 503
  * problem and {@code Retry-After} ({@link RevocationUnknown}), counted as {@code meridian.gateway.revocation_unknown}.
  * 503 and not 401: the token is not known to be bad, and a 401 tells a client to throw it away and sign in again —
@@ -97,11 +97,11 @@ final class RevocationCheck implements ReactiveJwtDecoder {
                 .flatMap(decision -> decision);
     }
 
-    /** Redis cannot be read: the copy decides for tokens issued before its last complete read, no one else. */
+    /** Redis cannot be read: the copy decides for tokens issued before it is known current until, no one else. */
     private Mono<Jwt> judgedByCopy(Jwt jwt) {
-        Instant copyReadAt = copy.lastReadAt();
+        Instant currentUntil = copy.currentUntil();
         Instant issuedAt = jwt.getIssuedAt();
-        if (copyReadAt != null && issuedAt != null && issuedAt.isBefore(copyReadAt.minus(clockSkew))) {
+        if (currentUntil != null && issuedAt != null && issuedAt.isBefore(currentUntil.minus(clockSkew))) {
             unavailable.increment();
             return Mono.just(jwt);
         }
