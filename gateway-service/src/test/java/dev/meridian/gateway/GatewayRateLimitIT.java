@@ -166,6 +166,9 @@ class GatewayRateLimitIT {
         String otherClient = edge.userToken("web", "carol");
         var sameClientStatuses = new ConcurrentLinkedQueue<Integer>();
         var otherClientStatuses = new ConcurrentLinkedQueue<Integer>();
+        double flooderLimitedBefore = requests("meridian-cli", "limited");
+        double otherAllowedBefore = requests("web", "allowed");
+        List<Integer> flooded;
 
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var flood = pool.submit(() -> paced(edge, flooder, 10 * RATE, Duration.ofSeconds(3)));
@@ -173,7 +176,7 @@ class GatewayRateLimitIT {
                     () -> sameClientStatuses.addAll(paced(edge, sameClient, RATE / 2, Duration.ofSeconds(3))));
             var other = pool.submit(
                     () -> otherClientStatuses.addAll(paced(edge, otherClient, RATE / 2, Duration.ofSeconds(3))));
-            List<Integer> flooded = flood.get();
+            flooded = flood.get();
             calm.get();
             other.get();
             assertThat(flooded).as("the flooder is limited").contains(429);
@@ -190,6 +193,10 @@ class GatewayRateLimitIT {
         // What the 429-per-client alert reads: the refusals are the flooder's client's, none are the other's.
         assertThat(limited("meridian-cli")).isPositive();
         assertThat(limited("web")).isZero();
+        // And it divides requests, not bucket decisions (a request takes a decision from each of its buckets).
+        assertThat(requests("meridian-cli", "limited") - flooderLimitedBefore)
+                .isEqualTo(flooded.stream().filter(status -> status == 429).count());
+        assertThat(requests("web", "allowed") - otherAllowedBefore).isEqualTo(otherClientStatuses.size());
     }
 
     /** Many users of one client flooding together are bounded by the client's cap, not only by their own limits. */
@@ -492,6 +499,17 @@ class GatewayRateLimitIT {
                 .find("meridian.gateway.rate_limit")
                 .tag("outcome", "limited")
                 .tag("client", client)
+                .counters()
+                .stream()
+                .mapToDouble(counter -> counter.count())
+                .sum();
+    }
+
+    private double requests(String client, String outcome) {
+        return meters
+                .find("meridian.gateway.rate_limit.requests")
+                .tag("client", client)
+                .tag("outcome", outcome)
                 .counters()
                 .stream()
                 .mapToDouble(counter -> counter.count())

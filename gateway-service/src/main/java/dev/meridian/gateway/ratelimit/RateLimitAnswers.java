@@ -15,7 +15,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Takes a token from each of a request's buckets in turn (most specific first: a bucket that refuses spares the ones
- * after it, so a user over their own limit does not also drain their client's), counts the decisions, and answers:
+ * after it, so a user over their own limit does not also drain their client's), counts the decisions
+ * ({@code meridian.gateway.rate_limit}, one per bucket, by the store that decided) and the requests
+ * ({@code meridian.gateway.rate_limit.requests}, one per request: what share of a client's requests got 429), and answers:
  * {@code X-RateLimit-*} headers of the bucket closest to refusing, a 429 problem with {@code Retry-After} for a
  * refusal.
  */
@@ -31,6 +33,7 @@ class RateLimitAnswers {
     private final TokenBuckets buckets;
     private final MeterRegistry meters;
     private final Map<DecisionKind, Counter> decisions = new ConcurrentHashMap<>();
+    private final Map<RequestKind, Counter> requests = new ConcurrentHashMap<>();
 
     RateLimitAnswers(TokenBuckets buckets, MeterRegistry meters) {
         this.buckets = buckets;
@@ -44,7 +47,8 @@ class RateLimitAnswers {
      * anyone mint series).
      */
     Mono<Boolean> admit(ServerWebExchange exchange, String routeId, String client, List<Bucket> request) {
-        return take(exchange, routeId, client, request, 0, null, null);
+        return take(exchange, routeId, client, request, 0, null, null)
+                .doOnNext(admitted -> count(new RequestKind(routeId, client, admitted)));
     }
 
     private Mono<Boolean> take(
@@ -112,6 +116,22 @@ class RateLimitAnswers {
                 .increment();
     }
 
+    private void count(RequestKind kind) {
+        requests.computeIfAbsent(kind, this::requestCounter).increment();
+    }
+
+    private Counter requestCounter(RequestKind kind) {
+        return Counter.builder("meridian.gateway.rate_limit.requests")
+                .description("Requests the rate limits decided per route and client: admitted by every bucket, or"
+                        + " limited by one")
+                .tag("route", kind.routeId())
+                .tag("client", kind.client())
+                .tag("outcome", kind.allowed() ? "allowed" : "limited")
+                .register(meters);
+    }
+
     /** One counter each, looked up per request without building a meter id. */
     private record DecisionKind(String routeId, String client, boolean allowed, TokenBuckets.Store store) {}
+
+    private record RequestKind(String routeId, String client, boolean allowed) {}
 }
