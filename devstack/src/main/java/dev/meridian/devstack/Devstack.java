@@ -251,6 +251,9 @@ public final class Devstack {
             running.add(new Running(name, process, instance == 1 && training ? cache : null));
             exits.watch(name, process);
             process.awaitReady(instancePort, Duration.ofMinutes(3));
+            if (instance == 1 && training) {
+                cache.trainingReady();
+            }
             say("%-24s ready on :%d in %.1f s%s"
                     .formatted(
                             name,

@@ -17,9 +17,12 @@ import java.util.stream.Stream;
  */
 final class StartupCache {
 
+    static final String STAMP = "jar.stamp";
+
     private final Path jar;
     private final Path folder;
     private final String module;
+    private volatile boolean trainingReady;
 
     private StartupCache(Path jar, Path folder, String module) {
         this.jar = jar;
@@ -51,13 +54,19 @@ final class StartupCache {
         return mayTrain ? List.of("-XX:AOTCacheOutput=" + training()) : List.of();
     }
 
+    /** The training JVM became ready: what it recorded is a start worth repeating. */
+    void trainingReady() {
+        trainingReady = true;
+    }
+
     /**
-     * After the training JVM exited: keeps the cache only when the JVM finished writing it (its temporary
-     * configuration file is gone), so a JVM killed half-way leaves no broken cache behind.
+     * After the training JVM exited: keeps the cache only when that JVM became ready (a start that failed — a database
+     * down, a port taken — would teach every later run a failing start, and make a retry skip training) and finished
+     * writing it (its temporary configuration file is gone), so a JVM killed half-way leaves no broken cache behind.
      */
     void keepTraining() throws IOException {
         Path config = training().resolveSibling(training().getFileName() + ".config");
-        if (Files.isRegularFile(training()) && !Files.exists(config)) {
+        if (trainingReady && Files.isRegularFile(training()) && !Files.exists(config)) {
             Files.move(training(), cache(), StandardCopyOption.REPLACE_EXISTING);
         } else {
             Files.deleteIfExists(training());
@@ -74,10 +83,8 @@ final class StartupCache {
     }
 
     private void extractIfStale() throws IOException, InterruptedException {
-        Path stamp = folder.resolve("jar.stamp");
-        // The JVM refuses a cache another JDK wrote (a warning in the service's log only): the JDK is in the stamp.
-        String current = Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() + " " + Runtime.version()
-                + " " + System.getProperty("java.home");
+        Path stamp = folder.resolve(STAMP);
+        String current = stamp(jar);
         if (Files.isRegularFile(stamp)
                 && Files.readString(stamp).equals(current)
                 && Files.isRegularFile(runnableJar())) {
@@ -101,6 +108,13 @@ final class StartupCache {
                     "Could not extract " + jar + " for its start-up cache; see " + folder.resolve("extract.log"));
         }
         Files.writeString(stamp, current);
+    }
+
+    /** What the extraction and the cache were made from; any change discards both. */
+    static String stamp(Path jar) throws IOException {
+        // The JVM refuses a cache another JDK wrote (a warning in the service's log only): the JDK is in the stamp.
+        return Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() + " " + Runtime.version() + " "
+                + System.getProperty("java.home");
     }
 
     private static void delete(Path folder) throws IOException {
