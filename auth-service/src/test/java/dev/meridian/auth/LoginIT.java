@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,6 +40,9 @@ import org.openqa.selenium.WebDriver;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -75,6 +79,9 @@ class LoginIT {
     static final String WEB_SECRET = "a-long-web-client-secret";
     static final String REDIRECT_URI = "http://127.0.0.1:9999/callback";
     private static final int USER_SERVICE_PORT = ServiceProcess.freePort();
+    /** A second user-service instance, listed throughout and started by the test that kills it. */
+    private static final int SECOND_USER_SERVICE_PORT = ServiceProcess.freePort();
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern ALERT = Pattern.compile("<p[^>]*\\brole=\"alert\"[^>]*>([^<]*)</p>");
     private static ServiceProcess userService;
@@ -93,11 +100,17 @@ class LoginIT {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    LoadBalancerClientFactory loadBalancers;
+
     @DynamicPropertySource
     static void userService(DynamicPropertyRegistry registry) {
         registry.add(
                 "spring.cloud.discovery.client.simple.instances.user-service[0].uri",
                 () -> "http://127.0.0.1:" + USER_SERVICE_PORT);
+        registry.add(
+                "spring.cloud.discovery.client.simple.instances.user-service[1].uri",
+                () -> "http://127.0.0.1:" + SECOND_USER_SERVICE_PORT);
     }
 
     @BeforeEach
@@ -105,6 +118,8 @@ class LoginIT {
         if (userService == null || !userService.isAlive()) {
             userService = startUserServiceTrusting(port);
         }
+        // Calls go to the instances that answered their last readiness probe, one round every 2 s.
+        await().atMost(Duration.ofSeconds(10)).until(() -> balancedOver().contains(USER_SERVICE_PORT));
     }
 
     @AfterAll
@@ -452,6 +467,48 @@ class LoginIT {
                 .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(browser().authorize(email, "correct horse battery staple"))
                         .isNotBlank());
+    }
+
+    /**
+     * Two user-services, one killed with {@code kill -9}: once its readiness probe fails — within about two seconds —
+     * sign-ins reach only the survivor, and none fails. Without the probes the dead one stays listed until its
+     * registry lease expires (15 s in dev, 90 s by default; here, with a static list, for ever) and every other
+     * credentials check is sent to it.
+     */
+    @Test
+    void withOneOfTwoUserServicesKilledEverySignInReachesTheSurvivorWithinSeconds() throws Exception {
+        String email = signUp("correct horse battery staple").email();
+        ServiceProcess second = UserServiceJar.start(
+                USER_SERVICE_INFRASTRUCTURE, SECOND_USER_SERVICE_PORT, port, ISSUER, "login-it-second");
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> balancedOver().contains(SECOND_USER_SERVICE_PORT));
+
+            ProcessHandle.of(second.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            second.onExit().get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !balancedOver().contains(SECOND_USER_SERVICE_PORT));
+
+            for (int signIn = 1; signIn <= 6; signIn++) {
+                assertThat(browser().authorize(email, "correct horse battery staple"))
+                        .as("sign-in %d after the kill", signIn)
+                        .isNotBlank();
+            }
+            assertThat(breakerState()).isEqualTo("closed");
+        } finally {
+            second.close();
+        }
+    }
+
+    /** The ports of the user-service instances auth-service's load balancer currently chooses from. */
+    private List<Integer> balancedOver() {
+        List<ServiceInstance> instances = loadBalancers
+                .getInstance("user-service", ServiceInstanceListSupplier.class)
+                .get()
+                .blockFirst(Duration.ofSeconds(5));
+        return instances == null
+                ? List.of()
+                : instances.stream().map(ServiceInstance::getPort).toList();
     }
 
     /** One sign-in that user-service cannot answer: back to the login page saying so; answers how long it took. */

@@ -68,6 +68,11 @@ final class UserServiceStandIn implements AutoCloseable {
         }
         server.createContext("/internal/", this::handle);
         server.createContext("/api/", this::account);
+        // auth-service balances over the instances that answer their readiness probe, as user-service's does.
+        server.createContext("/readyz", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
         server.start();
     }
 
