@@ -134,7 +134,7 @@ class ExportIT extends RunningUserService {
     }
 
     @Test
-    void asecondExportWithinAMinuteIsA429ProblemWithRetryAfter() {
+    void aSecondExportWithinAMinuteIsA429ProblemWithRetryAfter() {
         UUID ada = signUp("Ada");
         String token = AccessTokens.user(ada);
 
