@@ -502,6 +502,52 @@ class AuditLogIT {
     }
 
     @Test
+    void aUserReadsTheirOwnStreamAndNobodyElsesThroughMe() {
+        var ada = Events.aboutANewUser();
+        var bob = Events.aboutANewUser();
+        PUBLISHER.publish(ada.created());
+        PUBLISHER.publish(ada.renamed("Ada L."));
+        PUBLISHER.publish(ada.renamed("Ada K."));
+        PUBLISHER.publish(bob.created());
+        awaitStream(ada.userId(), 3);
+        awaitStream(bob.userId(), 1);
+        String adasToken = AuditApi.ISSUER.sign(AuditApi.ISSUER
+                .claims(ada.userId().toString(), "audit-service")
+                .claim("roles", List.of("USER"))
+                .build());
+
+        var firstPage = api().get("/api/audit/me/events?limit=2", adasToken);
+        var lastPage = api().get("/api/audit/me/events?fromVersion=3&limit=2", adasToken);
+        // The user is the token's subject: a parameter naming someone else changes nothing.
+        var named = api().get("/api/audit/me/events?userId=" + bob.userId(), adasToken);
+        var service = api().get(
+                        "/api/audit/me/events",
+                        AuditApi.ISSUER.sign(AuditApi.ISSUER
+                                .claims("partner", "audit-service")
+                                .claim("scope", "audit.read")
+                                .build()));
+
+        assertThat(firstPage.statusCode()).as(firstPage.body()).isEqualTo(200);
+        JsonNode first = JSON.readTree(firstPage.body());
+        assertThat(first.get("events").valueStream().map(e -> e.get("version").asLong()))
+                .containsExactly(1L, 2L);
+        assertThat(first.get("nextFromVersion").asLong()).isEqualTo(3L);
+        JsonNode last = JSON.readTree(lastPage.body());
+        assertThat(last.get("events").valueStream().map(e -> e.get("version").asLong()))
+                .containsExactly(3L);
+        assertThat(last.get("nextFromVersion").isNull()).isTrue();
+        assertThat(named.body())
+                .contains(ada.userId().toString())
+                .doesNotContain(bob.userId().toString());
+        assertThat(service.statusCode()).isEqualTo(403);
+        assertThat(api().get("/api/audit/me/events", null).statusCode()).isEqualTo(401);
+        // The rest of the API stays the administrators'.
+        assertThat(api().get("/api/audit/users/" + ada.userId() + "/events", adasToken)
+                        .statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
     void aTokenRevokedTheWayAuthServiceDoesIsRefusedWithin1sWhenSentStraightToTheService() {
         JWTClaimsSet claims = AuditApi.ISSUER
                 .claims(UUID.randomUUID().toString(), "audit-service")
@@ -602,6 +648,9 @@ class AuditLogIT {
                 api().read("/api/audit/events?from=" + Instant.now().plusSeconds(60));
         assertThat(nothingYet.get("events")).isEmpty();
     }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     private AuditApi api() {
         return new AuditApi("http://localhost:" + port);

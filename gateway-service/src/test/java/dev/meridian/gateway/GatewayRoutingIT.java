@@ -502,6 +502,31 @@ class GatewayRoutingIT {
         assertThat(AUDIT.count()).as("attempts").isEqualTo(1);
     }
 
+    /**
+     * The export's 503 names a missing part and carries Retry-After: passed on after one attempt (a retry would make
+     * user-service fan out to three services again), and counted by the export route's own breaker, not the account
+     * API's. The same answer to another account call is retried, as every idempotent call is.
+     */
+    @Test
+    void theExportsOwn503IsPassedOnAfterOneAttemptOnARouteOfItsOwn() {
+        String token = edge.token("exporter");
+        USERS_A.answerWith(503);
+        USERS_B.answerWith(503);
+
+        HttpResponse<String> export = edge.get("/api/users/me/export", token);
+        int exportAttempts = USERS_A.count() + USERS_B.count();
+        USERS_A.forget();
+        USERS_B.forget();
+        HttpResponse<String> me = edge.get("/api/users/me", token);
+        int meAttempts = USERS_A.count() + USERS_B.count();
+
+        assertThat(export.statusCode()).isEqualTo(503);
+        assertThat(exportAttempts).as("attempts of the export").isEqualTo(1);
+        assertThat(me.statusCode()).isEqualTo(503);
+        assertThat(meAttempts).as("attempts of another GET").isGreaterThan(1);
+        assertThat(breakerState("users-export")).isEqualTo("closed");
+    }
+
     /** The state of a route's circuit breaker, as its metric (Resilience4j's, tagged by route id) reports it. */
     private String breakerState(String route) {
         return meters.find("resilience4j.circuitbreaker.state").tag("name", route).gauges().stream()

@@ -660,6 +660,56 @@ class UserMailIT {
         }
     }
 
+    @Test
+    void aUserReadsTheirOwnMailsPageByPageAndNobodyElses() {
+        UserCreated ada = created("Ada Lovelace");
+        // A second event about Ada (a replayed sign-up of the same account): a second mail of hers.
+        UserCreated again = new UserCreated(
+                UUID.randomUUID(), ada.userId(), ada.userId(), Instant.now(), ada.email(), ada.name(), Set.of("USER"));
+        UserCreated bob = created("Bob");
+        PUBLISHER.publish(ada);
+        PUBLISHER.publish(again);
+        PUBLISHER.publish(bob);
+        awaitDelivery(ada.eventId(), "SENT");
+        awaitDelivery(again.eventId(), "SENT");
+        awaitDelivery(bob.eventId(), "SENT");
+        String adasToken = ISSUER.sign(ISSUER.claims(ada.userId().toString(), "notification-service")
+                .claim("roles", List.of("USER"))
+                .build());
+
+        HttpResponse<String> first = get("/api/notifications/me/deliveries?limit=1", adasToken);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode firstPage = JSON.readTree(first.body());
+        String next = firstPage.get("next").asString();
+        JsonNode secondPage = JSON.readTree(get(
+                        "/api/notifications/me/deliveries?limit=1&after="
+                                + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8),
+                        adasToken)
+                .body());
+        JsonNode all =
+                JSON.readTree(get("/api/notifications/me/deliveries", adasToken).body());
+
+        assertThat(firstPage.get("deliveries").get(0).get("eventId").asString())
+                .isEqualTo(ada.eventId().toString());
+        assertThat(secondPage.get("deliveries").get(0).get("eventId").asString())
+                .isEqualTo(again.eventId().toString());
+        assertThat(all.get("deliveries").valueStream().map(d -> d.get("userId").asString()))
+                .containsExactly(ada.userId().toString(), ada.userId().toString());
+        assertThat(all.get("next").isNull()).isTrue();
+        assertThat(all.toString()).doesNotContain(bob.userId().toString(), bob.email());
+        assertThat(get("/api/notifications/me/deliveries?after=garbage", adasToken)
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(get("/api/notifications/me/deliveries", null).statusCode()).isEqualTo(401);
+        String service = ISSUER.sign(ISSUER.claims("partner", "notification-service")
+                .claim("scope", "mail.read")
+                .build());
+        assertThat(get("/api/notifications/me/deliveries", service).statusCode())
+                .isEqualTo(403);
+        // Everyone's mails stay the administrators'.
+        assertThat(get("/api/notifications/deliveries", adasToken).statusCode()).isEqualTo(403);
+    }
+
     private static UserCreated created(String name) {
         UUID userId = UUID.randomUUID();
         return new UserCreated(

@@ -10,6 +10,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,7 +19,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Reading the audit log; administrators only (see SecurityConfiguration). There is no write API. */
+/**
+ * Reading the audit log: anyone's stream and the whole log for administrators, one's own stream ({@code /me}) for any
+ * user (see security/SecurityRules). There is no write API.
+ */
 @RestController
 @RequestMapping("/api/audit")
 class AuditController {
@@ -44,6 +49,19 @@ class AuditController {
         return new UserStream(userId, events, next);
     }
 
+    /**
+     * The signed-in user's own stream (their personal data export reads it with their token): the user is the token's
+     * subject, never a parameter, so no one reads another's stream here.
+     */
+    @Operation(summary = "The signed-in user's own events, oldest first, from a version on")
+    @GetMapping("/me/events")
+    UserStream myEvents(
+            @AuthenticationPrincipal Jwt token,
+            @RequestParam(defaultValue = "1") @Min(1) long fromVersion,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        return userEvents(user(token), fromVersion, limit);
+    }
+
     @Operation(summary = "Every user's events in arrival order, by type and time of occurrence")
     @GetMapping("/events")
     EventPage events(
@@ -68,6 +86,19 @@ class AuditController {
         List<AuditEntry> events = log.search(type, from, to, after, limit);
         Long next = events.size() < limit ? null : events.getLast().position();
         return new EventPage(events, next);
+    }
+
+    /** The user a token was issued for; a client's own token (client credentials) has no stream. */
+    private static UUID user(Jwt token) {
+        try {
+            return UUID.fromString(token.getSubject());
+        } catch (IllegalArgumentException | NullPointerException notAUser) {
+            throw new ErrorResponseException(
+                    HttpStatus.FORBIDDEN,
+                    ProblemDetail.forStatusAndDetail(
+                            HttpStatus.FORBIDDEN, "Only a user's token has an audit stream of its own"),
+                    null);
+        }
     }
 
     /** A page of one user's stream; {@code nextFromVersion} is absent on the last page. */

@@ -3,17 +3,22 @@ package dev.meridian.audit.security;
 import dev.meridian.starters.resourceserver.AuthorizationRules;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 
 /**
- * The whole API is for administrators: the {@code roles} claim of an access token from auth-service must hold
- * {@code ADMIN}; nothing else is served. The resource-server starter does the rest.
+ * The API is for administrators — the {@code roles} claim of an access token from auth-service must hold
+ * {@code ADMIN} — but for {@code /api/audit/me/**}, a user's own stream, which any access token meant for this service
+ * reads (the controller takes the user from the token). Nothing else is served. The resource-server starter does the
+ * rest.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityRules {
 
     @Bean
     AuthorizationRules auditServiceRules() {
-        return requests -> requests.requestMatchers("/api/audit/**")
+        return requests -> requests.requestMatchers(HttpMethod.GET, "/api/audit/me/events")
+                .authenticated()
+                .requestMatchers("/api/audit/**")
                 .hasRole("ADMIN")
                 .anyRequest()
                 .denyAll();

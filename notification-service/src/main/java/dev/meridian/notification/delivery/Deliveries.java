@@ -124,6 +124,32 @@ public class Deliveries {
         return query.query(Deliveries::delivery).list();
     }
 
+    /**
+     * One user's mails, oldest first, after the one {@code after} names (all from the first when empty): ordered by
+     * creation time, event and kind, so that mails created in the same instant page neither twice nor never.
+     */
+    public List<Delivery> ofUser(UUID userId, Optional<Position> after, int limit) {
+        String from = after.isPresent() ? " and (created_at, event_id, kind) > (:createdAt, :eventId, :kind)" : "";
+        var query = jdbc.sql("select " + COLUMNS + " from delivery where user_id = :userId" + from
+                        + " order by created_at, event_id, kind limit :limit")
+                .param("userId", userId)
+                .param("limit", limit);
+        if (after.isPresent()) {
+            query = query.param("createdAt", Timestamp.from(after.get().createdAt()))
+                    .param("eventId", after.get().eventId())
+                    .param("kind", after.get().kind().name());
+        }
+        return query.query(Deliveries::delivery).list();
+    }
+
+    /** Where a delivery sits in a user's mails, oldest first: the cursor of {@link #ofUser}. */
+    public record Position(Instant createdAt, UUID eventId, MailKind kind) {
+
+        public static Position of(Delivery delivery) {
+            return new Position(delivery.createdAt(), delivery.eventId(), delivery.kind());
+        }
+    }
+
     /** One try at sending the mail an event asked for. */
     public record Attempt(UUID eventId, MailKind kind, UUID userId, String recipient) {}
 
