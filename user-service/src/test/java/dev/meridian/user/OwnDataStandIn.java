@@ -68,6 +68,11 @@ final class OwnDataStandIn implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext(api.path, this::handle);
+        // user-service balances over the instances that answer their readiness probe, as the real services do.
+        server.createContext("/readyz", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
         server.start();
     }
 
