@@ -52,14 +52,10 @@ class SecondFactorChallenge {
         if (user == null || !(attempt.getCredentials() instanceof Answer answer)) {
             throw new InsufficientAuthenticationException("Sign in with your password first");
         }
-        Duration locked = throttle.lockedFor(user);
-        if (!locked.isZero()) {
-            throw new LockedException("Too many wrong codes. Try again in " + minutes(locked) + ".");
-        }
+        throwIfLocked(user);
         if (answer.recoveryCode() != null && !answer.recoveryCode().isBlank()) {
             if (!recoveryCodes.use(user, answer.recoveryCode(), clock.instant())) {
-                throttle.failed(user);
-                throw new BadCredentialsException("That recovery code is not one of yours, or it was used before.");
+                throw refused(user, "That recovery code is not one of yours, or it was used before.");
             }
             throttle.succeeded(user);
             events.recoveryCodeUsed(user, recoveryCodes.unused(user));
@@ -70,15 +66,27 @@ class SecondFactorChallenge {
         String code = answer.code() == null ? "" : answer.code().replaceAll("\\s", "");
         OptionalLong step = Totp.matchingStep(secret, code, clock.instant());
         if (step.isEmpty()) {
-            throttle.failed(user);
-            throw new BadCredentialsException(WRONG);
+            throw refused(user, WRONG);
         }
         if (!apps.use(user, step.getAsLong())) {
-            throttle.failed(user);
-            throw new BadCredentialsException(USED);
+            throw refused(user, USED);
         }
         throttle.succeeded(user);
         return signedIn(user, SecondFactors.TOTP);
+    }
+
+    private void throwIfLocked(UUID user) {
+        Duration locked = throttle.lockedFor(user);
+        if (!locked.isZero()) {
+            throw new LockedException("Too many wrong codes. Try again in " + minutes(locked) + ".");
+        }
+    }
+
+    /** Counts the failure; the one that reaches the limit already says the challenge is locked. */
+    private AuthenticationException refused(UUID user, String why) {
+        throttle.failed(user);
+        throwIfLocked(user);
+        return new BadCredentialsException(why);
     }
 
     private static Authentication signedIn(UUID user, String factor) {
