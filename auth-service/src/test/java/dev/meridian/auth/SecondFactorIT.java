@@ -4,19 +4,27 @@ import static dev.meridian.testkit.Server.KAFKA;
 import static dev.meridian.testkit.Server.POSTGRES;
 import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.RecoveryCodeUsed;
 import dev.meridian.events.SecondFactorEnrolled;
 import dev.meridian.events.SecondFactorRemoved;
 import dev.meridian.events.UserEvents;
+import dev.meridian.testkit.HeadlessChromium;
 import dev.meridian.testkit.KafkaBroker;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.ServiceProcess;
 import dev.meridian.testkit.TopicReader;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +39,9 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -56,11 +67,21 @@ import tools.jackson.databind.json.JsonMapper;
             "meridian.auth.clients[0].grant-types=authorization_code,refresh_token",
             "meridian.auth.clients[0].scopes=openid,profile",
             "meridian.auth.clients[0].audiences=user-service",
-            "meridian.auth.clients[0].redirect-uris=" + CodeFlow.REDIRECT_URI
+            "meridian.auth.clients[0].redirect-uris=" + CodeFlow.REDIRECT_URI,
+            "meridian.auth.clients[1].client-id=" + SecondFactorIT.CONSOLE,
+            "meridian.auth.clients[1].secret=" + CodeFlow.SECRET,
+            "meridian.auth.clients[1].grant-types=authorization_code",
+            "meridian.auth.clients[1].scopes=openid,profile",
+            "meridian.auth.clients[1].audiences=user-service",
+            "meridian.auth.clients[1].redirect-uris=" + CodeFlow.REDIRECT_URI,
+            "meridian.auth.clients[1].require-second-factor=true"
         })
 @RealInfrastructure({POSTGRES, REDIS, KAFKA})
 class SecondFactorIT {
 
+    static final String CONSOLE = "admin-console";
+    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
+    private static final Duration SOON = Duration.ofSeconds(15);
     private static final String PASSWORD = "correct horse battery staple";
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
     private static final Pattern SECRET = Pattern.compile("id=\"secret\">([A-Z2-7 ]+)<");
@@ -244,6 +265,110 @@ class SecondFactorIT {
         assertThat(TopicReader.header(events.get(1), CloudEventHeaders.TYPE)).isEqualTo(SecondFactorRemoved.TYPE);
     }
 
+    @Test
+    void aClientThatRequiresASecondFactorSendsAUserWithoutOneToSetItUpThenOn() {
+        var user = USER_SERVICE.add(PASSWORD, Set.of("ADMIN"));
+        Browser browser = new Browser(base(), CONSOLE, CodeFlow.REDIRECT_URI);
+        browser.startAuthorization();
+        String back = browser.login(user.email(), PASSWORD)
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+        HttpResponse<String> authorize = browser.get(
+                URI.create(back).getRawPath() + "?" + URI.create(back).getRawQuery());
+        assertThat(authorize.headers().firstValue("Location"))
+                .as("no code for the password alone")
+                .hasValueSatisfying(to -> assertThat(URI.create(to).getPath()).isEqualTo("/login/second-factor"));
+        HttpResponse<String> challenge = browser.get("/login/second-factor");
+        assertThat(challenge.headers().firstValue("Location"))
+                .as("no app yet: set one up")
+                .hasValue("/account/second-factor");
+        HttpResponse<String> status = browser.get("/account/second-factor");
+        assertThat(status.body()).contains("asks for two-step sign-in");
+        HttpResponse<String> setUp = browser.post("/account/second-factor/totp", Map.of("_csrf", csrf(status)));
+        Matcher shown = SECRET.matcher(setUp.body());
+        assertThat(shown.find()).isTrue();
+        byte[] secret = fromBase32(shown.group(1).replace(" ", ""));
+        HttpResponse<String> codes = browser.post(
+                "/account/second-factor/totp/confirm", Map.of("code", code(secret, step()), "_csrf", csrf(setUp)));
+        assertThat(codes.statusCode()).isEqualTo(200);
+
+        HttpResponse<String> carryOn = browser.get("/account/second-factor/continue");
+        assertThat(carryOn.headers().firstValue("Location"))
+                .as("back to the authorization request")
+                .hasValueSatisfying(to -> assertThat(to).contains("/oauth2/authorize"));
+        JsonNode tokens = tokens(browser, carryOn, CONSOLE);
+        assertThat(claims(tokens.get("access_token").asString()).get("acr").asString())
+                .isEqualTo("urn:meridian:acr:mfa");
+    }
+
+    @Test
+    void aPersonSetsUpAnAppAndSignsInWithItInARealBrowser() throws IOException {
+        assumeTrue(HeadlessChromium.installed(), HeadlessChromium.MISSING);
+        var user = USER_SERVICE.add(PASSWORD, Set.of("USER"));
+        awayFromAStepEdge();
+        ChromeDriver browser = HeadlessChromium.start(1280, 900);
+        try {
+            browser.get(base() + "/account/second-factor");
+            signIn(browser, user.email());
+            await().atMost(SOON).until(() -> browser.getTitle().startsWith("Two-step sign-in"));
+            screenshot(browser, "second-factor-off");
+            browser.findElement(By.id("set-up")).click();
+            await().atMost(SOON).until(() -> browser.getTitle().startsWith("Set up an authenticator app"));
+            assertThat(browser.findElement(By.cssSelector("img.qr")).getAttribute("naturalWidth"))
+                    .as("the QR code renders")
+                    .isNotEqualTo("0");
+            screenshot(browser, "second-factor-set-up");
+            byte[] secret =
+                    fromBase32(browser.findElement(By.id("secret")).getText().replace(" ", ""));
+            browser.findElement(By.id("code")).sendKeys(code(secret, step()));
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+            await().atMost(SOON).until(() -> browser.getTitle().startsWith("Your recovery codes"));
+            assertThat(browser.findElements(By.cssSelector("#codes li"))).hasSize(10);
+            screenshot(browser, "second-factor-recovery-codes");
+            browser.findElement(By.id("done")).click();
+            await().atMost(SOON).until(() -> !browser.findElements(By.id("on")).isEmpty());
+            screenshot(browser, "second-factor-on");
+
+            browser.manage().deleteAllCookies();
+            browser.get(base() + "/account/sessions");
+            signIn(browser, user.email());
+            await().atMost(SOON).until(() -> browser.getCurrentUrl().contains("/login/second-factor"));
+            screenshot(browser, "second-factor-challenge");
+            browser.findElement(By.id("code")).sendKeys(code(secret, step() + 3));
+            browser.findElement(By.cssSelector("#app button")).click();
+            await().atMost(SOON)
+                    .until(() -> !browser.findElements(By.cssSelector("[role=alert]"))
+                            .isEmpty());
+            assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
+                    .contains("not right");
+            screenshot(browser, "second-factor-challenge-error");
+            browser.findElement(By.id("use-recovery")).click();
+            await().atMost(SOON)
+                    .until(() -> !browser.findElements(By.id("recovery_code")).isEmpty());
+            screenshot(browser, "second-factor-recovery");
+            browser.navigate().back();
+            browser.findElement(By.id("code")).sendKeys(code(secret, step() + 1));
+            browser.findElement(By.cssSelector("#app button")).click();
+            await().atMost(SOON).until(() -> browser.getTitle().startsWith("Your sessions"));
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static void signIn(ChromeDriver browser, String email) {
+        await().atMost(SOON).until(() -> browser.getTitle().equals("Sign in to Meridian"));
+        browser.findElement(By.id("username")).sendKeys(email);
+        browser.findElement(By.id("password")).sendKeys(PASSWORD);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+    }
+
+    private static void screenshot(ChromeDriver browser, String name) throws IOException {
+        Path file = SCREENSHOTS.resolve(name + ".png");
+        Files.createDirectories(file.getParent());
+        Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
+    }
+
     private record Enrolment(byte[] secret, List<String> codes, Browser browser) {}
 
     /** Signs in at the second-factor page, sets up an app and confirms it with the code of the current step + drift. */
@@ -316,14 +441,19 @@ class SecondFactorIT {
 
     /** Follows the challenge's redirect back to the authorization request and exchanges the code. */
     private JsonNode tokens(Browser browser, HttpResponse<String> challenged) {
+        return tokens(browser, challenged, CodeFlow.CLIENT);
+    }
+
+    private JsonNode tokens(Browser browser, HttpResponse<String> challenged, String client) {
         assertThat(challenged.statusCode()).isEqualTo(302);
         URI back = URI.create(challenged.headers().firstValue("Location").orElseThrow());
         assertThat(back.getPath()).as("back to the authorization request").isEqualTo("/oauth2/authorize");
         HttpResponse<String> authorized = browser.get(back.getRawPath() + "?" + back.getRawQuery());
         assertThat(authorized.statusCode()).as(authorized.body()).isEqualTo(302);
         String code = browser.redirectQuery(authorized).get("code");
-        HttpResponse<String> tokens = new CodeFlow(port)
-                .token(Map.of(
+        HttpResponse<String> tokens = tokenRequest(
+                client,
+                Map.of(
                         "grant_type",
                         "authorization_code",
                         "code",
@@ -334,6 +464,16 @@ class SecondFactorIT {
                         Browser.VERIFIER));
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
         return JSON.readTree(tokens.body());
+    }
+
+    private HttpResponse<String> tokenRequest(String client, Map<String, String> fields) {
+        return OAuthHttp.send(
+                HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create(base() + "/oauth2/token"))
+                        .header("Authorization", OAuthHttp.basic(client, CodeFlow.SECRET))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(OAuthHttp.form(fields))),
+                Duration.ofSeconds(15));
     }
 
     private List<ConsumerRecord<String, String>> userEvents(String user, int count) {

@@ -21,6 +21,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -47,6 +50,7 @@ class EnrolmentPage {
     private final Clock clock;
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
+    private final RequestCache requestCache = new HttpSessionRequestCache();
 
     EnrolmentPage(
             TotpFactors apps,
@@ -64,9 +68,11 @@ class EnrolmentPage {
     }
 
     @GetMapping(PATH)
-    String status(Authentication signedIn, Model model) {
+    String status(Authentication signedIn, Model model, HttpServletRequest request, HttpServletResponse response) {
         UUID user = SecondFactors.userId(signedIn);
         boolean enrolled = apps.enrolled(user);
+        // Sent here by a request that needs a second factor (a client requiring one), not come of one's own accord.
+        model.addAttribute("required", !enrolled && requestCache.getRequest(request, response) != null);
         model.addAttribute("enrolled", enrolled);
         model.addAttribute("unused", enrolled ? recoveryCodes.unused(user) : 0);
         return "second-factor/status";
@@ -117,6 +123,16 @@ class EnrolmentPage {
         // The code just typed is this sign-in's second factor: it is not asked for again in this browser.
         withFactor(signedIn, SecondFactors.TOTP, request, response);
         return recoveryCodesPage(codes, model, response);
+    }
+
+    /**
+     * After the recovery codes: back to the request that needed a second factor (a client that requires one sent a
+     * user without any here), else this page.
+     */
+    @GetMapping(PATH + "/continue")
+    String carryOn(HttpServletRequest request, HttpServletResponse response) {
+        SavedRequest saved = requestCache.getRequest(request, response);
+        return "redirect:" + (saved == null ? PATH : saved.getRedirectUrl());
     }
 
     @PostMapping(PATH + "/recovery-codes")

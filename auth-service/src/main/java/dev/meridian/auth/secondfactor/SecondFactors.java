@@ -16,8 +16,12 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.stereotype.Component;
 
@@ -37,6 +41,10 @@ import org.springframework.stereotype.Component;
 public class SecondFactors implements AuthorizationManager<Object> {
 
     public static final String TOTP = "FACTOR_TOTP";
+
+    /** The client setting ({@code meridian.auth.clients[n].require-second-factor}) that asks every sign-in for one. */
+    public static final String REQUIRED_BY_CLIENT = "meridian.require-second-factor";
+
     public static final String RECOVERY_CODE = "FACTOR_RECOVERY_CODE";
 
     /** The factor authorities that count as the second one. */
@@ -48,12 +56,16 @@ public class SecondFactors implements AuthorizationManager<Object> {
     public static final String ACR_TWO_FACTORS = "urn:meridian:acr:mfa";
 
     private final TotpFactors apps;
+    private final RegisteredClientRepository clients;
+    private final String authorizationEndpoint;
     private final AuthorizationManager<Object> totpMissing = AllRequiredFactorsAuthorizationManager.builder()
             .requireFactor(f -> f.authority(TOTP))
             .build();
 
-    SecondFactors(TotpFactors apps) {
+    SecondFactors(TotpFactors apps, RegisteredClientRepository clients, AuthorizationServerSettings endpoints) {
         this.apps = apps;
+        this.clients = clients;
+        this.authorizationEndpoint = endpoints.getAuthorizationEndpoint();
     }
 
     @Override
@@ -63,10 +75,22 @@ public class SecondFactors implements AuthorizationManager<Object> {
             return new AuthorizationDecision(true);
         }
         UUID user = userId(current);
-        if (user == null || !apps.enrolled(user)) {
+        if (user == null || !(apps.enrolled(user) || requiredByClient(object))) {
             return new AuthorizationDecision(true);
         }
+        // Missing TOTP: the challenge page, which sends a user who has no app yet to set one up first.
         return totpMissing.authorize(authentication, object);
+    }
+
+    /** An authorization request of a client registered with {@link #REQUIRED_BY_CLIENT}. */
+    private boolean requiredByClient(Object object) {
+        if (!(object instanceof RequestAuthorizationContext context)
+                || !authorizationEndpoint.equals(context.getRequest().getRequestURI())) {
+            return false;
+        }
+        String clientId = context.getRequest().getParameter("client_id");
+        RegisteredClient client = clientId == null ? null : clients.findByClientId(clientId);
+        return client != null && Boolean.TRUE.equals(client.getClientSettings().getSetting(REQUIRED_BY_CLIENT));
     }
 
     /** Where a chain sends a browser that still owes the second factor ({@code exceptionHandling}). */
