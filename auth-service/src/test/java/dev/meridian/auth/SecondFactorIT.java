@@ -282,7 +282,7 @@ class SecondFactorIT {
         HttpResponse<String> challenge = browser.get("/login/second-factor");
         assertThat(challenge.headers().firstValue("Location"))
                 .as("no app yet: set one up")
-                .hasValue("/account/second-factor");
+                .hasValueSatisfying(to -> assertThat(URI.create(to).getPath()).isEqualTo("/account/second-factor"));
         HttpResponse<String> status = browser.get("/account/second-factor");
         assertThat(status.body()).contains("asks for two-step sign-in");
         HttpResponse<String> setUp = browser.post("/account/second-factor/totp", Map.of("_csrf", csrf(status)));
