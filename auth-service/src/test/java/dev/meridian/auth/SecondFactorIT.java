@@ -166,7 +166,14 @@ class SecondFactorIT {
     @Test
     void aPasswordOnlySignInGetsNoCodeAndNoPageUntilTheSecondStep() {
         var user = USER_SERVICE.add(PASSWORD, Set.of("USER"));
+        JsonNode before = new CodeFlow(port).signIn(user.email(), PASSWORD);
         enrol(user.email(), 0);
+        assertThat(new CodeFlow(port)
+                        .introspect(before.get("refresh_token").asString())
+                        .get("active")
+                        .asBoolean())
+                .as("a session signed in with the password alone before the enrolment ends")
+                .isFalse();
         Browser browser = passwordOnly(user.email());
 
         HttpResponse<String> sessions = browser.get("/account/sessions");

@@ -1,6 +1,7 @@
 package dev.meridian.auth.secondfactor;
 
 import dev.meridian.auth.sessions.SecurityEvents;
+import dev.meridian.auth.sessions.Sessions;
 import dev.meridian.events.SecondFactorEnrolled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -46,6 +47,7 @@ class EnrolmentPage {
     private final RecoveryCodes recoveryCodes;
     private final CodeThrottle throttle;
     private final SecurityEvents events;
+    private final Sessions sessions;
     private final SecondFactorSettings settings;
     private final Clock clock;
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
@@ -57,12 +59,14 @@ class EnrolmentPage {
             RecoveryCodes recoveryCodes,
             CodeThrottle throttle,
             SecurityEvents events,
+            Sessions sessions,
             SecondFactorSettings settings,
             Clock clock) {
         this.apps = apps;
         this.recoveryCodes = recoveryCodes;
         this.throttle = throttle;
         this.events = events;
+        this.sessions = sessions;
         this.settings = settings;
         this.clock = clock;
     }
@@ -120,6 +124,7 @@ class EnrolmentPage {
         throttle.succeeded(user);
         List<String> codes = recoveryCodes.replace(user);
         events.secondFactorEnrolled(user, SecondFactorEnrolled.TOTP, codes.size());
+        sessions.endAllForCredentialChange(user); // a session signed in with the password alone ends (a thief's)
         // The code just typed is this sign-in's second factor: it is not asked for again in this browser.
         withFactor(signedIn, SecondFactors.TOTP, request, response);
         return recoveryCodesPage(codes, model, response);
@@ -154,6 +159,7 @@ class EnrolmentPage {
         UUID user = SecondFactors.userId(signedIn);
         if (apps.remove(user)) {
             events.secondFactorRemoved(user, user, SecondFactorEnrolled.TOTP);
+            sessions.endAllForCredentialChange(user);
         }
         return "redirect:" + PATH + "?removed";
     }
