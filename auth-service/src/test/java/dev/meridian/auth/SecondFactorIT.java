@@ -376,11 +376,15 @@ class SecondFactorIT {
         Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
     }
 
-    private record Enrolment(byte[] secret, List<String> codes, Browser browser) {}
+    record Enrolment(byte[] secret, List<String> codes, Browser browser) {}
 
     /** Signs in at the second-factor page, sets up an app and confirms it with the code of the current step + drift. */
     private Enrolment enrol(String email, int drift) {
-        Browser browser = new Browser(base(), CodeFlow.CLIENT, CodeFlow.REDIRECT_URI);
+        return enrol(base(), email, drift);
+    }
+
+    static Enrolment enrol(String base, String email, int drift) {
+        Browser browser = new Browser(base, CodeFlow.CLIENT, CodeFlow.REDIRECT_URI);
         assertThat(browser.get("/account/second-factor").statusCode()).isEqualTo(302);
         HttpResponse<String> login = browser.login(email, PASSWORD);
         assertThat(login.headers().firstValue("Location"))
@@ -493,7 +497,7 @@ class SecondFactorIT {
         return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
     }
 
-    private static String csrf(HttpResponse<String> page) {
+    static String csrf(HttpResponse<String> page) {
         Matcher csrf = CSRF.matcher(page.body());
         assertThat(csrf.find())
                 .as("the page's form carries the CSRF token: %s", page.body())
@@ -503,7 +507,7 @@ class SecondFactorIT {
 
     // The authenticator app: RFC 6238 with HMAC-SHA1, 30-second steps, 6 digits (written apart from auth-service's).
 
-    private static long step() {
+    static long step() {
         return Instant.now().getEpochSecond() / 30;
     }
 
@@ -519,7 +523,7 @@ class SecondFactorIT {
         }
     }
 
-    private static String code(byte[] secret, long step) {
+    static String code(byte[] secret, long step) {
         try {
             Mac hmac = Mac.getInstance("HmacSHA1");
             hmac.init(new SecretKeySpec(secret, "HmacSHA1"));
@@ -532,7 +536,7 @@ class SecondFactorIT {
         }
     }
 
-    private static byte[] fromBase32(String text) {
+    static byte[] fromBase32(String text) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         var out = new java.io.ByteArrayOutputStream();
         long buffer = 0;
