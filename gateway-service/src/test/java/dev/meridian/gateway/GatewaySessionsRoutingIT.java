@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.TokenIssuer;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
@@ -115,5 +116,21 @@ class GatewaySessionsRoutingIT {
                 .extracting(Backend.Received::path)
                 .containsExactly("/api/users/" + user + "/sessions");
         assertThat(AUTH.count()).isZero();
+    }
+
+    @Test
+    void theSecondStepOfSignInGoesToAuthServiceWithoutAToken() {
+        HttpResponse<String> page = edge.get("/login/second-factor", null);
+        HttpResponse<String> code = edge.send(edge.request("/login/second-factor", null)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("code=123456")));
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(code.statusCode()).isEqualTo(200);
+        assertThat(AUTH.received())
+                .extracting(Backend.Received::method, Backend.Received::path)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("GET", "/login/second-factor"),
+                        org.assertj.core.groups.Tuple.tuple("POST", "/login/second-factor"));
     }
 }

@@ -22,6 +22,9 @@ public sealed interface UserEvent
                 EmailChangeRequested,
                 EmailChangeCancelled,
                 SessionsRevoked,
+                SecondFactorEnrolled,
+                SecondFactorRemoved,
+                RecoveryCodeUsed,
                 UserDeleted {
 
     /** Unique per event; the idempotency key of every consumer and the CloudEvents {@code id}. */

@@ -46,6 +46,9 @@ public final class UserEvents {
                 Map.entry(EmailChangeRequested.TYPE, EmailChangeRequested.class),
                 Map.entry(EmailChangeCancelled.TYPE, EmailChangeCancelled.class),
                 Map.entry(SessionsRevoked.TYPE, SessionsRevoked.class),
+                Map.entry(SecondFactorEnrolled.TYPE, SecondFactorEnrolled.class),
+                Map.entry(SecondFactorRemoved.TYPE, SecondFactorRemoved.class),
+                Map.entry(RecoveryCodeUsed.TYPE, RecoveryCodeUsed.class),
                 Map.entry(UserDeleted.TYPE, UserDeleted.class));
     }
 

@@ -95,6 +95,14 @@ class PublishedSamplesTest {
         assertThat(revoked.authorizationIds()).hasSize(1);
         assertThat(revoked.everywhere()).isFalse();
         assertThat(read("user-deleted.v1.json", UserDeleted.class).reason()).isEqualTo("never-verified");
+        var enrolled = read("second-factor-enrolled.v1.json", SecondFactorEnrolled.class);
+        assertThat(enrolled.factor()).isEqualTo(SecondFactorEnrolled.TOTP);
+        assertThat(enrolled.recoveryCodes()).isEqualTo(10);
+        assertThat(read("second-factor-removed.v1.json", SecondFactorRemoved.class)
+                        .factor())
+                .isEqualTo("totp");
+        assertThat(read("recovery-code-used.v1.json", RecoveryCodeUsed.class).remaining())
+                .isEqualTo(9);
     }
 
     @Test

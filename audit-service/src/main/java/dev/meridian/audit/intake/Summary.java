@@ -5,7 +5,10 @@ import dev.meridian.events.EmailChangeRequested;
 import dev.meridian.events.EmailVerificationRequested;
 import dev.meridian.events.EmailVerified;
 import dev.meridian.events.PasswordResetRequested;
+import dev.meridian.events.RecoveryCodeUsed;
 import dev.meridian.events.RefreshTokenReused;
+import dev.meridian.events.SecondFactorEnrolled;
+import dev.meridian.events.SecondFactorRemoved;
 import dev.meridian.events.SessionsRevoked;
 import dev.meridian.events.SignUpWithExistingEmail;
 import dev.meridian.events.UserActivated;
@@ -54,10 +57,21 @@ final class Summary {
                 revoked.everywhere()
                         ? "Signed out everywhere (" + count(revoked) + ")"
                         : "Sessions revoked (" + count(revoked) + ")";
+            case SecondFactorEnrolled enrolled ->
+                "Second factor added (" + factor(enrolled.factor()) + ") with " + enrolled.recoveryCodes()
+                        + " recovery codes";
+            case SecondFactorRemoved removed -> "Second factor removed (" + factor(removed.factor()) + ")";
+            case RecoveryCodeUsed used ->
+                "Signed in with a recovery code; " + used.remaining() + " unused "
+                        + (used.remaining() == 1 ? "code" : "codes") + " left";
             case UserDeleted deleted ->
                 "Account deleted" + (deleted.reason() == null ? "" : " (" + deleted.reason() + ")");
         };
         return what + by(event);
+    }
+
+    private static String factor(String kind) {
+        return SecondFactorEnrolled.TOTP.equals(kind) ? "authenticator app" : String.valueOf(kind);
     }
 
     private static String count(SessionsRevoked revoked) {

@@ -7,7 +7,10 @@ import dev.meridian.events.EmailChangeRequested;
 import dev.meridian.events.EmailVerificationRequested;
 import dev.meridian.events.EmailVerified;
 import dev.meridian.events.PasswordResetRequested;
+import dev.meridian.events.RecoveryCodeUsed;
 import dev.meridian.events.RefreshTokenReused;
+import dev.meridian.events.SecondFactorEnrolled;
+import dev.meridian.events.SecondFactorRemoved;
 import dev.meridian.events.SessionsRevoked;
 import dev.meridian.events.SignUpWithExistingEmail;
 import dev.meridian.events.UserActivated;
@@ -86,6 +89,18 @@ class SummaryTest {
     void aFewSessionsRevokedOneByOneAreCounted() {
         assertThat(Summary.of(new SessionsRevoked(id(), USER, ADMIN, NOW, List.of("a1"), false)))
                 .isEqualTo("Sessions revoked (1 session), by " + ADMIN);
+    }
+
+    @Test
+    void secondFactorEventsSayWhatChangedAndNoCode() {
+        assertThat(Summary.of(new SecondFactorEnrolled(id(), USER, USER, NOW, SecondFactorEnrolled.TOTP, 10)))
+                .isEqualTo("Second factor added (authenticator app) with 10 recovery codes, by the user");
+        assertThat(Summary.of(new SecondFactorRemoved(id(), USER, USER, NOW, SecondFactorEnrolled.TOTP)))
+                .isEqualTo("Second factor removed (authenticator app), by the user");
+        assertThat(Summary.of(new RecoveryCodeUsed(id(), USER, USER, NOW, 1)))
+                .isEqualTo("Signed in with a recovery code; 1 unused code left, by the user");
+        assertThat(Summary.of(new RecoveryCodeUsed(id(), USER, USER, NOW, 9)))
+                .isEqualTo("Signed in with a recovery code; 9 unused codes left, by the user");
     }
 
     private static UUID id() {

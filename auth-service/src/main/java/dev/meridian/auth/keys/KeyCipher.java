@@ -15,9 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
  * nonce per encryption, stored with the ciphertext, and the key id as associated data, so a stored key cannot be
  * moved to another row unnoticed. A random key needs no key derivation. Stored as {@code A256GCM.<nonce>.<ciphertext
  * and 128-bit tag>} (base64url): the prefix tells it from the hex of the former, password-based format. A wrong key
- * or a changed byte fails the tag check: decryption never yields a garbled key.
+ * or a changed byte fails the tag check: decryption never yields a garbled key. Also encrypts the TOTP secrets of
+ * second factors (secondfactor/TotpFactors), with {@code totp:<user id>} as the key id.
  */
-final class KeyCipher {
+public final class KeyCipher {
 
     static final String FORMAT = "A256GCM.";
 
@@ -27,7 +28,7 @@ final class KeyCipher {
 
     private final SecretKey key;
 
-    KeyCipher(byte[] key) {
+    public KeyCipher(byte[] key) {
         if (key.length != 32) {
             throw new IllegalArgumentException("An AES-256 key is 32 bytes, not " + key.length);
         }
@@ -38,7 +39,7 @@ final class KeyCipher {
         return stored.startsWith(FORMAT);
     }
 
-    String encrypt(String kid, String plaintext) {
+    public String encrypt(String kid, String plaintext) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         byte[] ciphertext;
@@ -52,7 +53,7 @@ final class KeyCipher {
     }
 
     /** Throws {@link WrongKey} when the key, the key id or the stored bytes are not what it was encrypted with. */
-    String decrypt(String kid, String stored) {
+    public String decrypt(String kid, String stored) {
         String[] parts =
                 isCurrentFormat(stored) ? stored.substring(FORMAT.length()).split("\\.", -1) : new String[0];
         if (parts.length != 2) {

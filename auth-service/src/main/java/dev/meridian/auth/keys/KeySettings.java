@@ -33,7 +33,7 @@ public record KeySettings(
     static final String KEY_REQUIRED = "must be 32 random bytes in base64 (openssl rand -base64 32), from a secret:"
             + " set MERIDIAN_AUTH_KEYS_ENCRYPTION_KEY";
 
-    byte[] encryptionKeyBytes() {
+    public byte[] encryptionKeyBytes() {
         return Base64.getDecoder().decode(encryptionKey);
     }
 

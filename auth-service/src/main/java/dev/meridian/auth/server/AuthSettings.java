@@ -29,6 +29,8 @@ public record AuthSettings(
      * A client registered at start-up (and updated on every start). Without a {@code secret} it is a public client,
      * which must use PKCE. A secret must be random and long (e.g. {@code openssl rand -base64 32}): it is stored as a
      * salted SHA-256, not a slow password hash. {@code audiences} are the resource servers its access tokens are for ({@code aud}).
+     * {@code requireSecondFactor}: a person signs in to it with a second factor or not at all; one who has none is
+     * taken to set one up first (the administration console, say).
      */
     public record Client(
             @NotBlank String clientId,
@@ -36,5 +38,6 @@ public record AuthSettings(
             @NotEmpty Set<String> grantTypes,
             @DefaultValue Set<String> scopes,
             @NotEmpty Set<String> audiences,
-            @DefaultValue List<URI> redirectUris) {}
+            @DefaultValue List<URI> redirectUris,
+            @DefaultValue("false") boolean requireSecondFactor) {}
 }

@@ -6,6 +6,7 @@ import dev.meridian.auth.keys.KeySettings;
 import dev.meridian.auth.keys.SigningKeys;
 import dev.meridian.auth.login.CurrentRoles;
 import dev.meridian.auth.login.EmailVerifiedClaim;
+import dev.meridian.auth.secondfactor.SecondFactors;
 import dev.meridian.auth.sessions.SecurityEvents;
 import dev.meridian.auth.sessions.SignInRecords;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -108,8 +109,9 @@ class AuthorizationServerConfiguration {
                         .defaultAuthenticationEntryPointFor(
                                 new LoginUrlAuthenticationEntryPoint("/login"),
                                 new AndRequestMatcher(
-                                        browserEndpoints(endpoints),
-                                        new MediaTypeRequestMatcher(MediaType.TEXT_HTML))));
+                                        browserEndpoints(endpoints), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
+                        // A password sign-in of a user with an authenticator app gets no code until its second step.
+                        .defaultDeniedHandlerForMissingAuthority(SecondFactors.challengePage(), SecondFactors.TOTP));
         return http.build();
     }
 
@@ -149,6 +151,8 @@ class AuthorizationServerConfiguration {
                                 .anyRequest()
                                 .authenticated())
                 .formLogin(form -> form.loginPage("/login").permitAll())
+                .exceptionHandling(errors -> errors.defaultDeniedHandlerForMissingAuthority(
+                        SecondFactors.challengePage(), SecondFactors.TOTP))
                 .build();
     }
 
@@ -226,6 +230,7 @@ class AuthorizationServerConfiguration {
     OAuth2TokenCustomizer<JwtEncodingContext> clientAudienceAndRoles(CurrentRoles currentRoles) {
         return context -> {
             EmailVerifiedClaim.addTo(context); // ID and access tokens
+            SecondFactors.addClaims(context); // amr and acr, ID and access tokens
             if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
                 return;
             }

@@ -1,5 +1,6 @@
 package dev.meridian.auth.server;
 
+import dev.meridian.auth.secondfactor.SecondFactors;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Set;
@@ -135,6 +136,7 @@ class ConfiguredClients implements ApplicationRunner {
                         .requireProofKey(
                                 client.grantTypes().contains(AuthorizationGrantType.AUTHORIZATION_CODE.getValue()))
                         .setting(AUDIENCES, String.join(" ", client.audiences()))
+                        .setting(SecondFactors.REQUIRED_BY_CLIENT, client.requireSecondFactor())
                         .build())
                 .tokenSettings(TokenSettings.builder()
                         .accessTokenTimeToLive(settings.accessTokenTtl())

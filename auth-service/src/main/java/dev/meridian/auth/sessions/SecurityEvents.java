@@ -1,7 +1,10 @@
 package dev.meridian.auth.sessions;
 
 import dev.meridian.events.CloudEventHeaders;
+import dev.meridian.events.RecoveryCodeUsed;
 import dev.meridian.events.RefreshTokenReused;
+import dev.meridian.events.SecondFactorEnrolled;
+import dev.meridian.events.SecondFactorRemoved;
 import dev.meridian.events.SessionsRevoked;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
@@ -74,6 +77,21 @@ public class SecurityEvents {
     /** Sessions of {@code user} were ended from the sessions API or page by {@code actor} (the user, or an admin). */
     public void sessionsRevoked(UUID user, UUID actor, List<String> authorizationIds, boolean everywhere) {
         publish(new SessionsRevoked(UUID.randomUUID(), user, actor, Instant.now(), authorizationIds, everywhere));
+    }
+
+    /** {@code user} added a second factor of kind {@code factor}, with {@code recoveryCodes} recovery codes. */
+    public void secondFactorEnrolled(UUID user, String factor, int recoveryCodes) {
+        publish(new SecondFactorEnrolled(UUID.randomUUID(), user, user, Instant.now(), factor, recoveryCodes));
+    }
+
+    /** {@code user}'s second factor of kind {@code factor} was removed by {@code actor}. */
+    public void secondFactorRemoved(UUID user, UUID actor, String factor) {
+        publish(new SecondFactorRemoved(UUID.randomUUID(), user, actor, Instant.now(), factor));
+    }
+
+    /** {@code user} signed in with a recovery code; {@code remaining} are left. */
+    public void recoveryCodeUsed(UUID user, int remaining) {
+        publish(new RecoveryCodeUsed(UUID.randomUUID(), user, user, Instant.now(), remaining));
     }
 
     private void publish(UserEvent event) {

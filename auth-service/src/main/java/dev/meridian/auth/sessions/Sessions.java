@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
  * with the new password or after being activated again.
  */
 @Component
-class Sessions {
+public class Sessions {
 
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
@@ -136,6 +136,15 @@ class Sessions {
                 .toList();
         revoked(user, actor, ending, kept.isEmpty());
         return ending.stream().map(OAuth2Authorization::getId).toList();
+    }
+
+    /**
+     * The user added or removed a second factor in a browser: every token session (the apps and devices signed in)
+     * ends, since each was signed in with other credentials than the account now has; the browser's own sign-in,
+     * which made the change, is not a token session and stays.
+     */
+    public void endAllForCredentialChange(UUID user) {
+        revokeAll(user, Optional.empty(), user);
     }
 
     /**

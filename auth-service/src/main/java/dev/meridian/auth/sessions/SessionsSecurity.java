@@ -81,8 +81,12 @@ class SessionsSecurity {
     SecurityFilterChain sessionsPageSecurity(HttpSecurity http) throws Exception {
         return http.securityMatcher("/account/sessions", "/account/sessions/**")
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
-                .exceptionHandling(
-                        errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(
+                                new LoginUrlAuthenticationEntryPoint("/login"))
+                        // secondfactor.SecondFactors' challenge page and TOTP factor, by name: that module already
+                        // depends on this one (its events), and modules form no cycle.
+                        .defaultDeniedHandlerForMissingAuthority(
+                                new LoginUrlAuthenticationEntryPoint("/login/second-factor"), "FACTOR_TOTP"))
                 .build();
     }
 

@@ -47,6 +47,7 @@ class EdgeSecurity {
     private static final String[] PUBLIC_PATHS = {
         "/oauth2/**",
         "/login",
+        "/login/second-factor", // the second step of sign-in: auth-service checks its login session
         "/.well-known/**",
         "/userinfo",
         "/connect/**",
