@@ -94,7 +94,18 @@ class PublishedSamplesTest {
         var revoked = read("sessions-revoked.v1.json", SessionsRevoked.class);
         assertThat(revoked.authorizationIds()).hasSize(1);
         assertThat(revoked.everywhere()).isFalse();
-        assertThat(read("user-deleted.v1.json", UserDeleted.class).reason()).isEqualTo("never-verified");
+        assertThat(read("user-deleted.v1.json", UserDeleted.class).reason()).isEqualTo(UserDeleted.NEVER_VERIFIED);
+    }
+
+    @Test
+    void aDeletionNamesWhoDeletedTheAccountAndWhy() throws IOException {
+        var self = read("user-deleted.v1.self.json", UserDeleted.class);
+        var byAdministrator = read("user-deleted.v1.administrator.json", UserDeleted.class);
+
+        assertThat(self.reason()).isEqualTo(UserDeleted.SELF);
+        assertThat(self.actorId()).isEqualTo(self.userId());
+        assertThat(byAdministrator.reason()).isEqualTo(UserDeleted.ADMINISTRATOR);
+        assertThat(byAdministrator.actorId()).isNotEqualTo(byAdministrator.userId());
     }
 
     @Test
