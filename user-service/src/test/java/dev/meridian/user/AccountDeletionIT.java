@@ -69,6 +69,29 @@ class AccountDeletionIT extends RunningUserService {
     }
 
     @Test
+    void authServicesPageDeletesForTheOwnerWithTheirPasswordAndOnlyWithItsScope() {
+        UUID ada = signUpVerified(unique(), "Ada", PASSWORD);
+        String page = AccessTokens.service("auth-service", "users.credentials.verify users.delete");
+        String withoutScope = AccessTokens.service("auth-service", "users.credentials.verify");
+        String body = "{\"currentPassword\": \"" + PASSWORD + "\"}";
+
+        var noScope = api.post("/internal/users/" + ada + "/deletion", withoutScope, body);
+        var asUser = api.post("/internal/users/" + ada + "/deletion", AccessTokens.user(ada), body);
+        var wrong = api.post("/internal/users/" + ada + "/deletion", page, "{\"currentPassword\": \"a guess\"}");
+        var deleted = api.post("/internal/users/" + ada + "/deletion", page, body);
+        var again = api.post("/internal/users/" + ada + "/deletion", page, body);
+
+        assertThat(noScope.statusCode()).isEqualTo(403);
+        assertThat(asUser.statusCode()).isEqualTo(403);
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(again.statusCode()).isEqualTo(404);
+        String event = newest(ada, UserDeleted.TYPE);
+        assertThat((String) JsonPath.read(event, "$.reason")).isEqualTo(UserDeleted.SELF);
+        assertThat((String) JsonPath.read(event, "$.actorId")).isEqualTo(ada.toString());
+    }
+
+    @Test
     void anotherUsersAccountIsNotFoundForAUserEvenWithTheirOwnPassword() {
         UUID ada = signUpVerified(unique(), "Ada", PASSWORD);
         UUID mallory = signUpVerified(unique(), "Mallory", PASSWORD);
