@@ -334,6 +334,8 @@ class AuditLogIT {
         properties.put("spring.kafka.consumer.properties.session.timeout.ms", 6000);
         properties.put("spring.datasource.hikari.maximum-pool-size", 2);
         properties.put("eureka.client.enabled", false);
+        // The jar runs without the test resources: the tests' master key (config/application.yml) given here.
+        properties.put("meridian.audit.data-keys.master-key", "q3v9Xc1TgH7wLm0Ae5Rk2Zp8Ns4Yb6Jd1Fu3Oi9Ww0E=");
         properties.put("meridian.security.jwt.issuer", AuditApi.ISSUER.issuer());
         properties.put("meridian.security.jwt.jwk-set-uri", AuditApi.ISSUER.jwkSetUri());
         String url = (String) properties.get("spring.datasource.url");

@@ -11,6 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.meridian.events.RevokedAccessTokens;
 import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserDeactivated;
+import dev.meridian.events.UserDeleted;
 import dev.meridian.events.UserEvents;
 import dev.meridian.events.UserUpdated;
 import dev.meridian.testkit.ApiClient;
@@ -314,6 +315,36 @@ class UserMailIT {
                     }
                 })
                 .toList();
+    }
+
+    @Test
+    void aDeletionForgetsTheAddressInTheDeliveriesAndARedeliveredEventStillSendsNoSecondMail() {
+        UserCreated hedy = created("Hedy Lamarr");
+        PUBLISHER.publish(hedy);
+        awaitMail(hedy.email());
+        awaitDelivery(hedy.eventId(), "SENT");
+        UserDeleted deleted =
+                new UserDeleted(UUID.randomUUID(), hedy.userId(), hedy.userId(), Instant.now(), UserDeleted.SELF);
+
+        PUBLISHER.publish(deleted);
+        PUBLISHER.publish(deleted);
+        await().atMost(PATIENCE)
+                .until(() ->
+                        delivery(hedy.eventId()).get("recipient").asString().equals("erased"));
+        PUBLISHER.publish(hedy);
+
+        JsonNode forgotten = delivery(hedy.eventId());
+        assertThat(forgotten.get("status").asString()).isEqualTo("SENT");
+        assertThat(forgotten.get("attempts").asInt()).isEqualTo(1);
+        assertThat(forgotten.toString()).doesNotContain(hedy.email(), "Hedy");
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(SMTP.messagesTo(hedy.email()))
+                        .as("the redelivered sign-up")
+                        .hasSize(1));
+        assertThat(get("/api/notifications/deliveries?limit=500", token("ADMIN"))
+                        .body())
+                .doesNotContain(hedy.email());
     }
 
     @Test

@@ -94,7 +94,7 @@ class PublishedSamplesTest {
         var revoked = read("sessions-revoked.v1.json", SessionsRevoked.class);
         assertThat(revoked.authorizationIds()).hasSize(1);
         assertThat(revoked.everywhere()).isFalse();
-        assertThat(read("user-deleted.v1.json", UserDeleted.class).reason()).isEqualTo("never-verified");
+        assertThat(read("user-deleted.v1.json", UserDeleted.class).reason()).isEqualTo(UserDeleted.NEVER_VERIFIED);
         var enrolled = read("second-factor-enrolled.v1.json", SecondFactorEnrolled.class);
         assertThat(enrolled.factor()).isEqualTo(SecondFactorEnrolled.TOTP);
         assertThat(enrolled.recoveryCodes()).isEqualTo(10);
@@ -103,6 +103,17 @@ class PublishedSamplesTest {
                 .isEqualTo("totp");
         assertThat(read("recovery-code-used.v1.json", RecoveryCodeUsed.class).remaining())
                 .isEqualTo(9);
+    }
+
+    @Test
+    void aDeletionNamesWhoDeletedTheAccountAndWhy() throws IOException {
+        var self = read("user-deleted.v1.self.json", UserDeleted.class);
+        var byAdministrator = read("user-deleted.v1.administrator.json", UserDeleted.class);
+
+        assertThat(self.reason()).isEqualTo(UserDeleted.SELF);
+        assertThat(self.actorId()).isEqualTo(self.userId());
+        assertThat(byAdministrator.reason()).isEqualTo(UserDeleted.ADMINISTRATOR);
+        assertThat(byAdministrator.actorId()).isNotEqualTo(byAdministrator.userId());
     }
 
     @Test

@@ -38,6 +38,11 @@ public record ApiClient(String baseUrl) {
         return send(request);
     }
 
+    /** A DELETE, with a JSON body when {@code json} is not null (a re-authentication, for instance). */
+    public HttpResponse<String> delete(String path, String token, String json) {
+        return send(request(path, token).method("DELETE", body(json)));
+    }
+
     /** A request with the JSON headers and the token, for a test to add to before {@link #send}. */
     public HttpRequest.Builder request(String path, String token) {
         var request = HttpRequest.newBuilder(URI.create(baseUrl + path))

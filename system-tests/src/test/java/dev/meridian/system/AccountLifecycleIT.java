@@ -239,6 +239,68 @@ class AccountLifecycleIT {
         assertThat(app.send(app.get("/api/users?email=" + prefix)).statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void aDeletedAccountsAuditStreamKeepsVersionsAndTypesButNoPersonalDataAndTheAddressSignsUpAgain() throws Exception {
+        var app = client();
+        String email = Accounts.signUpVerified(app, Accounts.uniqueEmail("erase"), PASSWORD);
+        Tokens tokens = app.signIn(email, PASSWORD);
+        String userId = JsonPath.read(claims(tokens.access()), "$.sub");
+        HttpResponse<String> me = app.send(bearer(app.get("/api/users/me"), tokens.access()));
+        HttpResponse<String> renamed = app.send(bearer(app.get("/api/users/" + userId), tokens.access())
+                .header("Content-Type", "application/json")
+                .header("If-Match", me.headers().firstValue("ETag").orElseThrow())
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(Accounts.json("name", "Erased Person"))));
+        assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
+
+        HttpResponse<String> noPassword = app.send(bearer(app.get("/api/users/me"), tokens.access())
+                .method("DELETE", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> deleted = app.send(bearer(app.get("/api/users/me"), tokens.access())
+                .header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(Accounts.json("currentPassword", PASSWORD))));
+
+        assertThat(noPassword.statusCode()).isEqualTo(400);
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+        String admin = PlatformSmokeIT.signIn("admin@example.com", "dev-only-admin-password");
+        var stream = new java.util.concurrent.atomic.AtomicReference<String>();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    HttpResponse<String> read = PlatformSmokeIT.send(
+                            PlatformSmokeIT.gateway("/api/audit/users/" + userId + "/events?limit=100")
+                                    .header("Authorization", "Bearer " + admin));
+                    assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+                    assertThat(JsonPath.<List<String>>read(read.body(), "$.events[*].type"))
+                            .contains("dev.meridian.user.deleted.v1");
+                    assertThat(JsonPath.<Boolean>read(read.body(), "$.events[0].erased"))
+                            .isTrue();
+                    stream.set(read.body());
+                });
+        List<String> types = JsonPath.read(stream.get(), "$.events[*].type");
+        List<Integer> versions = JsonPath.read(stream.get(), "$.events[*].version");
+        assertThat(types)
+                .contains(
+                        "dev.meridian.user.created.v1",
+                        "dev.meridian.user.email-verified.v1",
+                        "dev.meridian.user.updated.v1")
+                .endsWith("dev.meridian.user.deleted.v1");
+        assertThat(versions)
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, versions.size())
+                        .boxed()
+                        .toList());
+        assertThat(stream.get()).doesNotContain(email, "Outside Client", "Erased Person", PASSWORD);
+        assertThat(app.refresh(tokens.refresh()).statusCode())
+                .as("the sessions ended")
+                .isEqualTo(400);
+
+        HttpResponse<String> again = Accounts.signUp(app, email, "Someone New", "another long password");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        Accounts.verifyWithCode(
+                app, email, Mailbox.await(email, MailSubjects.VERIFICATION, 2).code());
+        String newId =
+                JsonPath.read(claims(app.signIn(email, "another long password").access()), "$.sub");
+        assertThat(newId).isNotEqualTo(userId);
+    }
+
     /** The id of the session {@code token} was issued to: the one its own listing marks current. */
     private static String sessionOf(NativeAppSignIn app, String token) throws Exception {
         HttpResponse<String> list = app.send(bearer(app.get("/api/sessions"), token));

@@ -8,6 +8,7 @@ import dev.meridian.user.account.AccountProblems.EmailAlreadyTaken;
 import dev.meridian.user.account.AccountProblems.EmailChangeLocked;
 import dev.meridian.user.account.AccountProblems.EmailChangeNeedsConfirmation;
 import dev.meridian.user.account.AccountProblems.EmailNotVerified;
+import dev.meridian.user.account.AccountProblems.LastAdministrator;
 import dev.meridian.user.account.AccountProblems.NotAllowed;
 import dev.meridian.user.account.AccountProblems.StaleVersion;
 import dev.meridian.user.account.AccountProblems.WeakPassword;
@@ -98,6 +99,11 @@ class ProblemResponses extends MvcProblems {
     @ExceptionHandler
     ProblemDetail notFound(AccountNotFound e) {
         return problem(HttpStatus.NOT_FOUND, "Account not found", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail lastAdministrator(LastAdministrator e) {
+        return typed(problem(HttpStatus.CONFLICT, "Last administrator", e.getMessage()), "last-administrator");
     }
 
     @ExceptionHandler

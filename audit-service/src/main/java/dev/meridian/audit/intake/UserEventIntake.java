@@ -1,6 +1,7 @@
 package dev.meridian.audit.intake;
 
 import dev.meridian.audit.log.AuditLog;
+import dev.meridian.events.UserDeleted;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
 import dev.meridian.starters.eventintake.UserEventReader;
@@ -56,7 +57,8 @@ class UserEventIntake {
                 data.occurredAt(),
                 data.actorId(),
                 event.traceId(),
-                event.json()));
+                event.json(),
+                !(data instanceof UserDeleted)));
         if (added) {
             appended.increment();
         } else if (auditLog.holds(data.eventId(), event.json())) {
@@ -71,6 +73,11 @@ class UserEventIntake {
                     "Event {} ({}) arrived again with other content; the audit log keeps the entry it recorded first",
                     data.eventId(),
                     event.type());
+        }
+        if (data instanceof UserDeleted) {
+            // After the deletion's own entry, so a failure in between retries both; a redelivery erases again,
+            // harmlessly.
+            auditLog.erase(data.userId());
         }
     }
 }

@@ -10,6 +10,8 @@ import tools.jackson.databind.JsonNode;
  *
  * @param summary a one-line account of the event, without secrets; none on entries recorded before summaries were
  * @param position where the entry sits in the whole log (arrival order); the cursor of {@code /api/audit/events}
+ * @param erased the user was erased (GDPR Art. 17): {@code summary} and {@code data} read {@code "erased"}, the
+ *     rest of the entry stays
  */
 public record AuditEntry(
         long position,
@@ -23,4 +25,5 @@ public record AuditEntry(
         Instant recordedAt,
         UUID actorId,
         String traceId,
-        JsonNode data) {}
+        JsonNode data,
+        boolean erased) {}

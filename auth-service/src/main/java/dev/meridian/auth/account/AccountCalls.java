@@ -70,6 +70,9 @@ class AccountCalls {
         String type = problem.map(p -> p.path("type").asString("")).orElse("");
         return switch (answer.status()) {
             case 400 -> type.endsWith(INVALID_LINK) ? new InvalidLink() : new Rejected(messages(problem));
+            // A wrong current password (the deletion's re-authentication).
+            case 403 -> new Rejected(messages(problem));
+            case 404 -> new Gone();
             case 409 -> new Conflict();
             case 429 -> new TooManyRequests(retryAfter(answer));
             default -> {
@@ -166,6 +169,13 @@ class AccountCalls {
 
         Duration retryAfter() {
             return retryAfter;
+        }
+    }
+
+    /** The account is not there (any more). */
+    static final class Gone extends RuntimeException {
+        Gone() {
+            super("gone", null, false, false);
         }
     }
 

@@ -7,6 +7,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
@@ -54,6 +55,21 @@ class AccountPagesConfiguration {
                 .headers(headers -> headers.cacheControl(cache -> cache.disable())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
                         .addHeaderWriter(new StaticHeadersWriter("Cache-Control", "no-store")))
+                .build();
+    }
+
+    /**
+     * The "delete account" page: signed-in only, with the login page's session and its CSRF token (in that session),
+     * never cached; not signed in sends the browser to {@code /login} and back.
+     */
+    @Bean
+    @Order(-18)
+    SecurityFilterChain deleteAccountPageSecurity(HttpSecurity http) throws Exception {
+        return http.securityMatcher(DeleteAccountPage.PATH)
+                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                .exceptionHandling(
+                        errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")))
+                .headers(headers -> headers.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
                 .build();
     }
 

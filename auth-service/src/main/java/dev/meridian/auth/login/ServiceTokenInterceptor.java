@@ -17,13 +17,15 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 /**
  * Puts a service token on every call to user-service's credentials check: auth-service signs it itself (it is the
  * issuer; a token request to itself would only add a hop), as client {@code auth-service} with the
- * {@code users.credentials.verify} scope, typed {@code at+jwt}, and reuses it until a minute before it expires. No
+ * {@code users.credentials.verify} and {@code users.delete} scopes, typed {@code at+jwt}, and reuses it until a minute before it expires. No
  * registered client stands behind it: nothing can request such a token from the token endpoint. Feign configuration for
- * {@link UserCredentials} only, so not a component.
+ * {@link UserCredentials}, {@link UserStanding} and the account pages' {@code AccountDeletion} only, so not a component.
  */
-class ServiceTokenInterceptor implements RequestInterceptor {
+public class ServiceTokenInterceptor implements RequestInterceptor {
 
-    static final String SCOPE = "users.credentials.verify";
+    /** The credentials check and standing (login), and the owner's deletion from the "delete account" page. */
+    static final String SCOPE = "users.credentials.verify users.delete";
+
     private static final Duration LIFETIME = Duration.ofMinutes(5);
 
     private final JwtEncoder encoder;

@@ -22,6 +22,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * A user's sessions: the authorizations (token families) issued to them, whose principal name is the user id. Ending
@@ -223,6 +224,54 @@ public class Sessions {
             log.info("Ended {} of {} sessions of user {} ({})", ended, ids.size(), user, reason);
         }
         return ended;
+    }
+
+    /**
+     * Forgets a deleted user (GDPR Art. 17): every authorization, removed through the store so refresh tokens stop
+     * working and access tokens go on the revocation list, whenever it was signed in (a user id is never given again,
+     * so none can belong to anyone else); with them the sign-in records ({@code session_details}, cascade) and the
+     * refresh tokens rotation superseded; and every consent the user gave. Idempotent: a redelivered deletion finds
+     * nothing left. Answers how many authorizations it removed.
+     */
+    @Transactional
+    int forget(UUID user) {
+        List<String> ids = jdbc.sql("select id from oauth2_authorization where principal_name = ?")
+                .param(user.toString())
+                .query(String.class)
+                .list();
+        int removed = 0;
+        for (String id : ids) {
+            OAuth2Authorization authorization = authorizations.findById(id);
+            if (authorization != null) {
+                authorizations.remove(authorization);
+                removed++;
+            }
+        }
+        if (!ids.isEmpty()) {
+            jdbc.sql("delete from superseded_refresh_token where authorization_id in (:ids)")
+                    .param("ids", ids)
+                    .update();
+        }
+        // Rows whose authorization went some other way, and the consents: the store has no look-up by principal.
+        jdbc.sql("delete from oauth2_authorization where principal_name = ?")
+                .param(user.toString())
+                .update();
+        jdbc.sql("delete from session_details where principal_name = ?")
+                .param(user.toString())
+                .update();
+        int consents = jdbc.sql("delete from oauth2_authorization_consent where principal_name = ?")
+                .param(user.toString())
+                .update();
+        if (removed > 0) {
+            Counter.builder("meridian.auth.sessions.ended")
+                    .description("Authorizations removed: the user was deactivated, deleted or changed a credential, or"
+                            + " the user or an administrator ended them")
+                    .tag("reason", "deleted")
+                    .register(meters)
+                    .increment(removed);
+        }
+        log.info("Forgot deleted user {}: {} sessions, {} consents", user, removed, consents);
+        return removed;
     }
 
     /** No sign-in time recorded counts as before: when in doubt, the session ends. */

@@ -19,8 +19,9 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Ends sessions when user-service says so (contract C3): {@link UserDeactivated}, {@link UserDeleted} and
- * {@link EmailChangeCancelled} end all of the user's sessions;
+ * Ends sessions when user-service says so (contract C3): {@link UserDeactivated} and {@link EmailChangeCancelled}
+ * end all of the user's sessions; {@link UserDeleted} forgets the user altogether (every authorization, consent and
+ * sign-in record, {@link Sessions#forget});
  * {@link UserUpdated} of the password or the email ends all but the one the change was made with (its access token's
  * {@code jti} is the event's {@code actorTokenId}). Other events, and types this build does not know, ask for
  * nothing. A record no retry can read goes to the dead-letter topic at once; a failure to
@@ -64,8 +65,8 @@ class UserEventIntake {
             // The owner said a pending email change was not theirs: whoever asked for it may be signed in.
             case EmailChangeCancelled cancelled ->
                 sessions.end(cancelled.userId(), cancelled.occurredAt(), Optional.empty(), "email-change-cancelled");
-            case UserDeleted deleted ->
-                sessions.end(deleted.userId(), deleted.occurredAt(), Optional.empty(), "deleted");
+            // Nothing of a deleted account stays: authorizations, consents, sign-in records.
+            case UserDeleted deleted -> sessions.forget(deleted.userId());
             case UserUpdated updated
             when credentialChanged(updated) ->
                 sessions.end(

@@ -22,16 +22,22 @@ public class Deliveries {
     private static final String COLUMNS =
             "event_id, kind, user_id, recipient, status, attempts, last_error, created_at, updated_at, sent_at";
 
+    /** What a deleted user's deliveries name as recipient: the address is forgotten, the bookkeeping stays. */
+    public static final String ERASED = "erased";
+
     private final JdbcClient jdbc;
 
     Deliveries(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    /** The address this mail of the event was sent to, if it was sent: a redelivered event must not send it again. */
+    /**
+     * The address this mail of the event was sent to, if it was sent: a redelivered event must not send it again;
+     * {@link #ERASED} for any mail of a user deleted since, which is not sent either.
+     */
     public Optional<String> sentTo(UUID eventId, MailKind kind) {
         return jdbc.sql("select recipient from delivery where event_id = :eventId and kind = :kind"
-                        + " and status = 'SENT'")
+                        + " and (status = 'SENT' or recipient = '" + ERASED + "')")
                 .param("eventId", eventId)
                 .param("kind", kind.name())
                 .query(String.class)
@@ -60,6 +66,22 @@ public class Deliveries {
                 .param("userId", attempt.userId())
                 .param("recipient", attempt.recipient())
                 .update();
+    }
+
+    /**
+     * Forgets a deleted user's address (GDPR Art. 17): every delivery of theirs keeps its event, kind, status and times
+     * — the exactly-once bookkeeping — with the recipient and any error text (which may quote the address) gone; a
+     * mail not sent yet is {@code SKIPPED} ("account deleted"). Idempotent.
+     */
+    public int forget(UUID userId) {
+        return jdbc.sql("""
+                        update delivery
+                           set recipient = :erased,
+                               status = case when status = 'SENT' then status else 'SKIPPED' end,
+                               last_error = case when status = 'SENT' then null else 'account deleted' end,
+                               updated_at = now()
+                         where user_id = :userId and recipient <> :erased
+                        """).param("erased", ERASED).param("userId", userId).update();
     }
 
     /** An attempt that could not get the mail's link (user-service down, breaker open): still due. */

@@ -7,6 +7,7 @@ import dev.meridian.events.EmailVerified;
 import dev.meridian.events.PasswordResetRequested;
 import dev.meridian.events.SignUpWithExistingEmail;
 import dev.meridian.events.UserCreated;
+import dev.meridian.events.UserDeleted;
 import dev.meridian.events.UserEvent;
 import dev.meridian.events.UserEvents;
 import dev.meridian.events.UserUpdated;
@@ -147,6 +148,11 @@ class UserEventIntake {
                         requested.name(),
                         requested.newEmail());
             }
+            // No mail; the address and name are forgotten, what was mailed when stays (exactly once).
+            case UserDeleted deleted -> {
+                dues.forget(deleted.userId());
+                deliveries.forget(deleted.userId());
+            }
             default -> {
                 // Nothing to tell the user.
             }
@@ -189,6 +195,10 @@ class UserEventIntake {
 
     private void deliver(UserEvent event, MailKind kind, String recipient, Map<String, Object> variables) {
         Optional<String> sentTo = deliveries.sentTo(event.eventId(), kind);
+        if (sentTo.isPresent() && sentTo.get().equals(Deliveries.ERASED)) {
+            log.info("The {} mail of event {} is of a deleted user; not sent", kind, event.eventId());
+            return;
+        }
         if (sentTo.isPresent() && sentTo.get().equalsIgnoreCase(recipient)) {
             log.info("The {} mail of event {} was sent before; redelivery ignored", kind, event.eventId());
             return;

@@ -111,4 +111,11 @@ public class DueMails {
                 row.getInt("attempts"),
                 row.getTimestamp("created_at").toInstant());
     }
+
+    /** A deleted user's mails waiting for a link, with the name and addresses they were to say: gone. */
+    public void forget(UUID userId) {
+        jdbc.sql("delete from due_delivery where user_id = :userId")
+                .param("userId", userId)
+                .update();
+    }
 }

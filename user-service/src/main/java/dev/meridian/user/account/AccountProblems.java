@@ -34,7 +34,7 @@ public final class AccountProblems {
     /** Changing the email or password without the account's current password. */
     public static final class CurrentPasswordRequired extends RuntimeException {
         CurrentPasswordRequired() {
-            super("is required to change the email or the password");
+            super("is required to change the email or the password, and to delete the account");
         }
     }
 
@@ -78,6 +78,13 @@ public final class AccountProblems {
         EmailChangeNeedsConfirmation() {
             super("is changed through POST /api/users/me/email-change, which mails a confirmation link to the new"
                     + " address");
+        }
+    }
+
+    /** Deleting the last active administrator would leave nobody able to administer the accounts. */
+    public static final class LastAdministrator extends RuntimeException {
+        LastAdministrator() {
+            super("This is the last active administrator: make another account an administrator first");
         }
     }
 }

@@ -1,11 +1,13 @@
 package dev.meridian.user.account;
 
 import dev.meridian.events.SignUpWithExistingEmail;
+import dev.meridian.events.UserDeleted;
 import dev.meridian.user.account.AccountProblems.AccountNotFound;
 import dev.meridian.user.account.AccountProblems.CurrentPasswordRequired;
 import dev.meridian.user.account.AccountProblems.EmailAlreadyTaken;
 import dev.meridian.user.account.AccountProblems.EmailChangeNeedsConfirmation;
 import dev.meridian.user.account.AccountProblems.EmailNotVerified;
+import dev.meridian.user.account.AccountProblems.LastAdministrator;
 import dev.meridian.user.account.AccountProblems.NotAllowed;
 import dev.meridian.user.account.AccountProblems.StaleVersion;
 import dev.meridian.user.account.AccountProblems.WeakPassword;
@@ -212,6 +214,36 @@ public class UserAccounts {
         }
         User user = users.findById(id).orElseThrow(() -> new AccountNotFound(id));
         return user.activate(caller.userId(), clock.instant()) ? UserView.of(saveUnique(user)) : UserView.of(user);
+    }
+
+    /**
+     * Deletes the account (GDPR Art. 17): its row goes, and with it the hash, the pending one-time requests (cascade)
+     * and the address, which can then sign up again as a new account; {@code UserDeleted} in the same transaction
+     * tells the other services to forget the user. The owner re-authenticates with the current password (as for a
+     * credential change, same throttle); an administrator deletes another account with their token. Anyone else,
+     * and a second deletion, gets {@link AccountNotFound}. The last active administrator is not deleted.
+     */
+    @Transactional
+    @CacheEvict(cacheNames = CACHE, key = "#id.toString()")
+    public void delete(UUID id, AccountDeletion request, Caller caller) {
+        User user = accessible(id, caller);
+        boolean self = caller.owns(id);
+        if (self) {
+            confirmCurrentPassword(user, request == null ? null : request.currentPassword());
+        }
+        if (user.role() == Role.ADMIN
+                && users.lockActiveAdministrators().stream().noneMatch(admin -> !admin.equals(id))) {
+            throw new LastAdministrator();
+        }
+        if (!users.deleteAccount(id)) {
+            throw new AccountNotFound(id);
+        }
+        events.publishEvent(new UserDeleted(
+                UUID.randomUUID(),
+                id,
+                caller.userId(),
+                clock.instant(),
+                self ? UserDeleted.SELF : UserDeleted.ADMINISTRATOR));
     }
 
     private User accessible(UUID id, Caller caller) {

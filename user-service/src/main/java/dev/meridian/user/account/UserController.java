@@ -15,6 +15,7 @@ import org.springframework.data.web.PagedModel;
 import org.springframework.http.ETag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -124,6 +125,29 @@ class UserController {
     ResponseEntity<UserView> activate(@PathVariable UUID id, Caller caller) {
         UserView user = accounts.activate(id, caller);
         return ResponseEntity.ok().eTag(etag(user)).body(user);
+    }
+
+    @DeleteMapping("/me")
+    @Operation(
+            summary = "Delete the signed-in user's account, with {\"currentPassword\"}",
+            description = "204; 400 without currentPassword, 403 when it is wrong, 429 after repeated wrong ones;"
+                    + " 404 once deleted. The address may sign up again as a new account")
+    ResponseEntity<Void> deleteMe(@RequestBody(required = false) AccountDeletion request, Caller caller) {
+        if (caller.userId() == null) {
+            throw new NotAllowed("Only a user's token has an account");
+        }
+        return delete(caller.userId(), request, caller);
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(
+            summary = "Delete an account (an administrator; or its owner, with {\"currentPassword\"})",
+            description = "204; 404 for anyone else's account and once deleted; 409 (last-administrator) for the"
+                    + " last active administrator")
+    ResponseEntity<Void> delete(
+            @PathVariable UUID id, @RequestBody(required = false) AccountDeletion request, Caller caller) {
+        accounts.delete(id, request, caller);
+        return ResponseEntity.noContent().build();
     }
 
     private static String etag(UserView user) {

@@ -1,5 +1,6 @@
 package dev.meridian.user.account;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jdbc.repository.query.Modifying;
@@ -24,4 +25,16 @@ public interface UserRepository extends ListCrudRepository<User, UUID>, PagingAn
     @Transactional
     @Query("UPDATE users SET password_hash = :rehashed WHERE id = :id AND password_hash = :checked")
     boolean replacePasswordHash(UUID id, String checked, String rehashed);
+
+    /**
+     * The active administrators, their rows locked until the transaction ends: two administrators deleting each
+     * other at once are serialised here, so the second sees the first one gone and the last one stays.
+     */
+    @Query("SELECT id FROM users WHERE role = 'ADMIN' AND status = 'ACTIVE' FOR UPDATE")
+    List<UUID> lockActiveAdministrators();
+
+    /** False when the row is gone already (a concurrent deletion won): no second {@code UserDeleted}. */
+    @Modifying
+    @Query("DELETE FROM users WHERE id = :id")
+    boolean deleteAccount(UUID id);
 }

@@ -15,6 +15,8 @@ class SecurityRules {
     static final String VERIFY_CREDENTIALS_SCOPE = "SCOPE_users.credentials.verify";
     /** notification-service fetching the link (and code) of a mail it is about to send. */
     static final String MAIL_LINKS_SCOPE = "SCOPE_users.mail-links";
+    /** auth-service's "delete account" page, on behalf of the signed-in owner (who still gives their password). */
+    static final String DELETE_SCOPE = "SCOPE_users.delete";
 
     @Bean
     AuthorizationRules userServiceRules() {
@@ -36,6 +38,8 @@ class SecurityRules {
                 // Contract C2: auth-service re-reads an account's status and roles on every refresh.
                 .requestMatchers(HttpMethod.GET, "/internal/users/*/standing")
                 .hasAuthority(VERIFY_CREDENTIALS_SCOPE)
+                .requestMatchers(HttpMethod.POST, "/internal/users/*/deletion")
+                .hasAuthority(DELETE_SCOPE)
                 .anyRequest()
                 .authenticated();
     }

@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class NeverVerifiedAccounts {
 
-    static final String REASON = "never-verified";
+    static final String REASON = UserDeleted.NEVER_VERIFIED;
     private static final Logger log = LoggerFactory.getLogger(NeverVerifiedAccounts.class);
     private static final int BATCH = 100;
 
