@@ -185,7 +185,7 @@ class KubernetesManifestsTest {
                     .as("%s budget", name)
                     .isEqualTo(1);
         }
-        ConfigMap config = only(objects, ConfigMap.class, "meridian-config");
+        ConfigMap config = sharedConfig(objects);
         assertThat(config.getData().get("JDK_JAVA_OPTIONS"))
                 .as("heap below the image's 75 %, processors fixed")
                 .contains("-XX:MaxRAMPercentage=60", "-XX:ActiveProcessorCount=2");
@@ -386,7 +386,7 @@ class KubernetesManifestsTest {
     void everyoneAuthenticatesToTheRegistryAndTakesSigningKeysFromAuthServicesOwnAddress(String overlay)
             throws Exception {
         List<HasMetadata> objects = render("overlays/" + overlay);
-        ConfigMap config = only(objects, ConfigMap.class, "meridian-config");
+        ConfigMap config = sharedConfig(objects);
         assertThat(config.getData())
                 .containsEntry("MERIDIAN_JWK_SET_URI", "http://auth-service:8082/oauth2/jwks")
                 .doesNotContainKey("EUREKA_URL");
@@ -616,6 +616,71 @@ class KubernetesManifestsTest {
                 .isEqualTo(Integer.valueOf(expected));
     }
 
+    /**
+     * meridian-config is generated with a hash of its values in its name, and every workload refers to that name: a
+     * changed value (in the base or an overlay's merge) is a changed pod template, so an apply rolls the pods.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void aChangedSettingRollsThePods(String overlay) throws Exception {
+        List<HasMetadata> objects = render("overlays/" + overlay);
+        String name = sharedConfig(objects).getMetadata().getName();
+        assertThat(name).as("hashed").matches("meridian-config-[a-z0-9]{10}");
+        for (HasMetadata object : objects) {
+            PodSpec pod = podSpec(object);
+            if (pod == null || !SERVICES.contains(object.getMetadata().getName())) {
+                continue;
+            }
+            Container container = pod.getContainers().getFirst();
+            assertThat(Stream.concat(
+                            container.getEnvFrom().stream()
+                                    .filter(source -> source.getConfigMapRef() != null)
+                                    .map(source -> source.getConfigMapRef().getName()),
+                            container.getEnv().stream()
+                                    .filter(variable -> variable.getValueFrom() != null
+                                            && variable.getValueFrom().getConfigMapKeyRef() != null)
+                                    .map(variable -> variable.getValueFrom()
+                                            .getConfigMapKeyRef()
+                                            .getName())))
+                    .as("%s reads the generated name", object.getMetadata().getName())
+                    .isNotEmpty()
+                    .containsOnly(name);
+        }
+
+        // kustomize takes a base by a relative path only: the edit is made beside the build's output.
+        Path edited = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "kustomize-edit")
+                .toAbsolutePath();
+        try {
+            Files.writeString(edited.resolve("kustomization.yaml"), """
+                    resources:
+                      - %s
+                    configMapGenerator:
+                      - name: meridian-config
+                        behavior: merge
+                        literals:
+                          - LOG_FORMAT=plain
+                    """.formatted(edited.relativize(
+                    K8S.resolve("overlays/" + overlay).toAbsolutePath().normalize())));
+            String renamed = sharedConfig(render(edited)).getMetadata().getName();
+            assertThat(renamed)
+                    .as("another value, another name")
+                    .isNotEqualTo(name)
+                    .startsWith("meridian-config-");
+        } finally {
+            Files.delete(edited.resolve("kustomization.yaml"));
+            Files.delete(edited);
+        }
+    }
+
+    /** The one ConfigMap generated as meridian-config (its name carries a hash of its values). */
+    private static ConfigMap sharedConfig(List<HasMetadata> objects) {
+        List<ConfigMap> found = all(objects, ConfigMap.class)
+                .filter(map -> map.getMetadata().getName().matches("meridian-config(-[a-z0-9]{10})?"))
+                .toList();
+        assertThat(found).as("ConfigMap meridian-config").hasSize(1);
+        return found.getFirst();
+    }
+
     @Test
     void aMisspeltFieldIsCaught() {
         HasMetadata misspelt = Serialization.unmarshal("""
@@ -645,9 +710,12 @@ class KubernetesManifestsTest {
      * validation reads as a passed one (.ci/run installs kubectl where it is missing).
      */
     private static List<HasMetadata> render(String folder) throws IOException, InterruptedException {
+        return render(K8S.resolve(folder));
+    }
+
+    private static List<HasMetadata> render(Path folder) throws IOException, InterruptedException {
         Path kubectl = kubectl();
-        Process render = new ProcessBuilder(
-                        kubectl.toString(), "kustomize", K8S.resolve(folder).toString())
+        Process render = new ProcessBuilder(kubectl.toString(), "kustomize", folder.toString())
                 .redirectErrorStream(false)
                 .start();
         String yaml = new String(render.getInputStream().readAllBytes());
