@@ -672,6 +672,113 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * A pod leaves Eureka before it stops answering: its preStop hook sets it OUT_OF_SERVICE under its pod name (the
+     * instance id it registers with), then waits longer than a caller may keep the old list (registry fetch plus load
+     * balancer cache, as prod configures them); SIGTERM follows, with Spring's 30 s graceful shutdown inside the
+     * grace period. The registries answer from the live registry in prod, not a 30 s response cache.
+     */
+    @Test
+    void aLeavingPodIsOutOfEurekaBeforeItStopsAnswering() throws Exception {
+        List<HasMetadata> objects = render("overlays/prod");
+        Map<String, String> config = sharedConfig(objects).getData();
+        int staleness = Integer.parseInt(config.get("EUREKA_CLIENT_REGISTRYFETCHINTERVALSECONDS"))
+                + Integer.parseInt(
+                        config.get("SPRING_CLOUD_LOADBALANCER_CACHE_TTL").replace("s", ""));
+        assertThat(staleness).as("a caller's list is at most this old").isLessThanOrEqualTo(10);
+        assertThat(Integer.parseInt(config.get("EUREKA_INSTANCE_LEASEEXPIRATIONDURATIONINSECONDS")))
+                .isLessThanOrEqualTo(15)
+                .isGreaterThanOrEqualTo(
+                        3 * Integer.parseInt(config.get("EUREKA_INSTANCE_LEASERENEWALINTERVALINSECONDS")));
+        assertThat(only(objects, StatefulSet.class, "discovery-service")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getEnv())
+                .extracting(EnvVar::getName, EnvVar::getValue)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("EUREKA_SERVER_USEREADONLYRESPONSECACHE", "false"),
+                        org.assertj.core.groups.Tuple.tuple("EUREKA_SERVER_EVICTIONINTERVALTIMERINMS", "5000"));
+        for (Deployment deployment : all(objects, Deployment.class).toList()) {
+            String name = deployment.getMetadata().getName();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            Container container = pod.getContainers().getFirst();
+            List<String> hook = container.getLifecycle().getPreStop().getExec().getCommand();
+            assertThat(hook.subList(0, 3))
+                    .as(name)
+                    .containsExactly("bash", "/opt/meridian/hooks/eureka-out-of-service.sh", name);
+            int wait = Integer.parseInt(hook.get(3));
+            assertThat(wait).as("%s waits out the callers' lists", name).isGreaterThan(staleness);
+            assertThat(pod.getTerminationGracePeriodSeconds())
+                    .as("%s: the wait, then 30 s of graceful shutdown, with room", name)
+                    .isGreaterThanOrEqualTo(wait + 30L + 10L);
+            assertThat(container.getEnv())
+                    .filteredOn(variable -> variable.getName().equals("EUREKA_INSTANCE_INSTANCEID"))
+                    .singleElement()
+                    .satisfies(variable -> assertThat(
+                                    variable.getValueFrom().getFieldRef().getFieldPath())
+                            .isEqualTo("metadata.name"));
+        }
+    }
+
+    /**
+     * The hook itself, run by bash against two stand-in registries: each is asked, with the account from the URL's
+     * user-info, to set the named instance OUT_OF_SERVICE; an unreachable third is skipped, not fatal.
+     */
+    @Test
+    void theHookSetsTheInstanceOutOfServiceAtEveryRegistry() throws Exception {
+        List<String> requests = Collections.synchronizedList(new ArrayList<>());
+        List<com.sun.net.httpserver.HttpServer> registries = new ArrayList<>();
+        StringBuilder urls = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            var registry = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            registry.createContext("/", exchange -> {
+                requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                        + exchange.getRequestHeaders().getFirst("Authorization"));
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            registry.start();
+            registries.add(registry);
+            urls.append("http://meridian:s3cret@127.0.0.1:")
+                    .append(registry.getAddress().getPort())
+                    .append("/eureka/,");
+        }
+        urls.append("http://meridian:s3cret@127.0.0.1:1/eureka/");
+        try {
+            Path script = K8S.resolve("base/hooks/eureka-out-of-service.sh");
+            ProcessBuilder unset =
+                    new ProcessBuilder("bash", script.toString(), "user-service", "0").redirectErrorStream(true);
+            unset.environment().keySet().removeIf(variable -> variable.startsWith("EUREKA_"));
+            Process refused = unset.start();
+            refused.getInputStream().readAllBytes();
+            assertThat(refused.waitFor())
+                    .as("without its variables the hook refuses")
+                    .isNotZero();
+            assertThat(requests).isEmpty();
+
+            ProcessBuilder run =
+                    new ProcessBuilder("bash", script.toString(), "user-service", "0").redirectErrorStream(true);
+            run.environment().put("EUREKA_URL", urls.toString());
+            run.environment().put("EUREKA_INSTANCE_INSTANCEID", "user-service-7f9c-abcde");
+            Process hook = run.start();
+            String output = new String(hook.getInputStream().readAllBytes());
+            assertThat(hook.waitFor()).as(output).isZero();
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("meridian:s3cret".getBytes());
+            assertThat(requests)
+                    .containsExactly(
+                            "PUT /eureka/apps/USER-SERVICE/user-service-7f9c-abcde/status?value=OUT_OF_SERVICE "
+                                    + basic,
+                            "PUT /eureka/apps/USER-SERVICE/user-service-7f9c-abcde/status?value=OUT_OF_SERVICE "
+                                    + basic);
+            assertThat(output).contains("127.0.0.1:1 unreachable");
+        } finally {
+            registries.forEach(registry -> registry.stop(0));
+        }
+    }
+
     /** The one ConfigMap generated as meridian-config (its name carries a hash of its values). */
     private static ConfigMap sharedConfig(List<HasMetadata> objects) {
         List<ConfigMap> found = all(objects, ConfigMap.class)
