@@ -779,6 +779,49 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * The connections the services may hold at once, at their most pods (an autoscaler's maximum, or the replicas,
+     * plus the one a rolling update adds), stay within the database's budget: 80 of PostgreSQL's default
+     * max_connections of 100, the rest for its reserved superuser slots, replication, migrations, monitoring and the
+     * operator (docs/deployment.md, "Database connections"). Each pool is set in the manifests, not left to the
+     * application's default.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void atTheirMostPodsTheServicesStayWithinTheDatabasesConnectionBudget(String overlay) throws Exception {
+        int budget = 80;
+        List<HasMetadata> objects = render("overlays/" + overlay);
+        Map<String, Integer> maxima = all(objects, HorizontalPodAutoscaler.class)
+                .collect(Collectors.toMap(
+                        hpa -> hpa.getSpec().getScaleTargetRef().getName(),
+                        hpa -> hpa.getSpec().getMaxReplicas()));
+        int connections = 0;
+        Set<String> counted = new java.util.TreeSet<>();
+        for (Deployment deployment : all(objects, Deployment.class).toList()) {
+            String name = deployment.getMetadata().getName();
+            Map<String, EnvVar> env =
+                    deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                            .collect(Collectors.toMap(EnvVar::getName, variable -> variable));
+            if (!SERVICES.contains(name) || !env.containsKey("SPRING_DATASOURCE_URL")) {
+                continue;
+            }
+            assertThat(env).as("%s sets its pool", name).containsKey("SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE");
+            int pool = Integer.parseInt(
+                    env.get("SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE").getValue());
+            int pods = maxima.getOrDefault(name, deployment.getSpec().getReplicas())
+                    + deployment
+                            .getSpec()
+                            .getStrategy()
+                            .getRollingUpdate()
+                            .getMaxSurge()
+                            .getIntVal();
+            connections += pods * pool;
+            counted.add(name);
+        }
+        assertThat(counted).containsExactly("audit-service", "auth-service", "notification-service", "user-service");
+        assertThat(connections).as("connections at the services' most pods").isLessThanOrEqualTo(budget);
+    }
+
     /** The one ConfigMap generated as meridian-config (its name carries a hash of its values). */
     private static ConfigMap sharedConfig(List<HasMetadata> objects) {
         List<ConfigMap> found = all(objects, ConfigMap.class)
