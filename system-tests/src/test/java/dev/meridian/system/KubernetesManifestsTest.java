@@ -659,8 +659,11 @@ class KubernetesManifestsTest {
                         behavior: merge
                         literals:
                           - LOG_FORMAT=plain
-                    """.formatted(edited.relativize(
-                    K8S.resolve("overlays/" + overlay).toAbsolutePath().normalize())));
+                    """.formatted(
+                            edited.relativize((overlay.equals("prod") ? withSiteValues(true) : K8S)
+                                    .resolve("overlays/" + overlay)
+                                    .toAbsolutePath()
+                                    .normalize())));
             String renamed = sharedConfig(render(edited)).getMetadata().getName();
             assertThat(renamed)
                     .as("another value, another name")
@@ -822,6 +825,60 @@ class KubernetesManifestsTest {
         assertThat(connections).as("connections at the services' most pods").isLessThanOrEqualTo(budget);
     }
 
+    /**
+     * Production's site values are required: rendering prod without site.env fails, and with the example every value
+     * reaches its place (the Ingress host and its certificate, meridian-config's settings), none of the base's
+     * placeholders left.
+     */
+    @Test
+    void prodRendersOnlyWithEverySiteValueInPlaceOfTheBasesPlaceholders() throws Exception {
+        Process without = new ProcessBuilder(
+                        kubectl().toString(),
+                        "kustomize",
+                        withSiteValues(false).resolve("overlays/prod").toString())
+                .redirectErrorStream(true)
+                .start();
+        String error = new String(without.getInputStream().readAllBytes());
+        assertThat(without.waitFor()).as("without site.env").isNotZero();
+        assertThat(error).contains("site.env");
+
+        Map<String, String> site = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(K8S.resolve("overlays/prod/site.env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                site.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        Map<String, String> placeholders = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(K8S.resolve("base/config.env"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                placeholders.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        List<HasMetadata> objects = render("overlays/prod");
+        Map<String, String> config = sharedConfig(objects).getData();
+        Ingress ingress = only(objects, Ingress.class, "gateway-service");
+        assertThat(site).containsKey("PUBLIC_HOST");
+        site.forEach((key, value) -> {
+            if (key.equals("PUBLIC_HOST")) {
+                assertThat(ingress.getSpec().getRules().getFirst().getHost()).isEqualTo(value);
+                assertThat(ingress.getSpec().getTls().getFirst().getHosts()).containsExactly(value);
+            } else {
+                assertThat(config).as(key).containsEntry(key, value);
+                assertThat(placeholders.get(key))
+                        .as("%s is a placeholder of the base's", key)
+                        .isNotNull();
+            }
+        });
+        String rendered = Serialization.asYaml(objects);
+        assertThat(rendered)
+                .as("no placeholder left")
+                .doesNotContain("meridian.example", "kafka:9092", "otel-collector:4318")
+                .doesNotContain("SMTP_HOST: smtp\n");
+        assertThat(objects)
+                .as("the site values are the build's, not applied")
+                .noneMatch(object -> object.getMetadata().getName().startsWith("meridian-site"));
+    }
+
     /** The one ConfigMap generated as meridian-config (its name carries a hash of its values). */
     private static ConfigMap sharedConfig(List<HasMetadata> objects) {
         List<ConfigMap> found = all(objects, ConfigMap.class)
@@ -860,7 +917,44 @@ class KubernetesManifestsTest {
      * validation reads as a passed one (.ci/run installs kubectl where it is missing).
      */
     private static List<HasMetadata> render(String folder) throws IOException, InterruptedException {
+        if (folder.equals("overlays/prod")) {
+            return render(withSiteValues(true).resolve(folder));
+        }
         return render(K8S.resolve(folder));
+    }
+
+    /**
+     * A copy of deploy/ (the overlays reach ../../prometheus and ../compose) under target/, its prod overlay given
+     * site.env.example as its site.env, or no site.env at all: the repository's tree is never written to, and a
+     * site.env an operator keeps there is never read.
+     */
+    private static Path withSiteValues(boolean given) throws IOException {
+        Path copy = Files.createDirectories(Path.of("target"))
+                .toAbsolutePath()
+                .resolve(given ? "deploy-with-site-values" : "deploy-without-site-values");
+        Path source = K8S.getParent().toAbsolutePath().normalize();
+        if (Files.exists(copy)) {
+            try (Stream<Path> old = Files.walk(copy)) {
+                old.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
+            }
+        }
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Path prod = copy.resolve("k8s/overlays/prod");
+        Files.deleteIfExists(prod.resolve("site.env"));
+        if (given) {
+            Files.copy(prod.resolve("site.env.example"), prod.resolve("site.env"));
+        }
+        return copy.resolve("k8s");
     }
 
     private static List<HasMetadata> render(Path folder) throws IOException, InterruptedException {
