@@ -879,6 +879,115 @@ class KubernetesManifestsTest {
                 .noneMatch(object -> object.getMetadata().getName().startsWith("meridian-site"));
     }
 
+    /**
+     * The example manifests for production's dependencies (deploy/k8s/examples) say what the platform needs of each:
+     * Kafka with replication 3, min.insync.replicas 2 and a TLS listener, the events and dead-letter topics, a user
+     * per service limited to its own topics and group; PostgreSQL with a PgBouncer pooler and scheduled backups; the
+     * Ingress certificate; an ExternalSecret for every Secret prod's workloads read; Redis with AUTH and TLS.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theExamplesForProductionsDependenciesHaveTheSettingsThatMatter() throws Exception {
+        Map<String, List<Map<String, Object>>> byKind = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(K8S.resolve("examples"))) {
+            for (Path file :
+                    files.filter(path -> path.toString().endsWith(".yaml")).toList()) {
+                for (Object document : new org.yaml.snakeyaml.Yaml().loadAll(Files.readString(file))) {
+                    Map<String, Object> object = (Map<String, Object>) document;
+                    byKind.computeIfAbsent((String) object.get("kind"), kind -> new ArrayList<>())
+                            .add(object);
+                }
+            }
+        }
+        assertThat(byKind)
+                .containsKeys(
+                        "Kafka",
+                        "KafkaTopic",
+                        "KafkaUser",
+                        "Cluster",
+                        "Pooler",
+                        "ScheduledBackup",
+                        "Certificate",
+                        "ExternalSecret");
+
+        Map<String, Object> kafka = (Map<String, Object>) at(byKind.get("Kafka").getFirst(), "spec", "kafka");
+        Map<String, Object> kafkaConfig = (Map<String, Object>) kafka.get("config");
+        assertThat(kafkaConfig).containsEntry("default.replication.factor", 3).containsEntry("min.insync.replicas", 2);
+        assertThat((List<Map<String, Object>>) kafka.get("listeners")).anySatisfy(listener -> {
+            assertThat(listener.get("tls")).isEqualTo(true);
+            assertThat(String.valueOf(listener.get("authentication"))).containsAnyOf("scram-sha-512", "tls");
+        });
+        Map<String, Map<String, Object>> topics = byKind.get("KafkaTopic").stream()
+                .collect(Collectors.toMap(topic -> (String) at(topic, "metadata", "name"), topic -> topic));
+        assertThat(topics)
+                .containsKeys("user-events", "user-events.audit-service.dlt", "user-events.notification-service.dlt");
+        topics.values().forEach(topic -> {
+            assertThat(at(topic, "spec", "replicas")).isEqualTo(3);
+            assertThat(at(topic, "spec", "config", "min.insync.replicas")).isEqualTo(2);
+        });
+        Map<String, Map<String, Object>> users = byKind.get("KafkaUser").stream()
+                .collect(Collectors.toMap(user -> (String) at(user, "metadata", "name"), user -> user));
+        assertThat(users).containsKeys("user-service", "auth-service", "audit-service", "notification-service");
+        users.forEach((service, user) -> {
+            assertThat(String.valueOf(at(user, "spec", "authentication", "type")))
+                    .isIn("scram-sha-512", "tls");
+            List<Map<String, Object>> acls = (List<Map<String, Object>>) at(user, "spec", "authorization", "acls");
+            assertThat(acls).as(service).allSatisfy(acl -> {
+                String name = String.valueOf(at(acl, "resource", "name"));
+                assertThat(name)
+                        .as("%s: its own group and topics only", service)
+                        .isIn(service, "user-events", "user-events." + service + ".dlt");
+                assertThat(String.valueOf(at(acl, "resource", "type"))).isIn("topic", "group");
+            });
+        });
+
+        assertThat(at(byKind.get("Pooler").getFirst(), "spec", "pgbouncer", "poolMode"))
+                .isNotNull();
+        assertThat(at(byKind.get("Pooler").getFirst(), "spec", "cluster", "name"))
+                .isEqualTo(at(byKind.get("Cluster").getFirst(), "metadata", "name"));
+        assertThat((Integer) at(byKind.get("Cluster").getFirst(), "spec", "instances"))
+                .isGreaterThanOrEqualTo(2);
+        assertThat(at(byKind.get("Cluster").getFirst(), "spec", "backup")).isNotNull();
+        assertThat(at(byKind.get("ScheduledBackup").getFirst(), "spec", "cluster", "name"))
+                .isEqualTo(at(byKind.get("Cluster").getFirst(), "metadata", "name"));
+        assertThat(byKind.get("Certificate"))
+                .extracting(certificate -> at(certificate, "spec", "secretName"))
+                .contains(only(render("overlays/prod"), Ingress.class, "gateway-service")
+                        .getSpec()
+                        .getTls()
+                        .getFirst()
+                        .getSecretName());
+
+        Set<String> read = new java.util.TreeSet<>();
+        for (HasMetadata object : render("overlays/prod")) {
+            PodSpec pod = podSpec(object);
+            if (pod != null) {
+                pod.getContainers()
+                        .forEach(container -> container.getEnv().stream()
+                                .filter(variable -> variable.getValueFrom() != null
+                                        && variable.getValueFrom().getSecretKeyRef() != null)
+                                .forEach(variable -> read.add(variable.getValueFrom()
+                                        .getSecretKeyRef()
+                                        .getName())));
+            }
+        }
+        assertThat(byKind.get("ExternalSecret"))
+                .extracting(secret -> (String) at(secret, "spec", "target", "name"))
+                .as("an ExternalSecret for every Secret prod's workloads read")
+                .containsAll(read);
+        String redis = Files.readString(K8S.resolve("examples/redis-tls.yaml"));
+        assertThat(redis).as("AUTH and TLS, and how the URL looks").contains("tls-port", "requirepass", "rediss://");
+    }
+
+    private static Object at(Map<String, Object> object, String... path) {
+        Object node = object;
+        for (String key : path) {
+            assertThat(node).as(String.join(".", path)).isInstanceOf(Map.class);
+            node = ((Map<?, ?>) node).get(key);
+        }
+        return node;
+    }
+
     /** The one ConfigMap generated as meridian-config (its name carries a hash of its values). */
     private static ConfigMap sharedConfig(List<HasMetadata> objects) {
         List<ConfigMap> found = all(objects, ConfigMap.class)
