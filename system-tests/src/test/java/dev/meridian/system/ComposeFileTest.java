@@ -46,7 +46,21 @@ class ComposeFileTest {
             "SPRING_DATASOURCE_USERNAME",
             "SPRING_DATASOURCE_PASSWORD",
             "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT",
-            "JAVA_TOOL_OPTIONS");
+            "JAVA_TOOL_OPTIONS",
+            "JDK_JAVA_OPTIONS");
+
+    private static final List<String> JVM_SERVICES = List.of(
+            "discovery-service",
+            "gateway-service",
+            "user-service",
+            "auth-service",
+            "audit-service",
+            "notification-service");
+    /**
+     * What a Spring Cloud service's JVM needs beside its heap: metaspace (~100 MiB), code cache, thread stacks, GC
+     * structures and Netty's direct buffers (docs/deployment.md, "Memory").
+     */
+    private static final long NON_HEAP_MIB = 200;
 
     @ParameterizedTest
     @ValueSource(
@@ -241,6 +255,106 @@ class ComposeFileTest {
         try (var rules = Files.list(ROOT.resolve("deploy/prometheus/rules"))) {
             assertThat(rules.map(rule -> rule.getFileName().toString())).contains("meridian-alerts.yml");
         }
+    }
+
+    /** One runaway container cannot take the host, and each comes back after a crash or a reboot of the engine. */
+    @Test
+    void everyContainerHasAMemoryLimitARestartPolicyAndAHealthcheck() throws IOException {
+        services().forEach((name, value) -> {
+            Map<?, ?> service = (Map<?, ?>) value;
+            assertThat(service.get("mem_limit")).as("%s memory limit", name).isNotNull();
+            assertThat(mebibytes(String.valueOf(service.get("mem_limit"))))
+                    .as(name)
+                    .isPositive();
+            assertThat(service.get("restart")).as("%s restart policy", name).isIn("unless-stopped", "always");
+            assertThat(service.get("healthcheck")).as("%s healthcheck", name).isNotNull();
+            List<?> test = (List<?>) ((Map<?, ?>) service.get("healthcheck")).get("test");
+            assertThat(String.valueOf(test.getFirst())).as(name).isIn("CMD", "CMD-SHELL");
+            if (test.getFirst().equals("CMD-SHELL")) {
+                assertThat(String.valueOf(test))
+                        .as("%s: dash has no /dev/tcp", name)
+                        .doesNotContain("/dev/tcp");
+            }
+        });
+    }
+
+    /**
+     * Each JVM's heap (the percentage of its limit the options give it; the option read last wins) leaves room for
+     * what is not heap; Kafka's fixed heap fits its limit with the same room.
+     */
+    @Test
+    void everyJvmsHeapLeavesItsLimitRoomForWhatIsNotHeap() throws IOException {
+        for (String module : JVM_SERVICES) {
+            Map<String, Object> service = composeService(module);
+            long limit = mebibytes(String.valueOf(service.get("mem_limit")));
+            String options = environment(service).getOrDefault("JDK_JAVA_OPTIONS", "");
+            Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(options);
+            assertThat(percentage.find())
+                    .as("%s sets its heap share: %s", module, options)
+                    .isTrue();
+            assertThat(options).as(module).contains("-XX:ActiveProcessorCount=");
+            long heap = limit * Integer.parseInt(percentage.group(1)) / 100;
+            assertThat(limit - heap)
+                    .as("%s: %d MiB limit, %d MiB heap", module, limit, heap)
+                    .isGreaterThanOrEqualTo(NON_HEAP_MIB);
+            assertThat(heap).as("%s heap", module).isGreaterThanOrEqualTo(256);
+        }
+        Map<String, Object> kafka = composeService("kafka");
+        Matcher heap =
+                Pattern.compile("-Xmx(\\d+)([mg])").matcher(environment(kafka).getOrDefault("KAFKA_HEAP_OPTS", ""));
+        assertThat(heap.find())
+                .as("Kafka's heap is set (the image's default is 1 GiB)")
+                .isTrue();
+        assertThat(mebibytes(String.valueOf(kafka.get("mem_limit"))) - mebibytes(heap.group(1) + heap.group(2)))
+                .isGreaterThanOrEqualTo(NON_HEAP_MIB);
+    }
+
+    /**
+     * What must survive a restart is on a named volume: PostgreSQL's data, Kafka's log (where the broker writes it),
+     * and Redis's append-only file (the revocation list: without it every revoked token is valid again).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDatabasesTheBrokerAndTheRevocationListSurviveARestart() throws IOException {
+        Map<String, Object> compose;
+        try (InputStream in = Files.newInputStream(ROOT.resolve("docker-compose.yml"))) {
+            compose = new Yaml().load(in);
+        }
+        Set<String> declared = ((Map<String, Object>) compose.get("volumes")).keySet();
+        Map<String, String> mounts = Map.of(
+                "postgres", "/var/lib/postgresql/data",
+                "kafka", environment(composeService("kafka")).get("KAFKA_LOG_DIRS"),
+                "redis", "/data");
+        for (var mount : mounts.entrySet()) {
+            assertThat((List<String>) composeService(mount.getKey()).get("volumes"))
+                    .as("%s keeps %s on a named volume", mount.getKey(), mount.getValue())
+                    .anySatisfy(volume -> {
+                        String[] parts = volume.split(":");
+                        assertThat(declared).contains(parts[0]);
+                        assertThat(parts[1]).isEqualTo(mount.getValue());
+                    });
+        }
+        assertThat(String.join(" ", (List<String>) composeService("redis").get("command")))
+                .as("Redis persists (AOF)")
+                .contains("--appendonly yes");
+        assertThat(environment(composeService("kafka"))).containsKey("CLUSTER_ID");
+    }
+
+    /** A step that fails fails the image build; nothing is swallowed with {@code || true}. */
+    @Test
+    void theDockerfileHidesNoFailedStep() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("deploy/Dockerfile"))
+                .replaceAll("(?m)^\\s*#.*$", "")
+                .replaceAll("\\\\\\n", " ");
+        assertThat(dockerfile).doesNotContainPattern("(?m)\\|\\|\\s*(true|:)(\\s|$)");
+        assertThat(dockerfile).contains("go-offline");
+    }
+
+    private static long mebibytes(String size) {
+        Matcher matcher = Pattern.compile("(\\d+)([mMgG])").matcher(size);
+        assertThat(matcher.matches()).as("a size in m or g: " + size).isTrue();
+        long amount = Long.parseLong(matcher.group(1));
+        return matcher.group(2).equalsIgnoreCase("g") ? amount * 1024 : amount;
     }
 
     @Test

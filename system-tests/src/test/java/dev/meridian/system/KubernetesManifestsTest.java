@@ -185,7 +185,7 @@ class KubernetesManifestsTest {
                     .as("%s budget", name)
                     .isEqualTo(1);
         }
-        ConfigMap config = only(objects, ConfigMap.class, "meridian-config");
+        ConfigMap config = sharedConfig(objects);
         assertThat(config.getData().get("JDK_JAVA_OPTIONS"))
                 .as("heap below the image's 75 %, processors fixed")
                 .contains("-XX:MaxRAMPercentage=60", "-XX:ActiveProcessorCount=2");
@@ -387,7 +387,7 @@ class KubernetesManifestsTest {
     void everyoneAuthenticatesToTheRegistryAndTakesSigningKeysFromAuthServicesOwnAddress(String overlay)
             throws Exception {
         List<HasMetadata> objects = render("overlays/" + overlay);
-        ConfigMap config = only(objects, ConfigMap.class, "meridian-config");
+        ConfigMap config = sharedConfig(objects);
         assertThat(config.getData())
                 .containsEntry("MERIDIAN_JWK_SET_URI", "http://auth-service:8082/oauth2/jwks")
                 .doesNotContainKey("EUREKA_URL");
@@ -617,6 +617,387 @@ class KubernetesManifestsTest {
                 .isEqualTo(Integer.valueOf(expected));
     }
 
+    /**
+     * meridian-config is generated with a hash of its values in its name, and every workload refers to that name: a
+     * changed value (in the base or an overlay's merge) is a changed pod template, so an apply rolls the pods.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void aChangedSettingRollsThePods(String overlay) throws Exception {
+        List<HasMetadata> objects = render("overlays/" + overlay);
+        String name = sharedConfig(objects).getMetadata().getName();
+        assertThat(name).as("hashed").matches("meridian-config-[a-z0-9]{10}");
+        for (HasMetadata object : objects) {
+            PodSpec pod = podSpec(object);
+            if (pod == null || !SERVICES.contains(object.getMetadata().getName())) {
+                continue;
+            }
+            Container container = pod.getContainers().getFirst();
+            assertThat(Stream.concat(
+                            container.getEnvFrom().stream()
+                                    .filter(source -> source.getConfigMapRef() != null)
+                                    .map(source -> source.getConfigMapRef().getName()),
+                            container.getEnv().stream()
+                                    .filter(variable -> variable.getValueFrom() != null
+                                            && variable.getValueFrom().getConfigMapKeyRef() != null)
+                                    .map(variable -> variable.getValueFrom()
+                                            .getConfigMapKeyRef()
+                                            .getName())))
+                    .as("%s reads the generated name", object.getMetadata().getName())
+                    .isNotEmpty()
+                    .containsOnly(name);
+        }
+
+        // kustomize takes a base by a relative path only: the edit is made beside the build's output.
+        Path edited = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "kustomize-edit")
+                .toAbsolutePath();
+        try {
+            Files.writeString(edited.resolve("kustomization.yaml"), """
+                    resources:
+                      - %s
+                    configMapGenerator:
+                      - name: meridian-config
+                        behavior: merge
+                        literals:
+                          - LOG_FORMAT=plain
+                    """.formatted(
+                            edited.relativize((overlay.equals("prod") ? withSiteValues(true) : K8S)
+                                    .resolve("overlays/" + overlay)
+                                    .toAbsolutePath()
+                                    .normalize())));
+            String renamed = sharedConfig(render(edited)).getMetadata().getName();
+            assertThat(renamed)
+                    .as("another value, another name")
+                    .isNotEqualTo(name)
+                    .startsWith("meridian-config-");
+        } finally {
+            Files.delete(edited.resolve("kustomization.yaml"));
+            Files.delete(edited);
+        }
+    }
+
+    /**
+     * A pod leaves Eureka before it stops answering: its preStop hook sets it OUT_OF_SERVICE under its pod name (the
+     * instance id it registers with), then waits longer than a caller may keep the old list (registry fetch plus load
+     * balancer cache, as prod configures them); SIGTERM follows, with Spring's 30 s graceful shutdown inside the
+     * grace period. The registries answer from the live registry in prod, not a 30 s response cache.
+     */
+    @Test
+    void aLeavingPodIsOutOfEurekaBeforeItStopsAnswering() throws Exception {
+        List<HasMetadata> objects = render("overlays/prod");
+        Map<String, String> config = sharedConfig(objects).getData();
+        int staleness = Integer.parseInt(config.get("EUREKA_CLIENT_REGISTRYFETCHINTERVALSECONDS"))
+                + Integer.parseInt(
+                        config.get("SPRING_CLOUD_LOADBALANCER_CACHE_TTL").replace("s", ""));
+        assertThat(staleness).as("a caller's list is at most this old").isLessThanOrEqualTo(10);
+        assertThat(Integer.parseInt(config.get("EUREKA_INSTANCE_LEASEEXPIRATIONDURATIONINSECONDS")))
+                .isLessThanOrEqualTo(15)
+                .isGreaterThanOrEqualTo(
+                        3 * Integer.parseInt(config.get("EUREKA_INSTANCE_LEASERENEWALINTERVALINSECONDS")));
+        assertThat(only(objects, StatefulSet.class, "discovery-service")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getEnv())
+                .extracting(EnvVar::getName, EnvVar::getValue)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("EUREKA_SERVER_USEREADONLYRESPONSECACHE", "false"),
+                        org.assertj.core.groups.Tuple.tuple("EUREKA_SERVER_EVICTIONINTERVALTIMERINMS", "5000"));
+        for (Deployment deployment : all(objects, Deployment.class).toList()) {
+            String name = deployment.getMetadata().getName();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            Container container = pod.getContainers().getFirst();
+            List<String> hook = container.getLifecycle().getPreStop().getExec().getCommand();
+            assertThat(hook.subList(0, 3))
+                    .as(name)
+                    .containsExactly("bash", "/opt/meridian/hooks/eureka-out-of-service.sh", name);
+            int wait = Integer.parseInt(hook.get(3));
+            assertThat(wait).as("%s waits out the callers' lists", name).isGreaterThan(staleness);
+            assertThat(pod.getTerminationGracePeriodSeconds())
+                    .as("%s: the wait, then 30 s of graceful shutdown, with room", name)
+                    .isGreaterThanOrEqualTo(wait + 30L + 10L);
+            assertThat(container.getEnv())
+                    .filteredOn(variable -> variable.getName().equals("EUREKA_INSTANCE_INSTANCEID"))
+                    .singleElement()
+                    .satisfies(variable -> assertThat(
+                                    variable.getValueFrom().getFieldRef().getFieldPath())
+                            .isEqualTo("metadata.name"));
+        }
+    }
+
+    /**
+     * The hook itself, run by bash against two stand-in registries: each is asked, with the account from the URL's
+     * user-info, to set the named instance OUT_OF_SERVICE; an unreachable third is skipped, not fatal.
+     */
+    @Test
+    void theHookSetsTheInstanceOutOfServiceAtEveryRegistry() throws Exception {
+        List<String> requests = Collections.synchronizedList(new ArrayList<>());
+        List<com.sun.net.httpserver.HttpServer> registries = new ArrayList<>();
+        StringBuilder urls = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            var registry = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            registry.createContext("/", exchange -> {
+                requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                        + exchange.getRequestHeaders().getFirst("Authorization"));
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            registry.start();
+            registries.add(registry);
+            urls.append("http://meridian:s3cret@127.0.0.1:")
+                    .append(registry.getAddress().getPort())
+                    .append("/eureka/,");
+        }
+        urls.append("http://meridian:s3cret@127.0.0.1:1/eureka/");
+        try {
+            Path script = K8S.resolve("base/hooks/eureka-out-of-service.sh");
+            ProcessBuilder unset =
+                    new ProcessBuilder("bash", script.toString(), "user-service", "0").redirectErrorStream(true);
+            unset.environment().keySet().removeIf(variable -> variable.startsWith("EUREKA_"));
+            Process refused = unset.start();
+            refused.getInputStream().readAllBytes();
+            assertThat(refused.waitFor())
+                    .as("without its variables the hook refuses")
+                    .isNotZero();
+            assertThat(requests).isEmpty();
+
+            ProcessBuilder run =
+                    new ProcessBuilder("bash", script.toString(), "user-service", "0").redirectErrorStream(true);
+            run.environment().put("EUREKA_URL", urls.toString());
+            run.environment().put("EUREKA_INSTANCE_INSTANCEID", "user-service-7f9c-abcde");
+            Process hook = run.start();
+            String output = new String(hook.getInputStream().readAllBytes());
+            assertThat(hook.waitFor()).as(output).isZero();
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("meridian:s3cret".getBytes());
+            assertThat(requests)
+                    .containsExactly(
+                            "PUT /eureka/apps/USER-SERVICE/user-service-7f9c-abcde/status?value=OUT_OF_SERVICE "
+                                    + basic,
+                            "PUT /eureka/apps/USER-SERVICE/user-service-7f9c-abcde/status?value=OUT_OF_SERVICE "
+                                    + basic);
+            assertThat(output).contains("127.0.0.1:1 unreachable");
+        } finally {
+            registries.forEach(registry -> registry.stop(0));
+        }
+    }
+
+    /**
+     * The connections the services may hold at once, at their most pods (an autoscaler's maximum, or the replicas,
+     * plus the one a rolling update adds), stay within the database's budget: 80 of PostgreSQL's default
+     * max_connections of 100, the rest for its reserved superuser slots, replication, migrations, monitoring and the
+     * operator (docs/deployment.md, "Database connections"). Each pool is set in the manifests, not left to the
+     * application's default.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void atTheirMostPodsTheServicesStayWithinTheDatabasesConnectionBudget(String overlay) throws Exception {
+        int budget = 80;
+        List<HasMetadata> objects = render("overlays/" + overlay);
+        Map<String, Integer> maxima = all(objects, HorizontalPodAutoscaler.class)
+                .collect(Collectors.toMap(
+                        hpa -> hpa.getSpec().getScaleTargetRef().getName(),
+                        hpa -> hpa.getSpec().getMaxReplicas()));
+        int connections = 0;
+        Set<String> counted = new java.util.TreeSet<>();
+        for (Deployment deployment : all(objects, Deployment.class).toList()) {
+            String name = deployment.getMetadata().getName();
+            Map<String, EnvVar> env =
+                    deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                            .collect(Collectors.toMap(EnvVar::getName, variable -> variable));
+            if (!SERVICES.contains(name) || !env.containsKey("SPRING_DATASOURCE_URL")) {
+                continue;
+            }
+            assertThat(env).as("%s sets its pool", name).containsKey("SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE");
+            int pool = Integer.parseInt(
+                    env.get("SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE").getValue());
+            int pods = maxima.getOrDefault(name, deployment.getSpec().getReplicas())
+                    + deployment
+                            .getSpec()
+                            .getStrategy()
+                            .getRollingUpdate()
+                            .getMaxSurge()
+                            .getIntVal();
+            connections += pods * pool;
+            counted.add(name);
+        }
+        assertThat(counted).containsExactly("audit-service", "auth-service", "notification-service", "user-service");
+        assertThat(connections).as("connections at the services' most pods").isLessThanOrEqualTo(budget);
+    }
+
+    /**
+     * Production's site values are required: rendering prod without site.env fails, and with the example every value
+     * reaches its place (the Ingress host and its certificate, meridian-config's settings), none of the base's
+     * placeholders left.
+     */
+    @Test
+    void prodRendersOnlyWithEverySiteValueInPlaceOfTheBasesPlaceholders() throws Exception {
+        Process without = new ProcessBuilder(
+                        kubectl().toString(),
+                        "kustomize",
+                        withSiteValues(false).resolve("overlays/prod").toString())
+                .redirectErrorStream(true)
+                .start();
+        String error = new String(without.getInputStream().readAllBytes());
+        assertThat(without.waitFor()).as("without site.env").isNotZero();
+        assertThat(error).contains("site.env");
+
+        Map<String, String> site = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(K8S.resolve("overlays/prod/site.env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                site.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        Map<String, String> placeholders = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(K8S.resolve("base/config.env"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                placeholders.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        List<HasMetadata> objects = render("overlays/prod");
+        Map<String, String> config = sharedConfig(objects).getData();
+        Ingress ingress = only(objects, Ingress.class, "gateway-service");
+        assertThat(site).containsKey("PUBLIC_HOST");
+        site.forEach((key, value) -> {
+            if (key.equals("PUBLIC_HOST")) {
+                assertThat(ingress.getSpec().getRules().getFirst().getHost()).isEqualTo(value);
+                assertThat(ingress.getSpec().getTls().getFirst().getHosts()).containsExactly(value);
+            } else {
+                assertThat(config).as(key).containsEntry(key, value);
+                assertThat(placeholders.get(key))
+                        .as("%s is a placeholder of the base's", key)
+                        .isNotNull();
+            }
+        });
+        String rendered = Serialization.asYaml(objects);
+        assertThat(rendered)
+                .as("no placeholder left")
+                .doesNotContain("meridian.example", "kafka:9092", "otel-collector:4318")
+                .doesNotContain("SMTP_HOST: smtp\n");
+        assertThat(objects)
+                .as("the site values are the build's, not applied")
+                .noneMatch(object -> object.getMetadata().getName().startsWith("meridian-site"));
+    }
+
+    /**
+     * The example manifests for production's dependencies (deploy/k8s/examples) say what the platform needs of each:
+     * Kafka with replication 3, min.insync.replicas 2 and a TLS listener, the events and dead-letter topics, a user
+     * per service limited to its own topics and group; PostgreSQL with a PgBouncer pooler and scheduled backups; the
+     * Ingress certificate; an ExternalSecret for every Secret prod's workloads read; Redis with AUTH and TLS.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theExamplesForProductionsDependenciesHaveTheSettingsThatMatter() throws Exception {
+        Map<String, List<Map<String, Object>>> byKind = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(K8S.resolve("examples"))) {
+            for (Path file :
+                    files.filter(path -> path.toString().endsWith(".yaml")).toList()) {
+                for (Object document : new org.yaml.snakeyaml.Yaml().loadAll(Files.readString(file))) {
+                    Map<String, Object> object = (Map<String, Object>) document;
+                    byKind.computeIfAbsent((String) object.get("kind"), kind -> new ArrayList<>())
+                            .add(object);
+                }
+            }
+        }
+        assertThat(byKind)
+                .containsKeys(
+                        "Kafka",
+                        "KafkaTopic",
+                        "KafkaUser",
+                        "Cluster",
+                        "Pooler",
+                        "ScheduledBackup",
+                        "Certificate",
+                        "ExternalSecret");
+
+        Map<String, Object> kafka = (Map<String, Object>) at(byKind.get("Kafka").getFirst(), "spec", "kafka");
+        Map<String, Object> kafkaConfig = (Map<String, Object>) kafka.get("config");
+        assertThat(kafkaConfig).containsEntry("default.replication.factor", 3).containsEntry("min.insync.replicas", 2);
+        assertThat((List<Map<String, Object>>) kafka.get("listeners")).anySatisfy(listener -> {
+            assertThat(listener.get("tls")).isEqualTo(true);
+            assertThat(String.valueOf(listener.get("authentication"))).containsAnyOf("scram-sha-512", "tls");
+        });
+        Map<String, Map<String, Object>> topics = byKind.get("KafkaTopic").stream()
+                .collect(Collectors.toMap(topic -> (String) at(topic, "metadata", "name"), topic -> topic));
+        assertThat(topics)
+                .containsKeys("user-events", "user-events.audit-service.dlt", "user-events.notification-service.dlt");
+        topics.values().forEach(topic -> {
+            assertThat(at(topic, "spec", "replicas")).isEqualTo(3);
+            assertThat(at(topic, "spec", "config", "min.insync.replicas")).isEqualTo(2);
+        });
+        Map<String, Map<String, Object>> users = byKind.get("KafkaUser").stream()
+                .collect(Collectors.toMap(user -> (String) at(user, "metadata", "name"), user -> user));
+        assertThat(users).containsKeys("user-service", "auth-service", "audit-service", "notification-service");
+        users.forEach((service, user) -> {
+            assertThat(String.valueOf(at(user, "spec", "authentication", "type")))
+                    .isIn("scram-sha-512", "tls");
+            List<Map<String, Object>> acls = (List<Map<String, Object>>) at(user, "spec", "authorization", "acls");
+            assertThat(acls).as(service).allSatisfy(acl -> {
+                String name = String.valueOf(at(acl, "resource", "name"));
+                assertThat(name)
+                        .as("%s: its own group and topics only", service)
+                        .isIn(service, "user-events", "user-events." + service + ".dlt");
+                assertThat(String.valueOf(at(acl, "resource", "type"))).isIn("topic", "group");
+            });
+        });
+
+        assertThat(at(byKind.get("Pooler").getFirst(), "spec", "pgbouncer", "poolMode"))
+                .isNotNull();
+        assertThat(at(byKind.get("Pooler").getFirst(), "spec", "cluster", "name"))
+                .isEqualTo(at(byKind.get("Cluster").getFirst(), "metadata", "name"));
+        assertThat((Integer) at(byKind.get("Cluster").getFirst(), "spec", "instances"))
+                .isGreaterThanOrEqualTo(2);
+        assertThat(at(byKind.get("Cluster").getFirst(), "spec", "backup")).isNotNull();
+        assertThat(at(byKind.get("ScheduledBackup").getFirst(), "spec", "cluster", "name"))
+                .isEqualTo(at(byKind.get("Cluster").getFirst(), "metadata", "name"));
+        assertThat(byKind.get("Certificate"))
+                .extracting(certificate -> at(certificate, "spec", "secretName"))
+                .contains(only(render("overlays/prod"), Ingress.class, "gateway-service")
+                        .getSpec()
+                        .getTls()
+                        .getFirst()
+                        .getSecretName());
+
+        Set<String> read = new java.util.TreeSet<>();
+        for (HasMetadata object : render("overlays/prod")) {
+            PodSpec pod = podSpec(object);
+            if (pod != null) {
+                pod.getContainers()
+                        .forEach(container -> container.getEnv().stream()
+                                .filter(variable -> variable.getValueFrom() != null
+                                        && variable.getValueFrom().getSecretKeyRef() != null)
+                                .forEach(variable -> read.add(variable.getValueFrom()
+                                        .getSecretKeyRef()
+                                        .getName())));
+            }
+        }
+        assertThat(byKind.get("ExternalSecret"))
+                .extracting(secret -> (String) at(secret, "spec", "target", "name"))
+                .as("an ExternalSecret for every Secret prod's workloads read")
+                .containsAll(read);
+        String redis = Files.readString(K8S.resolve("examples/redis-tls.yaml"));
+        assertThat(redis).as("AUTH and TLS, and how the URL looks").contains("tls-port", "requirepass", "rediss://");
+    }
+
+    private static Object at(Map<String, Object> object, String... path) {
+        Object node = object;
+        for (String key : path) {
+            assertThat(node).as(String.join(".", path)).isInstanceOf(Map.class);
+            node = ((Map<?, ?>) node).get(key);
+        }
+        return node;
+    }
+
+    /** The one ConfigMap generated as meridian-config (its name carries a hash of its values). */
+    private static ConfigMap sharedConfig(List<HasMetadata> objects) {
+        List<ConfigMap> found = all(objects, ConfigMap.class)
+                .filter(map -> map.getMetadata().getName().matches("meridian-config(-[a-z0-9]{10})?"))
+                .toList();
+        assertThat(found).as("ConfigMap meridian-config").hasSize(1);
+        return found.getFirst();
+    }
+
     @Test
     void aMisspeltFieldIsCaught() {
         HasMetadata misspelt = Serialization.unmarshal("""
@@ -646,9 +1027,49 @@ class KubernetesManifestsTest {
      * validation reads as a passed one (.ci/run installs kubectl where it is missing).
      */
     private static List<HasMetadata> render(String folder) throws IOException, InterruptedException {
+        if (folder.equals("overlays/prod")) {
+            return render(withSiteValues(true).resolve(folder));
+        }
+        return render(K8S.resolve(folder));
+    }
+
+    /**
+     * A copy of deploy/ (the overlays reach ../../prometheus and ../compose) under target/, its prod overlay given
+     * site.env.example as its site.env, or no site.env at all: the repository's tree is never written to, and a
+     * site.env an operator keeps there is never read.
+     */
+    private static Path withSiteValues(boolean given) throws IOException {
+        Path copy = Files.createDirectories(Path.of("target"))
+                .toAbsolutePath()
+                .resolve(given ? "deploy-with-site-values" : "deploy-without-site-values");
+        Path source = K8S.getParent().toAbsolutePath().normalize();
+        if (Files.exists(copy)) {
+            try (Stream<Path> old = Files.walk(copy)) {
+                old.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
+            }
+        }
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Path prod = copy.resolve("k8s/overlays/prod");
+        Files.deleteIfExists(prod.resolve("site.env"));
+        if (given) {
+            Files.copy(prod.resolve("site.env.example"), prod.resolve("site.env"));
+        }
+        return copy.resolve("k8s");
+    }
+
+    private static List<HasMetadata> render(Path folder) throws IOException, InterruptedException {
         Path kubectl = kubectl();
-        Process render = new ProcessBuilder(
-                        kubectl.toString(), "kustomize", K8S.resolve(folder).toString())
+        Process render = new ProcessBuilder(kubectl.toString(), "kustomize", folder.toString())
                 .redirectErrorStream(false)
                 .start();
         String yaml = new String(render.getInputStream().readAllBytes());
