@@ -463,10 +463,16 @@ class LoginIT {
             userService = startUserServiceTrusting(port);
         }
 
+        // Back once its readiness probe answers (a call before that finds no instance and counts for the breaker),
+        // and recovered once the breaker's trial calls succeeded: closed again, so no later test starts half-open.
+        await().atMost(Duration.ofSeconds(10)).until(() -> balancedOver().contains(USER_SERVICE_PORT));
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(browser().authorize(email, "correct horse battery staple"))
-                        .isNotBlank());
+                .untilAsserted(() -> {
+                    assertThat(browser().authorize(email, "correct horse battery staple"))
+                            .isNotBlank();
+                    assertThat(breakerState()).isEqualTo("closed");
+                });
     }
 
     /**
