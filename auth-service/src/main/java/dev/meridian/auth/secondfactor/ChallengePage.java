@@ -2,6 +2,7 @@ package dev.meridian.auth.secondfactor;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
+import java.util.UUID;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.WebAttributes;
@@ -10,23 +11,31 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * The second step of sign-in: the authenticator app's code, or a recovery code instead. The form posts to
- * {@link SecondFactorLogin} with its CSRF token; why the last attempt failed is read back as the login page does.
+ * The second step of sign-in: the authenticator app's code, the user's passkey (a button whose script asks the
+ * browser for it and posts the assertion to Spring's {@code /login/webauthn}), or a recovery code instead. The forms
+ * post to {@link SecondFactorLogin} with their CSRF token; why the last attempt failed is read back as the login page does.
  */
 @Controller
 class ChallengePage {
 
     private final TotpFactors apps;
+    private final Passkeys passkeys;
 
-    ChallengePage(TotpFactors apps) {
+    ChallengePage(TotpFactors apps, Passkeys passkeys) {
         this.apps = apps;
+        this.passkeys = passkeys;
     }
 
     @GetMapping(SecondFactorLogin.PATH)
     String challenge(Authentication signedIn, HttpServletRequest request, Model model) {
-        if (SecondFactors.secondDone(signedIn) || !apps.enrolled(SecondFactors.userId(signedIn))) {
+        UUID user = SecondFactors.userId(signedIn);
+        boolean app = apps.enrolled(user);
+        boolean passkey = passkeys.registered(user);
+        if (SecondFactors.secondDone(signedIn) || !(app || passkey)) {
             return "redirect:" + EnrolmentPage.PATH; // nothing owed
         }
+        model.addAttribute("app", app);
+        model.addAttribute("passkey", passkey);
         HttpSession session = request.getSession(false);
         Object failure = session == null ? null : session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
         if (request.getParameter("error") != null && failure instanceof AuthenticationException e) {

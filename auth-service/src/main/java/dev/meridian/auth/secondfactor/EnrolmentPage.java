@@ -32,9 +32,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The signed-in user's second factor: set up an authenticator app (a QR code of its {@code otpauth://} URI and the
+ * The signed-in user's second factors: set up an authenticator app (a QR code of its {@code otpauth://} URI and the
  * secret as text, then a code from the app to prove it was added), the ten recovery codes shown once, new ones, and
- * removal. Plain forms with CSRF tokens; no script. The secret waits in the login's HTTP session until a code confirms
+ * removal; the user's passkeys, listed with a form to remove each. Plain forms with CSRF tokens; the only script is
+ * the one that adds a passkey (WebAuthn has no form-based API), talking to Spring's {@code /webauthn/register}. The secret waits in the login's HTTP session until a code confirms
  * it, so a set-up abandoned halfway changes nothing.
  */
 @Controller
@@ -44,6 +45,7 @@ class EnrolmentPage {
     private static final String PENDING = EnrolmentPage.class.getName() + ".pendingSecret";
 
     private final TotpFactors apps;
+    private final Passkeys passkeys;
     private final RecoveryCodes recoveryCodes;
     private final CodeThrottle throttle;
     private final SecurityEvents events;
@@ -56,6 +58,7 @@ class EnrolmentPage {
 
     EnrolmentPage(
             TotpFactors apps,
+            Passkeys passkeys,
             RecoveryCodes recoveryCodes,
             CodeThrottle throttle,
             SecurityEvents events,
@@ -63,6 +66,7 @@ class EnrolmentPage {
             SecondFactorSettings settings,
             Clock clock) {
         this.apps = apps;
+        this.passkeys = passkeys;
         this.recoveryCodes = recoveryCodes;
         this.throttle = throttle;
         this.events = events;
@@ -75,10 +79,14 @@ class EnrolmentPage {
     String status(Authentication signedIn, Model model, HttpServletRequest request, HttpServletResponse response) {
         UUID user = SecondFactors.userId(signedIn);
         boolean enrolled = apps.enrolled(user);
+        List<Passkeys.Passkey> keys = passkeys.of(user);
+        boolean anyFactor = enrolled || !keys.isEmpty();
         // Sent here by a request that needs a second factor (a client requiring one), not come of one's own accord.
-        model.addAttribute("required", !enrolled && requestCache.getRequest(request, response) != null);
+        model.addAttribute("required", !anyFactor && requestCache.getRequest(request, response) != null);
         model.addAttribute("enrolled", enrolled);
-        model.addAttribute("unused", enrolled ? recoveryCodes.unused(user) : 0);
+        model.addAttribute("passkeys", keys);
+        model.addAttribute("anyFactor", anyFactor);
+        model.addAttribute("unused", anyFactor ? recoveryCodes.unused(user) : 0);
         return "second-factor/status";
     }
 
@@ -143,8 +151,8 @@ class EnrolmentPage {
     @PostMapping(PATH + "/recovery-codes")
     String newRecoveryCodes(Authentication signedIn, Model model, HttpServletResponse response) {
         UUID user = SecondFactors.userId(signedIn);
-        if (!apps.enrolled(user)) {
-            return "redirect:" + PATH;
+        if (!apps.enrolled(user) && !passkeys.registered(user)) {
+            return "redirect:" + PATH; // recovery codes stand in for a factor: none without one
         }
         return recoveryCodesPage(recoveryCodes.replace(user), model, response);
     }
@@ -157,11 +165,18 @@ class EnrolmentPage {
     @PostMapping(PATH + "/remove")
     String remove(Authentication signedIn) {
         UUID user = SecondFactors.userId(signedIn);
-        if (apps.remove(user)) {
+        if (apps.remove(user, passkeys.registered(user))) {
             events.secondFactorRemoved(user, user, SecondFactorEnrolled.TOTP);
             sessions.endAllForCredentialChange(user);
         }
         return "redirect:" + PATH + "?removed";
+    }
+
+    /** Removes one of the user's passkeys (the form on this page; the script-free way to do it). */
+    @PostMapping(PATH + "/passkeys/remove")
+    String removePasskey(Authentication signedIn, @RequestParam(defaultValue = "") String id) {
+        boolean removed = passkeys.remove(SecondFactors.userId(signedIn), id);
+        return "redirect:" + PATH + (removed ? "?passkey-removed" : "");
     }
 
     private String setUp(Authentication signedIn, String secret, Model model, HttpServletResponse response) {

@@ -27,15 +27,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * Which factors a sign-in has, as Spring Security 7's factor authorities on the login session's principal: {@code
- * FACTOR_PASSWORD} from the form login, then {@link #TOTP} (an authenticator app's code) or {@link #RECOVERY_CODE}.
- * A passkey would add Spring's own {@code FACTOR_WEBAUTHN} and count as the second factor as well.
+ * FACTOR_PASSWORD} from the form login, then {@link #TOTP} (an authenticator app's code), {@link #RECOVERY_CODE} or
+ * Spring's own {@code FACTOR_WEBAUTHN} (a passkey). A passkey sign-in without the password is already two factors: the
+ * authenticator verified its user (PasskeySecurity requires it).
  *
  * <p>As an {@link AuthorizationManager} it is the additional authorization of every {@code authenticated()} rule
  * (SecondFactorSecurity's {@code AuthorizationManagerFactory}): a browser session signed in with the password of a user
  * who has an authenticator app is refused until the second factor is done, with Spring's {@code FactorAuthorizationDecision}
  * naming {@link #TOTP} as missing, which sends the browser to the challenge page. Spring Authorization Server's
  * authorization and device-verification endpoints run after the authorization filter (7.0), so no code is issued for a
- * sign-in half done. Bearer-token requests and client credentials carry no password factor and are not concerned.
+ * sign-in half done. A user owes a second factor when they have an authenticator app or a passkey. Bearer-token
+ * requests and client credentials carry no password factor and are not concerned.
  */
 @Component
 public class SecondFactors implements AuthorizationManager<Object> {
@@ -56,14 +58,20 @@ public class SecondFactors implements AuthorizationManager<Object> {
     public static final String ACR_TWO_FACTORS = "urn:meridian:acr:mfa";
 
     private final TotpFactors apps;
+    private final Passkeys passkeys;
     private final RegisteredClientRepository clients;
     private final String authorizationEndpoint;
     private final AuthorizationManager<Object> totpMissing = AllRequiredFactorsAuthorizationManager.builder()
             .requireFactor(f -> f.authority(TOTP))
             .build();
 
-    SecondFactors(TotpFactors apps, RegisteredClientRepository clients, AuthorizationServerSettings endpoints) {
+    SecondFactors(
+            TotpFactors apps,
+            Passkeys passkeys,
+            RegisteredClientRepository clients,
+            AuthorizationServerSettings endpoints) {
         this.apps = apps;
+        this.passkeys = passkeys;
         this.clients = clients;
         this.authorizationEndpoint = endpoints.getAuthorizationEndpoint();
     }
@@ -75,11 +83,17 @@ public class SecondFactors implements AuthorizationManager<Object> {
             return new AuthorizationDecision(true);
         }
         UUID user = userId(current);
-        if (user == null || !(apps.enrolled(user) || requiredByClient(object))) {
+        if (user == null || !(enrolled(user) || requiredByClient(object))) {
             return new AuthorizationDecision(true);
         }
-        // Missing TOTP: the challenge page, which sends a user who has no app yet to set one up first.
+        // Missing TOTP: the challenge page (which offers the passkey too), or for a user who has no second factor yet
+        // the page to set one up.
         return totpMissing.authorize(authentication, object);
+    }
+
+    /** Whether {@code user} has a second factor: an authenticator app or at least one passkey. */
+    boolean enrolled(UUID user) {
+        return apps.enrolled(user) || passkeys.registered(user);
     }
 
     /** An authorization request of a client registered with {@link #REQUIRED_BY_CLIENT}. */
@@ -105,26 +119,36 @@ public class SecondFactors implements AuthorizationManager<Object> {
     }
 
     /**
-     * {@code amr} (RFC 8176: {@code ["pwd"]}, or {@code ["pwd", "otp"]} after an app's code or a recovery code; a
-     * passkey would add {@code hwk}) and {@code acr} ({@link #ACR_PASSWORD} or {@link #ACR_TWO_FACTORS}) in ID and
-     * access tokens, from the factors of the sign-in the authorization was made with: a refresh repeats them.
+     * {@code amr} (RFC 8176: {@code ["pwd"]}; {@code ["pwd", "otp"]} after an app's code or a recovery code;
+     * {@code ["pwd", "hwk"]} after a passkey; {@code ["hwk", "user"]} for a passkey alone, a key held and its user
+     * verified) and {@code acr} ({@link #ACR_PASSWORD} for the password alone, else {@link #ACR_TWO_FACTORS}) in ID
+     * and access tokens, from the factors of the sign-in the authorization was made with: a refresh repeats them.
      */
     public static void addClaims(JwtEncodingContext context) {
         boolean idToken =
                 OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue());
         Authentication principal = context.getPrincipal();
-        if (principal == null
-                || !(idToken || OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType()))
-                || !has(principal, FactorGrantedAuthority.PASSWORD_AUTHORITY)) {
+        boolean password = principal != null && has(principal, FactorGrantedAuthority.PASSWORD_AUTHORITY);
+        boolean passkey = principal != null && has(principal, FactorGrantedAuthority.WEBAUTHN_AUTHORITY);
+        if (!(idToken || OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) || !(password || passkey)) {
             return; // a client's own token: no person signed in
         }
-        List<String> methods = new ArrayList<>(List.of("pwd"));
+        List<String> methods = new ArrayList<>();
+        if (password) {
+            methods.add("pwd");
+        }
         if (has(principal, TOTP) || has(principal, RECOVERY_CODE)) {
             methods.add("otp");
         }
+        if (passkey) {
+            methods.add("hwk");
+            if (!password) {
+                methods.add("user");
+            }
+        }
         // Mutable: the claims are stored as JSON whose type allow-list refuses List.of's classes.
         context.getClaims().claim("amr", methods);
-        context.getClaims().claim("acr", methods.size() > 1 ? ACR_TWO_FACTORS : ACR_PASSWORD);
+        context.getClaims().claim("acr", methods.equals(List.of("pwd")) ? ACR_PASSWORD : ACR_TWO_FACTORS);
     }
 
     static boolean has(Authentication authentication, String authority) {

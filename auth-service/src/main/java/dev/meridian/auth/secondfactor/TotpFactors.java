@@ -71,10 +71,15 @@ class TotpFactors {
                 == 1;
     }
 
-    /** Removes the app and the recovery codes that came with it. */
+    /**
+     * Removes the app, and the recovery codes with it unless {@code keepRecoveryCodes} (the user has passkeys, which
+     * the codes stand in for as well).
+     */
     @Transactional
-    boolean remove(UUID user) {
-        sql.sql("delete from recovery_codes where user_id = ?").param(user).update();
+    boolean remove(UUID user, boolean keepRecoveryCodes) {
+        if (!keepRecoveryCodes) {
+            sql.sql("delete from recovery_codes where user_id = ?").param(user).update();
+        }
         return sql.sql("delete from totp_factors where user_id = ?").param(user).update() == 1;
     }
 

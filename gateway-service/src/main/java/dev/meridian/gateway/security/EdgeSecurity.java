@@ -48,6 +48,8 @@ class EdgeSecurity {
         "/oauth2/**",
         "/login",
         "/login/second-factor", // the second step of sign-in: auth-service checks its login session
+        "/login/webauthn", // a passkey sign-in, and its ceremonies' options: the same
+        "/webauthn/**",
         "/.well-known/**",
         "/userinfo",
         "/connect/**",
