@@ -146,7 +146,9 @@ class EnrolmentPage {
         if (!apps.enrolled(user)) {
             return "redirect:" + PATH;
         }
-        return recoveryCodesPage(recoveryCodes.replace(user), model, response);
+        List<String> codes = recoveryCodes.replace(user);
+        events.recoveryCodesRegenerated(user, codes.size());
+        return recoveryCodesPage(codes, model, response);
     }
 
     @GetMapping(PATH + "/remove")
