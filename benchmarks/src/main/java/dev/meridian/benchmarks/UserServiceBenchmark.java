@@ -244,8 +244,10 @@ public final class UserServiceBenchmark {
     private List<String[]> insertUsers(PostgresServer postgres, String jdbcUrl, int count, TokenIssuer tokens)
             throws SQLException {
         UUID adminId = UUID.randomUUID();
+        // Signed in with a second factor: user-service reads another user's account for an administrator only then.
         String admin = tokens.sign(tokens.claims(adminId.toString(), AUDIENCE)
                 .claim("roles", List.of("ADMIN"))
+                .claim("acr", "urn:meridian:acr:mfa")
                 .build());
         List<String[]> users = new ArrayList<>(count);
         try (Connection connection = postgres.connect(jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1))) {

@@ -8,7 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.meridian.events.RecoveryCodesRegenerated;
 import dev.meridian.events.RevokedAccessTokens;
+import dev.meridian.events.SecondFactorEnrolled;
+import dev.meridian.events.SecondFactorRemoved;
 import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserDeactivated;
 import dev.meridian.events.UserDeleted;
@@ -739,6 +742,114 @@ class UserMailIT {
                 .isEqualTo(403);
         // Everyone's mails stay the administrators'.
         assertThat(get("/api/notifications/deliveries", adasToken).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void secondFactorChangesAreToldToTheAccountsAddressOnceEachWithTheNameEscapedAndNoLinkOrCode() throws Exception {
+        UserCreated ada = created("<b>Ada</b> & Co");
+        PUBLISHER.publish(ada);
+        var enrolled = new SecondFactorEnrolled(
+                UUID.randomUUID(), ada.userId(), ada.userId(), Instant.now(), SecondFactorEnrolled.TOTP, 10);
+        var regenerated =
+                new RecoveryCodesRegenerated(UUID.randomUUID(), ada.userId(), ada.userId(), Instant.now(), 10);
+        var removed = new SecondFactorRemoved(UUID.randomUUID(), ada.userId(), ada.userId(), Instant.now(), "passkey");
+        PUBLISHER.publishAll(List.of(enrolled, enrolled, regenerated, removed, regenerated, removed));
+        awaitMail(publishMarker(ada.userId()));
+
+        assertThat(subjects(ada.email()))
+                .containsExactlyInAnyOrder(
+                        "Welcome to Meridian",
+                        "A second factor was added to your Meridian account",
+                        "New recovery codes were made for your Meridian account",
+                        "A second factor was removed from your Meridian account");
+        Map<String, MimeMessage> bySubject = SMTP.messagesTo(ada.email()).stream()
+                .collect(Collectors.toMap(
+                        message -> {
+                            try {
+                                return message.getSubject();
+                            } catch (jakarta.mail.MessagingException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        message -> message));
+        MimeMessage added = bySubject.get("A second factor was added to your Meridian account");
+        assertThat(added.getMessageID()).isEqualTo("<" + enrolled.eventId() + ".second-factor-added@meridian.local>");
+        assertThat(text(added, "text/plain")).contains("Hello <b>Ada</b> & Co,", "an authenticator app", ada.email());
+        assertThat(text(added, "text/html"))
+                .contains("&lt;b&gt;Ada&lt;/b&gt; &amp; Co", "an authenticator app")
+                .doesNotContain("<b>Ada</b>");
+        assertThat(text(bySubject.get("A second factor was removed from your Meridian account"), "text/plain"))
+                .as("a kind of factor this build names")
+                .contains("a passkey");
+        for (MimeMessage notice : bySubject.values()) {
+            for (String body : List.of(text(notice, "text/plain"), text(notice, "text/html"))) {
+                assertThat(body)
+                        .doesNotContain(
+                                "http://",
+                                "https://",
+                                enrolled.eventId().toString(),
+                                regenerated.eventId().toString(),
+                                removed.eventId().toString());
+            }
+        }
+        for (var event : List.of(enrolled, regenerated, removed)) {
+            JsonNode delivery = awaitDelivery(event.eventId(), "SENT");
+            assertThat(delivery.get("attempts").asInt())
+                    .as("one attempt, redelivered or not")
+                    .isEqualTo(1);
+            assertThat(delivery.get("recipient").asString()).isEqualTo(ada.email());
+        }
+    }
+
+    @Test
+    void aSecondFactorNoticeGoesToTheAddressAsOfTheLatestAccountEventAndOnlyOnceVerified() throws Exception {
+        UUID userId = UUID.randomUUID();
+        String unverified = "unverified-" + userId + "@example.com";
+        PUBLISHER.publish(new UserCreated(
+                UUID.randomUUID(), userId, userId, Instant.now(), unverified, "Grace", Set.of("USER"), false));
+        var early = new SecondFactorEnrolled(
+                UUID.randomUUID(), userId, userId, Instant.now(), SecondFactorEnrolled.TOTP, 10);
+        PUBLISHER.publish(early);
+        String changed = "grace-" + userId + "@navy.example";
+        PUBLISHER.publish(new UserUpdated(
+                UUID.randomUUID(),
+                userId,
+                userId,
+                Instant.now(),
+                Set.of(UserUpdated.EMAIL),
+                changed,
+                "Grace",
+                null,
+                null));
+        var later = new RecoveryCodesRegenerated(UUID.randomUUID(), userId, userId, Instant.now(), 10);
+        PUBLISHER.publish(later);
+
+        awaitMail(changed);
+        await().atMost(PATIENCE)
+                .until(() -> subjects(changed).contains("New recovery codes were made for your Meridian account"));
+        assertThat(awaitDelivery(early.eventId(), "SKIPPED").get("lastError").asString())
+                .as("no mail to an address not yet proven")
+                .contains("no verified address");
+        assertThat(SMTP.messagesTo(unverified)).isEmpty();
+        assertThat(awaitDelivery(later.eventId(), "SENT").get("recipient").asString())
+                .isEqualTo(changed);
+    }
+
+    @Test
+    void aDeletedUsersAddressIsNotBroughtBackByAnEarlierEventDeliveredAgain() {
+        UserCreated hedy = created("Hedy Lamarr");
+        PUBLISHER.publish(hedy);
+        awaitMail(hedy.email());
+        PUBLISHER.publish(
+                new UserDeleted(UUID.randomUUID(), hedy.userId(), hedy.userId(), Instant.now(), UserDeleted.SELF));
+        PUBLISHER.publish(hedy);
+        var enrolled = new SecondFactorEnrolled(
+                UUID.randomUUID(), hedy.userId(), hedy.userId(), Instant.now(), SecondFactorEnrolled.TOTP, 10);
+        PUBLISHER.publish(enrolled);
+
+        JsonNode skipped = awaitDelivery(enrolled.eventId(), "SKIPPED");
+        assertThat(skipped.toString()).doesNotContain(hedy.email(), "Hedy");
+        assertThat(SMTP.messagesTo(hedy.email())).as("the welcome only").hasSize(1);
     }
 
     private static UserCreated created(String name) {

@@ -25,6 +25,7 @@ public sealed interface UserEvent
                 SecondFactorEnrolled,
                 SecondFactorRemoved,
                 RecoveryCodeUsed,
+                RecoveryCodesRegenerated,
                 UserDeleted {
 
     /** Unique per event; the idempotency key of every consumer and the CloudEvents {@code id}. */

@@ -49,6 +49,7 @@ public final class UserEvents {
                 Map.entry(SecondFactorEnrolled.TYPE, SecondFactorEnrolled.class),
                 Map.entry(SecondFactorRemoved.TYPE, SecondFactorRemoved.class),
                 Map.entry(RecoveryCodeUsed.TYPE, RecoveryCodeUsed.class),
+                Map.entry(RecoveryCodesRegenerated.TYPE, RecoveryCodesRegenerated.class),
                 Map.entry(UserDeleted.TYPE, UserDeleted.class));
     }
 

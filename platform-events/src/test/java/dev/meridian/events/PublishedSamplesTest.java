@@ -103,6 +103,9 @@ class PublishedSamplesTest {
                 .isEqualTo("totp");
         assertThat(read("recovery-code-used.v1.json", RecoveryCodeUsed.class).remaining())
                 .isEqualTo(9);
+        var regenerated = read("recovery-codes-regenerated.v1.json", RecoveryCodesRegenerated.class);
+        assertThat(regenerated.recoveryCodes()).isEqualTo(10);
+        assertThat(regenerated.type()).isEqualTo("dev.meridian.user.recovery-codes-regenerated.v1");
     }
 
     @Test

@@ -18,6 +18,7 @@ class UserEventsTest {
         assertThat(UserEvents.dataType(UserDeactivated.TYPE)).contains(UserDeactivated.class);
         assertThat(UserEvents.dataType(UserActivated.TYPE)).contains(UserActivated.class);
         assertThat(UserEvents.dataType(RefreshTokenReused.TYPE)).contains(RefreshTokenReused.class);
+        assertThat(UserEvents.dataType(RecoveryCodesRegenerated.TYPE)).contains(RecoveryCodesRegenerated.class);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.meridian.user;
 
 import dev.meridian.starters.problems.MvcProblems;
+import dev.meridian.starters.resourceserver.StepUp;
 import dev.meridian.user.account.AccountProblems.AccountNotFound;
 import dev.meridian.user.account.AccountProblems.AlreadyVerified;
 import dev.meridian.user.account.AccountProblems.CurrentPasswordRequired;
@@ -13,6 +14,7 @@ import dev.meridian.user.account.AccountProblems.NotAllowed;
 import dev.meridian.user.account.AccountProblems.StaleVersion;
 import dev.meridian.user.account.AccountProblems.WeakPassword;
 import dev.meridian.user.account.AccountProblems.WrongCurrentPassword;
+import dev.meridian.user.account.Caller.SecondFactorRequired;
 import dev.meridian.user.onetime.OneTimeProblems.InvalidLink;
 import dev.meridian.user.onetime.OneTimeProblems.LinkGone;
 import dev.meridian.user.onetime.OneTimeProblems.TooManyRequests;
@@ -50,6 +52,22 @@ class ProblemResponses extends MvcProblems {
      * last segment.
      */
     static final String PROBLEM_TYPES = "https://meridian.dev/problems/";
+
+    private final StepUp stepUp;
+
+    ProblemResponses(StepUp stepUp) {
+        this.stepUp = stepUp;
+    }
+
+    /** As the starter answers a step-up at the filter: 403 with RFC 9470's challenge naming the acr to ask for. */
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> secondFactorRequired(SecondFactorRequired e) {
+        return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                .header(HttpHeaders.WWW_AUTHENTICATE, stepUp.challenge())
+                .body(typed(
+                        problem(HttpStatus.FORBIDDEN, "Second factor required", e.getMessage()),
+                        "second-factor-required"));
+    }
 
     @ExceptionHandler
     ProblemDetail invalidLink(InvalidLink e) {

@@ -37,9 +37,32 @@ final class AccessTokens {
                 .build());
     }
 
+    /** auth-service's {@code acr} for a sign-in with a second factor, which the administration routes require. */
+    static final String MFA = "urn:meridian:acr:mfa";
+
+    /** An administrator who signed in with a second factor: what the administration routes take. */
     static String admin(UUID userId) {
         return ISSUER.sign(ISSUER.claims(userId.toString(), AUDIENCE)
                 .claim("roles", List.of("ADMIN"))
+                .claim("amr", List.of("pwd", "otp"))
+                .claim("acr", MFA)
+                .build());
+    }
+
+    /** An administrator who signed in with the password alone ({@code acr} {@code urn:meridian:acr:pwd}). */
+    static String adminWithoutSecondFactor(UUID userId) {
+        return ISSUER.sign(ISSUER.claims(userId.toString(), AUDIENCE)
+                .claim("roles", List.of("ADMIN"))
+                .claim("amr", List.of("pwd"))
+                .claim("acr", "urn:meridian:acr:pwd")
+                .build());
+    }
+
+    static String userWithSecondFactor(UUID userId) {
+        return ISSUER.sign(ISSUER.claims(userId.toString(), AUDIENCE)
+                .claim("roles", List.of("USER"))
+                .claim("amr", List.of("pwd", "otp"))
+                .claim("acr", MFA)
                 .build());
     }
 

@@ -6,6 +6,7 @@ import dev.meridian.events.EmailVerificationRequested;
 import dev.meridian.events.EmailVerified;
 import dev.meridian.events.PasswordResetRequested;
 import dev.meridian.events.RecoveryCodeUsed;
+import dev.meridian.events.RecoveryCodesRegenerated;
 import dev.meridian.events.RefreshTokenReused;
 import dev.meridian.events.SecondFactorEnrolled;
 import dev.meridian.events.SecondFactorRemoved;
@@ -64,6 +65,8 @@ final class Summary {
             case RecoveryCodeUsed used ->
                 "Signed in with a recovery code; " + used.remaining() + " unused "
                         + (used.remaining() == 1 ? "code" : "codes") + " left";
+            case RecoveryCodesRegenerated regenerated ->
+                regenerated.recoveryCodes() + " new recovery codes made; the earlier ones no longer work";
             case UserDeleted deleted ->
                 "Account deleted" + (deleted.reason() == null ? "" : " (" + deleted.reason() + ")");
         };

@@ -8,6 +8,7 @@ import dev.meridian.events.EmailVerificationRequested;
 import dev.meridian.events.EmailVerified;
 import dev.meridian.events.PasswordResetRequested;
 import dev.meridian.events.RecoveryCodeUsed;
+import dev.meridian.events.RecoveryCodesRegenerated;
 import dev.meridian.events.RefreshTokenReused;
 import dev.meridian.events.SecondFactorEnrolled;
 import dev.meridian.events.SecondFactorRemoved;
@@ -101,6 +102,8 @@ class SummaryTest {
                 .isEqualTo("Signed in with a recovery code; 1 unused code left, by the user");
         assertThat(Summary.of(new RecoveryCodeUsed(id(), USER, USER, NOW, 9)))
                 .isEqualTo("Signed in with a recovery code; 9 unused codes left, by the user");
+        assertThat(Summary.of(new RecoveryCodesRegenerated(id(), USER, USER, NOW, 10)))
+                .isEqualTo("10 new recovery codes made; the earlier ones no longer work, by the user");
     }
 
     private static UUID id() {

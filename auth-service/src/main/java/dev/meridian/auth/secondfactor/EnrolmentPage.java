@@ -154,7 +154,9 @@ class EnrolmentPage {
         if (!apps.enrolled(user) && !passkeys.registered(user)) {
             return "redirect:" + PATH; // recovery codes stand in for a factor: none without one
         }
-        return recoveryCodesPage(recoveryCodes.replace(user), model, response);
+        List<String> codes = recoveryCodes.replace(user);
+        events.recoveryCodesRegenerated(user, codes.size());
+        return recoveryCodesPage(codes, model, response);
     }
 
     @GetMapping(PATH + "/remove")

@@ -96,11 +96,19 @@ public class SecondFactors implements AuthorizationManager<Object> {
         return apps.enrolled(user) || passkeys.registered(user);
     }
 
-    /** An authorization request of a client registered with {@link #REQUIRED_BY_CLIENT}. */
+    /**
+     * An authorization request of a client registered with {@link #REQUIRED_BY_CLIENT}, or one asking for {@link
+     * #ACR_TWO_FACTORS} in {@code acr_values} (OIDC Core 3.1.2.1; what a client sends after an RFC 9470 step-up
+     * challenge): both get a code only after the second factor, a user without one set up sent to set it up first.
+     */
     private boolean requiredByClient(Object object) {
         if (!(object instanceof RequestAuthorizationContext context)
                 || !authorizationEndpoint.equals(context.getRequest().getRequestURI())) {
             return false;
+        }
+        String acrValues = context.getRequest().getParameter("acr_values");
+        if (acrValues != null && List.of(acrValues.trim().split("\\s+")).contains(ACR_TWO_FACTORS)) {
+            return true;
         }
         String clientId = context.getRequest().getParameter("client_id");
         RegisteredClient client = clientId == null ? null : clients.findByClientId(clientId);

@@ -2,6 +2,7 @@ package dev.meridian.auth.sessions;
 
 import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.RecoveryCodeUsed;
+import dev.meridian.events.RecoveryCodesRegenerated;
 import dev.meridian.events.RefreshTokenReused;
 import dev.meridian.events.SecondFactorEnrolled;
 import dev.meridian.events.SecondFactorRemoved;
@@ -92,6 +93,11 @@ public class SecurityEvents {
     /** {@code user} signed in with a recovery code; {@code remaining} are left. */
     public void recoveryCodeUsed(UUID user, int remaining) {
         publish(new RecoveryCodeUsed(UUID.randomUUID(), user, user, Instant.now(), remaining));
+    }
+
+    /** {@code user} made {@code recoveryCodes} new recovery codes; the event says how many, never which. */
+    public void recoveryCodesRegenerated(UUID user, int recoveryCodes) {
+        publish(new RecoveryCodesRegenerated(UUID.randomUUID(), user, user, Instant.now(), recoveryCodes));
     }
 
     private void publish(UserEvent event) {

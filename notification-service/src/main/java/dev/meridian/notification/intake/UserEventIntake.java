@@ -5,6 +5,9 @@ import dev.meridian.events.EmailChangeRequested;
 import dev.meridian.events.EmailVerificationRequested;
 import dev.meridian.events.EmailVerified;
 import dev.meridian.events.PasswordResetRequested;
+import dev.meridian.events.RecoveryCodesRegenerated;
+import dev.meridian.events.SecondFactorEnrolled;
+import dev.meridian.events.SecondFactorRemoved;
 import dev.meridian.events.SignUpWithExistingEmail;
 import dev.meridian.events.UserCreated;
 import dev.meridian.events.UserDeleted;
@@ -44,6 +47,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link PasswordResetRequested}, {@link EmailChangeRequested}) are only recorded as due here: {@code
  * links.DueMailSender} fetches their links from user-service and sends them, so a user-service outage never holds
  * this listener. Each mail is recorded by event id and kind, so a redelivered event sends nothing twice.
+ *
+ * <p>auth-service's {@link SecondFactorEnrolled}, {@link SecondFactorRemoved} and {@link RecoveryCodesRegenerated}
+ * → a security notice (what changed, when, no secret: the events carry none) to the address {@link Recipients} keeps
+ * from the account events, since these name only the user; with no verified address known, the notice is recorded
+ * skipped.
  */
 @Component
 @EnableConfigurationProperties(PublicPages.class)
@@ -56,6 +64,7 @@ class UserEventIntake {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Deliveries deliveries;
+    private final Recipients recipients;
     private final DueMails dues;
     private final Mailer mailer;
     private final UserEventReader reader;
@@ -64,12 +73,14 @@ class UserEventIntake {
 
     UserEventIntake(
             Deliveries deliveries,
+            Recipients recipients,
             DueMails dues,
             Mailer mailer,
             JsonMapper json,
             PublicPages pages,
             MeterRegistry meters) {
         this.deliveries = deliveries;
+        this.recipients = recipients;
         this.dues = dues;
         this.mailer = mailer;
         this.reader = new UserEventReader(json);
@@ -83,7 +94,9 @@ class UserEventIntake {
     // The id names the container; the consumer group is the service's own (spring.kafka.consumer.group-id).
     @KafkaListener(id = LISTENER, idIsGroup = false, topics = UserEvents.TOPIC)
     void receive(ConsumerRecord<String, String> record) {
-        switch (read(record)) {
+        UserEvent event = read(record);
+        remember(event);
+        switch (event) {
             case UserCreated created
             when created.mayReceiveMail() ->
                 deliver(
@@ -148,10 +161,17 @@ class UserEventIntake {
                         requested.name(),
                         requested.newEmail());
             }
+            case SecondFactorEnrolled enrolled ->
+                securityNotice(enrolled, MailKind.SECOND_FACTOR_ADDED, factor(enrolled.factor()));
+            case SecondFactorRemoved removed ->
+                securityNotice(removed, MailKind.SECOND_FACTOR_REMOVED, factor(removed.factor()));
+            case RecoveryCodesRegenerated regenerated ->
+                securityNotice(regenerated, MailKind.RECOVERY_CODES_REGENERATED, null);
             // No mail; the address and name are forgotten, what was mailed when stays (exactly once).
             case UserDeleted deleted -> {
                 dues.forget(deleted.userId());
                 deliveries.forget(deleted.userId());
+                recipients.forget(deleted.userId());
             }
             default -> {
                 // Nothing to tell the user.
@@ -178,6 +198,62 @@ class UserEventIntake {
             deliver(updated, MailKind.PASSWORD_CHANGED, owner, variables);
         }
     }
+
+    /** The user's address and name as the account events give them, for the notices whose events carry neither. */
+    private void remember(UserEvent event) {
+        switch (event) {
+            case UserCreated created ->
+                recipients.remember(
+                        created.userId(),
+                        created.email(),
+                        created.name(),
+                        created.mayReceiveMail(),
+                        created.occurredAt());
+            case EmailVerified verified ->
+                recipients.remember(verified.userId(), verified.email(), verified.name(), true, verified.occurredAt());
+            case UserUpdated updated ->
+                recipients.remember(
+                        updated.userId(),
+                        updated.email(),
+                        updated.name(),
+                        updated.mayReceiveMail(),
+                        updated.occurredAt());
+            default -> {
+                // Says nothing of the address.
+            }
+        }
+    }
+
+    /**
+     * A second factor added or removed, or new recovery codes: told to the account's verified address, so the owner
+     * learns of it if someone else did it. {@code factor}: what kind, in words ({@code null}: not said).
+     */
+    private void securityNotice(UserEvent event, MailKind kind, String factor) {
+        var to = recipients.verified(event.userId());
+        if (to.isEmpty()) {
+            if (!deliveries.settled(event.eventId(), kind)) {
+                deliveries.skipped(
+                        new Deliveries.Attempt(event.eventId(), kind, event.userId(), UNKNOWN_RECIPIENT),
+                        "no verified address known for the user");
+            }
+            return;
+        }
+        var variables = variables(to.get().name(), to.get().email(), null, event.occurredAt());
+        variables.put("factor", factor);
+        deliver(event, kind, to.get().email(), variables);
+    }
+
+    /** The kinds auth-service names; a kind added later reads as what it is, a second factor. */
+    private static String factor(String kind) {
+        return switch (kind == null ? "" : kind) {
+            case SecondFactorEnrolled.TOTP -> "an authenticator app";
+            case "passkey" -> "a passkey";
+            default -> "a second factor";
+        };
+    }
+
+    /** A mail this service cannot address is recorded with this as its recipient (the column is required). */
+    static final String UNKNOWN_RECIPIENT = "unknown";
 
     /** A mail that needs a link: recorded as due, sent by the scheduled sender (see the class comment). */
     private void due(UserEvent event, MailKind kind, String recipient, UUID requestId, String name, String otherEmail) {

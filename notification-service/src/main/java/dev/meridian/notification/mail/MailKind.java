@@ -23,7 +23,11 @@ public enum MailKind {
     /** To the current address of a requested email change: the "this wasn't me" link that cancels it. */
     EMAIL_CHANGE_REQUESTED_NOTICE(
             "email-change-requested-notice", "A change of your Meridian sign-in email was asked for"),
-    EMAIL_CHANGE_CANCELLED("email-change-cancelled", "Your Meridian email change was cancelled");
+    EMAIL_CHANGE_CANCELLED("email-change-cancelled", "Your Meridian email change was cancelled"),
+    /** Security notices of auth-service's events: a factor of any kind (an app, a passkey) added or removed. */
+    SECOND_FACTOR_ADDED("second-factor-added", "A second factor was added to your Meridian account"),
+    SECOND_FACTOR_REMOVED("second-factor-removed", "A second factor was removed from your Meridian account"),
+    RECOVERY_CODES_REGENERATED("recovery-codes-regenerated", "New recovery codes were made for your Meridian account");
 
     private final String template;
     private final String subject;

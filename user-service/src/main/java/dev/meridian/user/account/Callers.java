@@ -1,5 +1,6 @@
 package dev.meridian.user.account;
 
+import dev.meridian.starters.resourceserver.StepUp;
 import dev.meridian.user.account.AccountProblems.NotAllowed;
 import java.util.List;
 import org.springdoc.core.utils.SpringDocUtils;
@@ -27,9 +28,11 @@ class Callers implements HandlerMethodArgumentResolver, WebMvcConfigurer {
     }
 
     private final UserAccounts accounts;
+    private final StepUp stepUp;
 
-    Callers(UserAccounts accounts) {
+    Callers(UserAccounts accounts, StepUp stepUp) {
         this.accounts = accounts;
+        this.stepUp = stepUp;
     }
 
     @Override
@@ -48,7 +51,8 @@ class Callers implements HandlerMethodArgumentResolver, WebMvcConfigurer {
             ModelAndViewContainer container,
             NativeWebRequest request,
             WebDataBinderFactory binders) {
-        Caller caller = Caller.of(SecurityContextHolder.getContext().getAuthentication());
+        var authentication = SecurityContextHolder.getContext().getAuthentication();
+        Caller caller = Caller.of(authentication, stepUp.satisfiedBy(authentication));
         if (caller.userId() != null
                 && accounts.find(caller.userId())
                         .filter(account -> account.status() == AccountStatus.DEACTIVATED)

@@ -96,7 +96,7 @@ public class UserAccounts {
 
     private Optional<UserView> register(SignUp request, Caller caller, boolean verified) {
         Role role = request.role() == null ? Role.USER : request.role();
-        if (role != Role.USER && !caller.admin()) {
+        if (role != Role.USER && !caller.actsAsAdministrator()) {
             throw new NotAllowed("Only an administrator may create an account with role " + role);
         }
         var email = new EmailAddress(request.email());
@@ -209,7 +209,7 @@ public class UserAccounts {
     @Transactional
     @CacheEvict(cacheNames = CACHE, key = "#id.toString()")
     public UserView activate(UUID id, Caller caller) {
-        if (!caller.admin()) {
+        if (!caller.actsAsAdministrator()) {
             throw new NotAllowed("Only an administrator may activate an account");
         }
         User user = users.findById(id).orElseThrow(() -> new AccountNotFound(id));

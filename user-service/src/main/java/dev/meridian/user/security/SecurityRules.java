@@ -1,6 +1,7 @@
 package dev.meridian.user.security;
 
 import dev.meridian.starters.resourceserver.AuthorizationRules;
+import dev.meridian.starters.resourceserver.StepUp;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -8,6 +9,11 @@ import org.springframework.http.HttpMethod;
 /**
  * Who may call what; the resource-server starter does the rest (tokens, probes, problem JSON). Every request but
  * sign-up and the mailed-link confirmations carries an access token from auth-service.
+ *
+ * <p>The administration routes — listing and searching accounts, activating one — take an administrator's token only
+ * from a sign-in with a second factor ({@code acr} {@code urn:meridian:acr:mfa}): without it a 403 with the RFC 9470
+ * step-up challenge. Other tokens pass on to the controllers, which refuse a non-administrator as before. What an
+ * administrator does to another account on the owner's routes is checked the same way, by {@code account.Caller}.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityRules {
@@ -18,10 +24,16 @@ class SecurityRules {
     /** auth-service's "delete account" page, on behalf of the signed-in owner (who still gives their password). */
     static final String DELETE_SCOPE = "SCOPE_users.delete";
 
+    static final String ADMIN = "ROLE_ADMIN";
+
     @Bean
-    AuthorizationRules userServiceRules() {
+    AuthorizationRules userServiceRules(StepUp stepUp) {
         return requests -> requests.requestMatchers(HttpMethod.POST, "/api/users")
                 .permitAll()
+                .requestMatchers(HttpMethod.GET, "/api/users")
+                .access(stepUp.requiredOf(ADMIN))
+                .requestMatchers(HttpMethod.POST, "/api/users/*/activate")
+                .access(stepUp.requiredOf(ADMIN))
                 // Anonymous by nature: whoever holds the mailed link or code (or asks for a reset).
                 .requestMatchers(
                         HttpMethod.POST,

@@ -11,13 +11,17 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
 
+import dev.meridian.starters.resourceserver.StepUp;
 import dev.meridian.user.account.AccountProblems.StaleVersion;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan.Filter;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.http.HttpHeaders;
@@ -52,6 +56,16 @@ class UserControllerTest {
 
     @MockitoBean
     UserAccounts accounts;
+
+    /** The resource-server starter's, which the slice does not load; the callers and problems name its acr. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class SecondFactors {
+
+        @Bean
+        StepUp stepUp() {
+            return new StepUp(List.of(StepUp.MFA));
+        }
+    }
 
     @Test
     void anAccountIsServedWithItsVersionAsETag() {

@@ -54,7 +54,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code @LoadBalanced} client given to Boot's decoder builder ({@link JwkSetUriJwtDecoderBuilderCustomizer}).
  *
  * <p>The filter chain: stateless, no CSRF (bearer tokens only, no cookie a forged request could ride on), the open
- * paths, then the service's {@link AuthorizationRules}; {@code roles} become {@code ROLE_} and {@code scope}
+ * paths, then the service's {@link AuthorizationRules} (which may ask for a second factor through {@link StepUp});
+ * {@code roles} become {@code ROLE_} and {@code scope}
  * {@code SCOPE_} authorities; 401 and 403 are {@link ResourceServerProblems}. With
  * {@code meridian.resource-server.verified-token-cache-time} above zero, tokens that passed are remembered
  * ({@link VerifiedTokens}). Off with {@code meridian.resource-server.enabled=false}; every bean gives way to one the
@@ -69,7 +70,11 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({JwtDecoder.class, SecurityFilterChain.class, JwkSetUriJwtDecoderBuilderCustomizer.class})
 @ConditionalOnBooleanProperty(name = "meridian.resource-server.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({ResourceServerProperties.class, OAuth2ResourceServerProperties.class})
+@EnableConfigurationProperties({
+    ResourceServerProperties.class,
+    StepUpProperties.class,
+    OAuth2ResourceServerProperties.class
+})
 public final class ResourceServerAutoConfiguration {
 
     static final String TIMESTAMPS = "accessTokenTimestampValidator";
@@ -125,6 +130,13 @@ public final class ResourceServerAutoConfiguration {
     @ConditionalOnMissingBean
     ResourceServerProblems resourceServerProblems(JsonMapper json) {
         return new ResourceServerProblems(json);
+    }
+
+    /** For the service's rules: requests that need a sign-in with a second factor (RFC 9470 step-up). */
+    @Bean
+    @ConditionalOnMissingBean
+    StepUp stepUp(StepUpProperties settings) {
+        return new StepUp(settings.acrValues());
     }
 
     @Bean

@@ -4,10 +4,12 @@ import dev.meridian.starters.problems.ProblemTraces;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
@@ -18,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * 401 and 403 as RFC 9457 problems with the trace id. The RFC 6750 {@code WWW-Authenticate: Bearer
  * error="invalid_token"} challenge (and {@code insufficient_scope}) comes from Spring Security's bearer-token
- * handlers; this adds the body they leave empty.
+ * handlers; this adds the body they leave empty. A {@link StepUp} refusal is a 403 with RFC 9470's
+ * {@code insufficient_user_authentication} challenge instead, naming the {@code acr_values} that would do.
  */
 public final class ResourceServerProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
@@ -40,6 +43,13 @@ public final class ResourceServerProblems implements AuthenticationEntryPoint, A
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
+        if (e instanceof AuthorizationDeniedException denied
+                && denied.getAuthorizationResult() instanceof StepUp.Required required) {
+            response.setStatus(HttpStatus.FORBIDDEN.value());
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, required.stepUp().challenge());
+            write(request, response, HttpStatus.FORBIDDEN, StepUp.DESCRIPTION);
+            return;
+        }
         denial.handle(request, response, e);
         write(request, response, HttpStatus.FORBIDDEN, "The token does not allow this");
     }

@@ -3,6 +3,7 @@ package dev.meridian.starters.resourceserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.starters.accesstoken.AccessTokenTypeAutoConfiguration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -55,7 +56,21 @@ class ResourceServerAutoConfigurationTest {
             assertThat(context).hasBean(ResourceServerAutoConfiguration.EXPIRY_REQUIRED);
             assertThat(context.getBean(ResourceServerProperties.class).clockSkew())
                     .hasSeconds(30);
+            assertThat(context.getBean(StepUp.class).acrValues()).containsExactly(StepUp.MFA);
         });
+    }
+
+    @Test
+    void theAcrValuesAStepUpAsksForAreSetByProperty() {
+        servlet.withPropertyValues(
+                        "meridian.resource-server.step-up.acr-values=urn:example:acr:phr,urn:meridian:acr:mfa")
+                .run(context -> {
+                    StepUp stepUp = context.getBean(StepUp.class);
+                    assertThat(stepUp.acrValues()).containsExactly("urn:example:acr:phr", StepUp.MFA);
+                    assertThat(stepUp.challenge()).endsWith("acr_values=\"urn:example:acr:phr urn:meridian:acr:mfa\"");
+                });
+        servlet.withPropertyValues("meridian.resource-server.step-up.acr-values=")
+                .run(context -> assertThat(context).hasFailed());
     }
 
     @Test
@@ -86,6 +101,7 @@ class ResourceServerAutoConfigurationTest {
             assertThat(context).hasBean("ownChain");
             assertThat(context.getBean(JwtAuthenticationConverter.class)).isSameAs(OwnBeans.CONVERTER);
             assertThat(context.getBean(AuthorizationRules.class)).isSameAs(OwnBeans.RULES);
+            assertThat(context.getBean(StepUp.class)).isSameAs(OwnBeans.STEP_UP);
         });
     }
 
@@ -190,6 +206,13 @@ class ResourceServerAutoConfigurationTest {
         @Bean
         AuthorizationRules rules() {
             return RULES;
+        }
+
+        static final StepUp STEP_UP = new StepUp(List.of("urn:example:acr:phr"));
+
+        @Bean
+        StepUp ownStepUp() {
+            return STEP_UP;
         }
     }
 

@@ -197,6 +197,53 @@ class ResourceServerIT {
     }
 
     @Test
+    void aTokenWithoutTheRequiredAcrIsA403ProblemWithTheStepUpChallenge() throws Exception {
+        for (String acr : new String[] {null, "urn:meridian:acr:pwd", "urn:meridian:acr:mfa-ish"}) {
+            HttpResponse<String> response = get(
+                    "/admin/stepped-up",
+                    ISSUER.sign(claims().claim("roles", List.of("ADMIN"))
+                            .claim("acr", acr)
+                            .build()));
+
+            assertThat(response.statusCode()).as("acr %s", acr).isEqualTo(403);
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .hasValue("Bearer error=\"insufficient_user_authentication\","
+                            + " error_description=\"A sign-in with a second factor is required\","
+                            + " acr_values=\"urn:meridian:acr:mfa\"");
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.body())
+                    .contains("\"status\":403")
+                    .contains("A sign-in with a second factor is required");
+        }
+        assertThat(get("/stepped-up", ISSUER.sign(claims().build())).statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aTokenWithTheRequiredAcrIsAdmittedAndWithoutATokenItIsStill401() throws Exception {
+        String mfa = ISSUER.sign(claims().claim("roles", List.of("ADMIN"))
+                .claim("acr", StepUp.MFA)
+                .build());
+
+        assertThat(get("/admin/stepped-up", mfa).statusCode()).isEqualTo(200);
+        assertThat(get("/stepped-up", mfa).statusCode()).isEqualTo(200);
+        HttpResponse<String> anonymous =
+                http.send(request("/stepped-up").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .doesNotContain("insufficient_user_authentication");
+    }
+
+    @Test
+    void onlyTokensHoldingTheNamedAuthorityAreAskedForTheAcr() throws Exception {
+        HttpResponse<String> user = get(
+                "/admin/stepped-up",
+                ISSUER.sign(claims().claim("roles", List.of("USER")).build()));
+
+        assertThat(user.statusCode()).as("passed on to the service").isEqualTo(200);
+    }
+
+    @Test
     void aRememberedTokenIsRefusedOnceRevoked() throws Exception {
         JWTClaimsSet claims = claims().build();
         String token = ISSUER.sign(claims);
@@ -237,8 +284,12 @@ class ResourceServerIT {
     static class ThingsService {
 
         @Bean
-        AuthorizationRules thingsRules() {
-            return requests -> requests.requestMatchers("/admin/**")
+        AuthorizationRules thingsRules(StepUp stepUp) {
+            return requests -> requests.requestMatchers("/admin/stepped-up")
+                    .access(stepUp.requiredOf("ROLE_ADMIN"))
+                    .requestMatchers("/stepped-up")
+                    .access(stepUp.required())
+                    .requestMatchers("/admin/**")
                     .hasRole("ADMIN")
                     .requestMatchers("/scoped")
                     .hasAuthority("SCOPE_things.read")
@@ -256,7 +307,7 @@ class ResourceServerIT {
                 return token.getSubject();
             }
 
-            @GetMapping({"/admin/things", "/scoped", "/closed", "/livez"})
+            @GetMapping({"/admin/things", "/admin/stepped-up", "/stepped-up", "/scoped", "/closed", "/livez"})
             String ok() {
                 return "ok";
             }
