@@ -120,6 +120,23 @@ public final class KafkaProcess implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Kills the broker as a crash or the OOM killer would ({@code kill -9}): no controlled shutdown, no flushed logs.
+     * {@link #start()} brings it back at the same address, recovering its data folder.
+     */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

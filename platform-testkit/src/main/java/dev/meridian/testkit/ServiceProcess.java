@@ -140,6 +140,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the service as {@code kill -9} does: no graceful shutdown, no deregistration, connections reset. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** Stops the service as SIGTERM does (graceful shutdown), killing it after 30 s. */
     @Override
     public void close() throws InterruptedException {
