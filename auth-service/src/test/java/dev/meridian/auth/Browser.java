@@ -114,6 +114,17 @@ final class Browser {
                 Duration.ofSeconds(15));
     }
 
+    /** A script's JSON request (a passkey ceremony's), with the page's CSRF token in Spring's header. */
+    HttpResponse<String> postJson(String path, String body, String csrf) {
+        return OAuthHttp.send(
+                http,
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .header("X-CSRF-TOKEN", csrf)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                Duration.ofSeconds(15));
+    }
+
     /** The decoded query of the redirect {@code response} names, which must go to this client's redirect URI. */
     Map<String, String> redirectQuery(HttpResponse<String> response) {
         URI redirect = URI.create(response.headers().firstValue("Location").orElseThrow());

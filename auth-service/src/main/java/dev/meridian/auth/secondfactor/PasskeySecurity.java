@@ -1,7 +1,6 @@
 package dev.meridian.auth.secondfactor;
 
 import dev.meridian.auth.login.ActiveUsers;
-import dev.meridian.auth.server.AuthSettings;
 import dev.meridian.auth.sessions.SecurityEvents;
 import dev.meridian.auth.sessions.Sessions;
 import java.net.URI;
@@ -16,6 +15,7 @@ import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -74,8 +74,8 @@ class PasskeySecurity {
             Passkeys passkeys,
             PasskeySettings settings,
             SecondFactorSettings secondFactors,
-            AuthSettings auth) {
-        URI issuer = auth.issuer();
+            AuthorizationServerSettings endpoints) {
+        URI issuer = URI.create(endpoints.getIssuer());
         String rpId = settings.rpId() == null ? issuer.getHost() : settings.rpId();
         Set<String> origins = settings.allowedOrigins().isEmpty() ? Set.of(origin(issuer)) : settings.allowedOrigins();
         var relyingParty = new Webauthn4JRelyingPartyOperations(
