@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -66,6 +67,9 @@ final class UserServiceStandIn implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // A thread per exchange: with the JDK's default single dispatcher, a readiness probe queued behind another
+        // request can miss its 2 s and take the only instance out of auth-service's load balancer for a round.
+        server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/internal/", this::handle);
         server.createContext("/api/", this::account);
         // auth-service balances over the instances that answer their readiness probe, as user-service's does.
