@@ -30,8 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
@@ -76,6 +78,9 @@ class DeleteAccountPageIT {
     @LocalServerPort
     int port;
 
+    @Autowired
+    LoadBalancerClientFactory loadBalancers;
+
     @DynamicPropertySource
     static void userService(DynamicPropertyRegistry registry) {
         registry.add(
@@ -89,6 +94,7 @@ class DeleteAccountPageIT {
             userService = UserServiceJar.start(
                     USER_SERVICE_INFRASTRUCTURE, USER_SERVICE_PORT, port, ISSUER, "delete-account-page-it");
         }
+        UserServiceJar.awaitBalancedTo(loadBalancers, USER_SERVICE_PORT);
     }
 
     @AfterAll

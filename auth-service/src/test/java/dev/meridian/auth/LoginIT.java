@@ -40,8 +40,6 @@ import org.openqa.selenium.WebDriver;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -118,8 +116,7 @@ class LoginIT {
         if (userService == null || !userService.isAlive()) {
             userService = startUserServiceTrusting(port);
         }
-        // Calls go to the instances that answered their last readiness probe, one round every 2 s.
-        await().atMost(Duration.ofSeconds(10)).until(() -> balancedOver().contains(USER_SERVICE_PORT));
+        UserServiceJar.awaitBalancedTo(loadBalancers, USER_SERVICE_PORT);
     }
 
     @AfterAll
@@ -465,7 +462,7 @@ class LoginIT {
 
         // Back once its readiness probe answers (a call before that finds no instance and counts for the breaker),
         // and recovered once the breaker's trial calls succeeded: closed again, so no later test starts half-open.
-        await().atMost(Duration.ofSeconds(10)).until(() -> balancedOver().contains(USER_SERVICE_PORT));
+        UserServiceJar.awaitBalancedTo(loadBalancers, USER_SERVICE_PORT);
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
@@ -487,13 +484,13 @@ class LoginIT {
         ServiceProcess second = UserServiceJar.start(
                 USER_SERVICE_INFRASTRUCTURE, SECOND_USER_SERVICE_PORT, port, ISSUER, "login-it-second");
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> balancedOver().contains(SECOND_USER_SERVICE_PORT));
+            UserServiceJar.awaitBalancedTo(loadBalancers, SECOND_USER_SERVICE_PORT);
 
             ProcessHandle.of(second.pid()).ifPresent(ProcessHandle::destroyForcibly);
             second.onExit().get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(5))
                     .pollInterval(Duration.ofMillis(100))
-                    .until(() -> !balancedOver().contains(SECOND_USER_SERVICE_PORT));
+                    .until(() -> !UserServiceJar.balancedOver(loadBalancers).contains(SECOND_USER_SERVICE_PORT));
 
             for (int signIn = 1; signIn <= 6; signIn++) {
                 assertThat(browser().authorize(email, "correct horse battery staple"))
@@ -504,17 +501,6 @@ class LoginIT {
         } finally {
             second.close();
         }
-    }
-
-    /** The ports of the user-service instances auth-service's load balancer currently chooses from. */
-    private List<Integer> balancedOver() {
-        List<ServiceInstance> instances = loadBalancers
-                .getInstance("user-service", ServiceInstanceListSupplier.class)
-                .get()
-                .blockFirst(Duration.ofSeconds(5));
-        return instances == null
-                ? List.of()
-                : instances.stream().map(ServiceInstance::getPort).toList();
     }
 
     /** One sign-in that user-service cannot answer: back to the login page saying so; answers how long it took. */

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -70,6 +71,9 @@ class TokenEndpointIT {
     int port;
 
     @Autowired
+    LoadBalancerClientFactory loadBalancers;
+
+    @Autowired
     RegisteredClientRepository clients;
 
     @Autowired
@@ -91,6 +95,7 @@ class TokenEndpointIT {
             }
             userService = UserServiceJar.start(infrastructure, USER_SERVICE_PORT, port, ISSUER, "token-endpoint-it");
         }
+        UserServiceJar.awaitBalancedTo(loadBalancers, USER_SERVICE_PORT);
         RegisteredClient cli = clients.findByClientId(CLI);
         assertThat(cli).as("meridian-cli from the dev profile").isNotNull();
         registerLike(cli, OTHER_CLI, client -> {});

@@ -1,10 +1,16 @@
 package dev.meridian.auth;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.meridian.testkit.ServiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 
 /**
  * A real user-service, from the jar its module's build packaged, that checks the passwords of the sign-ins under test
@@ -37,5 +43,26 @@ final class UserServiceJar {
                 Path.of("target", logFolder));
         process.awaitReady(port, Duration.ofMinutes(2));
         return process;
+    }
+
+    /**
+     * The ports of the user-service instances auth-service's load balancer currently chooses from: those that answered
+     * its last readiness probe, one round every 2 s. An instance started after auth-service is not among them until the
+     * next round, and a sign-in before it fails as if user-service were down.
+     */
+    static List<Integer> balancedOver(LoadBalancerClientFactory loadBalancers) {
+        List<ServiceInstance> instances = loadBalancers
+                .getInstance("user-service", ServiceInstanceListSupplier.class)
+                .get()
+                .blockFirst(Duration.ofSeconds(5));
+        return instances == null
+                ? List.of()
+                : instances.stream().map(ServiceInstance::getPort).toList();
+    }
+
+    /** Waits until auth-service's load balancer chooses the instance on {@code port}. */
+    static void awaitBalancedTo(LoadBalancerClientFactory loadBalancers, int port) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> balancedOver(loadBalancers).contains(port));
     }
 }
