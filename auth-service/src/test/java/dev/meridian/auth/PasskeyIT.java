@@ -179,9 +179,18 @@ class PasskeyIT {
             browser.findElement(By.id("passkey")).click();
             await().atMost(SOON).until(() -> !browser.getCurrentUrl().endsWith("/login"));
             browser.get(BASE + "/account/second-factor");
+            // Recovery codes stand in for the passkey: the last factor gone (no app here), they go too.
+            jdbc.sql("insert into recovery_codes (user_id, code_hash) values (?, ?)")
+                    .params(user.id(), "0".repeat(64))
+                    .update();
             browser.findElement(By.cssSelector("#passkey-list .remove-passkey")).click();
             await().atMost(SOON).until(() -> browser.getCurrentUrl().contains("passkey-removed"));
             assertThat(browser.findElements(By.id("passkey-list"))).isEmpty();
+            assertThat(jdbc.sql("select count(*) from recovery_codes where user_id = ?")
+                            .param(user.id())
+                            .query(Long.class)
+                            .single())
+                    .isZero();
         } finally {
             browser.quit();
         }
@@ -215,6 +224,46 @@ class PasskeyIT {
         assertThat(register.statusCode()).as("registration needs a sign-in").isIn(400, 401, 403);
         assertThat(register.body()).doesNotContain("challenge");
     }
+
+    @Test
+    void malformedAndForgedPasskeyRequestsGetProblemsNotBareStatusesOr500s() {
+        Browser anonymous = new Browser(BASE, CodeFlow.CLIENT, CodeFlow.REDIRECT_URI);
+        String anonymousCsrf = SecondFactorIT.csrf(anonymous.get("/login"));
+        assertProblem(anonymous.postJson("/login/webauthn", ASSERTION, anonymousCsrf), 401);
+        assertProblem(anonymous.postJson("/login/webauthn", "{not json", anonymousCsrf), 401);
+        assertProblem(anonymous.postJson("/webauthn/register/options", "", anonymousCsrf), 400);
+
+        var user = USER_SERVICE.add(PASSWORD, Set.of("USER"));
+        Browser browser = new Browser(BASE, CodeFlow.CLIENT, CodeFlow.REDIRECT_URI);
+        browser.get("/account/second-factor");
+        browser.login(user.email(), PASSWORD);
+        String csrf = SecondFactorIT.csrf(browser.get("/account/second-factor"));
+        assertProblem(browser.postJson("/webauthn/register", "{not json", csrf), 400);
+        assertProblem(browser.postJson("/webauthn/register", FORGED_REGISTRATION, csrf), 400);
+        HttpResponse<String> options = browser.postJson("/webauthn/register/options", "", csrf);
+        assertThat(options.statusCode()).as(options.body()).isEqualTo(200);
+        assertProblem(browser.postJson("/webauthn/register", FORGED_REGISTRATION, csrf), 400);
+        assertThat(jdbc.sql("select count(*) from user_credentials c join user_entities e"
+                                + " on e.id = c.user_entity_user_id where e.name = ?")
+                        .param(user.id().toString())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("\"status\":" + status);
+    }
+
+    /** A registration whose attestation and client data are bytes no authenticator made, for the session's challenge. */
+    private static final String FORGED_REGISTRATION = """
+            {"publicKey":{"credential":{"id":"AAEC","rawId":"AAEC","type":"public-key","clientExtensionResults":{},
+             "authenticatorAttachment":"platform",
+             "response":{"attestationObject":"AAEC","clientDataJSON":"AAEC","transports":["internal"]}},
+             "label":"Forged"}}
+            """;
 
     @Test
     void aUserCannotRemoveAnotherUsersPasskey() {

@@ -21,9 +21,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -344,6 +346,67 @@ class SessionsApiIT {
         assertThat(count("session_details", user.id())).isZero();
         assertThat(ended(others)).isFalse();
         assertThat(count("oauth2_authorization_consent", other.id())).isOne();
+    }
+
+    @Test
+    void aDeletionErasesTheUsersSecondFactorsButNoOneElses() {
+        var user = USER_SERVICE.add(PASSWORD, Set.of("USER"));
+        var other = USER_SERVICE.add(PASSWORD, Set.of("USER"));
+        for (var owner : List.of(user.id(), other.id())) {
+            // As enrolment leaves them: the app's secret (sealed; any text here), a recovery code's digest, a passkey.
+            jdbc.sql(
+                            "insert into totp_factors (user_id, secret, enrolled_at, last_step) values (?, 'sealed', now(), 0)")
+                    .param(owner)
+                    .update();
+            jdbc.sql("insert into recovery_codes (user_id, code_hash) values (?, ?)")
+                    .params(owner, "0".repeat(64))
+                    .update();
+            String handle = handle(owner);
+            jdbc.sql("insert into user_entities (id, name, display_name) values (?, ?, 'Meridian account')")
+                    .params(handle, owner.toString())
+                    .update();
+            jdbc.sql("""
+                            insert into user_credentials (credential_id, user_entity_user_id, public_key,
+                              backup_eligible, backup_state, created, last_used, label)
+                              values (?, ?, ?, false, false, now(), now(), 'Phone')
+                            """)
+                    .params(UUID.randomUUID().toString(), handle, new byte[] {1})
+                    .update();
+        }
+
+        EVENTS.publish(new UserDeleted(UUID.randomUUID(), user.id(), user.id(), Instant.now(), UserDeleted.SELF));
+
+        await().atMost(SOON)
+                .untilAsserted(() -> assertThat(secondFactorRows(user.id())).containsExactly(0L, 0L, 0L, 0L));
+        assertThat(secondFactorRows(other.id())).containsExactly(1L, 1L, 1L, 1L);
+    }
+
+    /** The WebAuthn user handle (base64url, as Spring stores it) this test gives {@code user}'s passkeys. */
+    private static String handle(UUID user) {
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(user.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The user's rows in totp_factors, recovery_codes, user_entities and user_credentials, in that order. */
+    private List<Long> secondFactorRows(UUID user) {
+        return List.of(
+                jdbc.sql("select count(*) from totp_factors where user_id = ?")
+                        .param(user)
+                        .query(Long.class)
+                        .single(),
+                jdbc.sql("select count(*) from recovery_codes where user_id = ?")
+                        .param(user)
+                        .query(Long.class)
+                        .single(),
+                jdbc.sql("select count(*) from user_entities where name = ?")
+                        .param(user.toString())
+                        .query(Long.class)
+                        .single(),
+                jdbc.sql("select count(*) from user_credentials where user_entity_user_id = ?")
+                        .param(handle(user))
+                        .query(Long.class)
+                        .single());
     }
 
     private long count(String table, UUID principal) {

@@ -46,6 +46,7 @@ class EnrolmentPage {
 
     private final TotpFactors apps;
     private final Passkeys passkeys;
+    private final SecondFactors secondFactors;
     private final RecoveryCodes recoveryCodes;
     private final CodeThrottle throttle;
     private final SecurityEvents events;
@@ -59,6 +60,7 @@ class EnrolmentPage {
     EnrolmentPage(
             TotpFactors apps,
             Passkeys passkeys,
+            SecondFactors secondFactors,
             RecoveryCodes recoveryCodes,
             CodeThrottle throttle,
             SecurityEvents events,
@@ -67,6 +69,7 @@ class EnrolmentPage {
             Clock clock) {
         this.apps = apps;
         this.passkeys = passkeys;
+        this.secondFactors = secondFactors;
         this.recoveryCodes = recoveryCodes;
         this.throttle = throttle;
         this.events = events;
@@ -151,7 +154,7 @@ class EnrolmentPage {
     @PostMapping(PATH + "/recovery-codes")
     String newRecoveryCodes(Authentication signedIn, Model model, HttpServletResponse response) {
         UUID user = SecondFactors.userId(signedIn);
-        if (!apps.enrolled(user) && !passkeys.registered(user)) {
+        if (!secondFactors.enrolled(user)) {
             return "redirect:" + PATH; // recovery codes stand in for a factor: none without one
         }
         List<String> codes = recoveryCodes.replace(user);
@@ -167,7 +170,8 @@ class EnrolmentPage {
     @PostMapping(PATH + "/remove")
     String remove(Authentication signedIn) {
         UUID user = SecondFactors.userId(signedIn);
-        if (apps.remove(user, passkeys.registered(user))) {
+        if (apps.remove(user)) {
+            recoveryCodes.forgetUnlessAFactorIsLeft(user); // kept while a passkey is left, which they stand in for too
             events.secondFactorRemoved(user, user, SecondFactorEnrolled.TOTP);
             sessions.endAllForCredentialChange(user);
         }

@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.ObjectPostProcessor;
@@ -16,6 +17,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -33,6 +35,7 @@ import org.springframework.security.web.webauthn.management.JdbcUserCredentialRe
 import org.springframework.security.web.webauthn.management.PublicKeyCredentialUserEntityRepository;
 import org.springframework.security.web.webauthn.management.WebAuthnRelyingPartyOperations;
 import org.springframework.security.web.webauthn.management.Webauthn4JRelyingPartyOperations;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Passkeys through Spring Security's {@code webAuthn()}, on the second-factor pages' filter chain:
@@ -62,10 +65,12 @@ class PasskeySecurity {
     @Bean
     Passkeys passkeys(
             JdbcOperations jdbc,
+            JdbcClient sql,
             PublicKeyCredentialUserEntityRepository userEntities,
+            RecoveryCodes recoveryCodes,
             SecurityEvents events,
             Sessions sessions) {
-        return new Passkeys(new JdbcUserCredentialRepository(jdbc), userEntities, events, sessions);
+        return new Passkeys(new JdbcUserCredentialRepository(jdbc), userEntities, sql, recoveryCodes, events, sessions);
     }
 
     @Bean
@@ -120,8 +125,11 @@ class PasskeySecurity {
             HttpSecurity http,
             WebAuthnRelyingPartyOperations relyingParty,
             ActiveUsers users,
-            AuthenticationEventPublisher authenticationEvents)
+            AuthenticationEventPublisher authenticationEvents,
+            JsonMapper json)
             throws Exception {
+        // Before every WebAuthn filter (the first is placed before BasicAuthenticationFilter), after CSRF.
+        http.addFilterAfter(new PasskeyProblems(json), LogoutFilter.class);
         http.webAuthn(webAuthn -> webAuthn.disableDefaultRegistrationPage(true)
                 .withObjectPostProcessor(new ObjectPostProcessor<WebAuthnAuthenticationFilter>() {
                     @Override

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.web.webauthn.api.Bytes;
 import org.springframework.security.web.webauthn.api.CredentialRecord;
 import org.springframework.security.web.webauthn.api.PublicKeyCredentialUserEntity;
@@ -19,7 +20,7 @@ import org.springframework.security.web.webauthn.management.UserCredentialReposi
 
 /**
  * The users' passkeys: Spring Security's {@link JdbcUserCredentialRepository} (table {@code user_credentials}), which
- * its WebAuthn filters read and write, with what a new or removed second factor means here. A passkey saved for the
+ * its WebAuthn filters read and write, with what a new or removed second factor means here (a user's last factor gone takes their recovery codes along). A passkey saved for the
  * first time (Spring's registration, after verifying the attestation) is reported as {@code SecondFactorEnrolled}
  * and ends the token sessions signed in before it, as an authenticator app's enrolment does; a removed one (this
  * service's page or Spring's {@code DELETE /webauthn/register/{id}}) as {@code SecondFactorRemoved}. Every later save
@@ -29,16 +30,22 @@ class Passkeys implements UserCredentialRepository {
 
     private final UserCredentialRepository credentials;
     private final PublicKeyCredentialUserEntityRepository users;
+    private final JdbcClient sql;
+    private final RecoveryCodes recoveryCodes;
     private final SecurityEvents events;
     private final Sessions sessions;
 
     Passkeys(
             UserCredentialRepository credentials,
             PublicKeyCredentialUserEntityRepository users,
+            JdbcClient sql,
+            RecoveryCodes recoveryCodes,
             SecurityEvents events,
             Sessions sessions) {
         this.credentials = credentials;
         this.users = users;
+        this.sql = sql;
+        this.recoveryCodes = recoveryCodes;
         this.events = events;
         this.sessions = sessions;
     }
@@ -76,6 +83,7 @@ class Passkeys implements UserCredentialRepository {
         credentials.delete(credentialId);
         UUID user = owner(record);
         if (user != null) {
+            recoveryCodes.forgetUnlessAFactorIsLeft(user); // the last passkey of a user without an app takes them along
             events.secondFactorRemoved(user, user, SecondFactorEnrolled.PASSKEY);
             sessions.endAllForCredentialChange(user);
         }
@@ -91,8 +99,16 @@ class Passkeys implements UserCredentialRepository {
         return credentials.findByUserId(userId);
     }
 
+    /**
+     * Whether {@code user} has a passkey: one indexed look-up, as it is asked on every authorization check of a
+     * password sign-in ({@link SecondFactors#enrolled}).
+     */
     boolean registered(UUID user) {
-        return !of(user).isEmpty();
+        return sql.sql("""
+                        select exists (select 1 from user_credentials c
+                                         join user_entities e on e.id = c.user_entity_user_id
+                                        where e.name = ?)
+                        """).param(user.toString()).query(Boolean.class).single();
     }
 
     /** The user's passkeys, oldest first. */
@@ -127,14 +143,19 @@ class Passkeys implements UserCredentialRepository {
         return true;
     }
 
-    /** Forgets a deleted user's passkeys and the WebAuthn user handle they were made for. */
+    /**
+     * Forgets a deleted user's passkeys and the WebAuthn user handle they were made for; no event, no session to end
+     * (the deletion ended them all).
+     */
     void forget(UUID user) {
-        PublicKeyCredentialUserEntity entity = users.findByUsername(user.toString());
-        if (entity == null) {
-            return;
-        }
-        credentials.findByUserId(entity.getId()).forEach(record -> credentials.delete(record.getCredentialId()));
-        users.delete(entity.getId());
+        // In SQL, not through Spring's repository: its row mapping is not needed to delete, and must not stop it.
+        sql.sql("""
+                        delete from user_credentials
+                         where user_entity_user_id in (select id from user_entities where name = ?)
+                        """).param(user.toString()).update();
+        sql.sql("delete from user_entities where name = ?")
+                .param(user.toString())
+                .update();
     }
 
     private @Nullable UUID owner(CredentialRecord record) {

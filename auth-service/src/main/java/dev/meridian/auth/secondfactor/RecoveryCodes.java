@@ -37,7 +37,7 @@ class RecoveryCodes {
     /** New codes for {@code user}, replacing every earlier one (used or not); the only time they are readable. */
     @Transactional
     List<String> replace(UUID user) {
-        sql.sql("delete from recovery_codes where user_id = ?").param(user).update();
+        forget(user);
         List<String> codes = new ArrayList<>();
         while (codes.size() < COUNT) {
             StringBuilder code = new StringBuilder();
@@ -53,6 +53,27 @@ class RecoveryCodes {
                 .params(user, digest(code))
                 .update());
         return codes;
+    }
+
+    /**
+     * Drops {@code user}'s codes once no second factor is left for them to stand in for: no authenticator app and no
+     * passkey (Spring's {@code user_entities.name} is the user id). One statement, so a factor added meanwhile keeps
+     * them.
+     */
+    void forgetUnlessAFactorIsLeft(UUID user) {
+        sql.sql("""
+                delete from recovery_codes
+                 where user_id = :user
+                   and not exists (select 1 from totp_factors where user_id = :user)
+                   and not exists (select 1 from user_credentials c
+                                     join user_entities e on e.id = c.user_entity_user_id
+                                    where e.name = :name)
+                """).param("user", user).param("name", user.toString()).update();
+    }
+
+    /** Drops every code of {@code user} (a deleted account). */
+    void forget(UUID user) {
+        sql.sql("delete from recovery_codes where user_id = ?").param(user).update();
     }
 
     /** Uses {@code typed} up if it is one of the user's unused codes; a used or unknown code is refused. */

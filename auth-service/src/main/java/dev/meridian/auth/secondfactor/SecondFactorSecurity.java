@@ -19,6 +19,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.webauthn.management.WebAuthnRelyingPartyOperations;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The second step of sign-in and the second-factor pages, with Spring Security 7's multi-factor building blocks:
@@ -61,7 +62,8 @@ class SecondFactorSecurity {
             AuthorizationManagerFactory<Object> factors,
             WebAuthnRelyingPartyOperations relyingParty,
             ActiveUsers users,
-            AuthenticationEventPublisher authenticationEvents)
+            AuthenticationEventPublisher authenticationEvents,
+            JsonMapper json)
             throws Exception {
         // A recent sign-in: a passkey (which is two factors by itself) or the password, within the re-authentication
         // window. Not anyOf(): the refusal must stay the password's FactorAuthorizationDecision, which sends the
@@ -76,7 +78,7 @@ class SecondFactorSecurity {
             AuthorizationResult passkey = recentPasskey.authorize(authentication, object);
             return passkey != null && passkey.isGranted() ? passkey : recentPassword.authorize(authentication, object);
         };
-        PasskeySecurity.configure(http, relyingParty, users, authenticationEvents);
+        PasskeySecurity.configure(http, relyingParty, users, authenticationEvents, json);
         return http.securityMatcher(
                         SecondFactorLogin.PATH,
                         EnrolmentPage.PATH,

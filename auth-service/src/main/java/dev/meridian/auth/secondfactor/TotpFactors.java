@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The users' authenticator apps (table {@code totp_factors}): the shared secret encrypted with {@link KeyCipher} (the
@@ -71,15 +70,8 @@ class TotpFactors {
                 == 1;
     }
 
-    /**
-     * Removes the app, and the recovery codes with it unless {@code keepRecoveryCodes} (the user has passkeys, which
-     * the codes stand in for as well).
-     */
-    @Transactional
-    boolean remove(UUID user, boolean keepRecoveryCodes) {
-        if (!keepRecoveryCodes) {
-            sql.sql("delete from recovery_codes where user_id = ?").param(user).update();
-        }
+    /** Removes {@code user}'s authenticator app; false when they had none. */
+    boolean remove(UUID user) {
         return sql.sql("delete from totp_factors where user_id = ?").param(user).update() == 1;
     }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
@@ -42,12 +43,19 @@ public class Sessions {
     private final OAuth2AuthorizationService authorizations;
     private final MeterRegistry meters;
     private final SecurityEvents events;
+    private final ApplicationEventPublisher modules;
 
-    Sessions(JdbcClient jdbc, OAuth2AuthorizationService authorizations, MeterRegistry meters, SecurityEvents events) {
+    Sessions(
+            JdbcClient jdbc,
+            OAuth2AuthorizationService authorizations,
+            MeterRegistry meters,
+            SecurityEvents events,
+            ApplicationEventPublisher modules) {
         this.jdbc = jdbc;
         this.authorizations = authorizations;
         this.meters = meters;
         this.events = events;
+        this.modules = modules;
     }
 
     /**
@@ -230,7 +238,8 @@ public class Sessions {
      * Forgets a deleted user (GDPR Art. 17): every authorization, removed through the store so refresh tokens stop
      * working and access tokens go on the revocation list, whenever it was signed in (a user id is never given again,
      * so none can belong to anyone else); with them the sign-in records ({@code session_details}, cascade) and the
-     * refresh tokens rotation superseded; and every consent the user gave. Idempotent: a redelivered deletion finds
+     * refresh tokens rotation superseded; every consent the user gave; and, through {@link UserForgotten}, what the
+     * other modules keep of the user (second factors), in the same transaction. Idempotent: a redelivered deletion finds
      * nothing left. Answers how many authorizations it removed.
      */
     @Transactional
@@ -270,6 +279,7 @@ public class Sessions {
                     .register(meters)
                     .increment(removed);
         }
+        modules.publishEvent(new UserForgotten(user));
         log.info("Forgot deleted user {}: {} sessions, {} consents", user, removed, consents);
         return removed;
     }
