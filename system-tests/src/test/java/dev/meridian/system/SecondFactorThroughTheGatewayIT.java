@@ -61,15 +61,16 @@ class SecondFactorThroughTheGatewayIT {
         Browser signingIn = app.browser();
         signingIn.open(NativeAppSignIn.authorization(verifier, "state-totp"));
         HttpResponse<String> afterPassword = follow(signingIn, signIn(signingIn, email));
-        assertThat(location(afterPassword)).as("no code without the second step").contains("/login/second-factor");
+        assertThat(location(afterPassword))
+                .as("no code without the second step")
+                .contains("/login/second-factor");
         HttpResponse<String> replayed = submitCode(signingIn, code(secret, enrolledAt));
         assertThat(location(replayed)).contains("/login/second-factor?error");
         HttpResponse<String> accepted = submitCode(signingIn, code(secret, enrolledAt + 1));
         String callback = location(follow(signingIn, accepted));
         assertThat(callback).startsWith(NativeAppSignIn.REDIRECT).contains("state=state-totp");
 
-        HttpResponse<String> tokens =
-                app.exchange(callback.replaceFirst(".*[?&]code=([^&]*).*", "$1"), verifier);
+        HttpResponse<String> tokens = app.exchange(callback.replaceFirst(".*[?&]code=([^&]*).*", "$1"), verifier);
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
         String access = claims(NativeAppSignIn.tokens(tokens.body()).access());
         assertThat(access).contains("\"amr\":[\"pwd\",\"otp\"]", "\"acr\":\"urn:meridian:acr:mfa\"");
@@ -77,8 +78,8 @@ class SecondFactorThroughTheGatewayIT {
 
     /** The login form, answered with the password: answers the redirect that follows it. */
     private static HttpResponse<String> signIn(Browser browser, String email) throws Exception {
-        HttpResponse<String> login = browser.submit(
-                browser.open("/login"), Map.of("username", email, "password", PASSWORD));
+        HttpResponse<String> login =
+                browser.submit(browser.open("/login"), Map.of("username", email, "password", PASSWORD));
         assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
         assertThat(location(login)).doesNotContain("error");
         return login;
