@@ -88,9 +88,7 @@ final class NativeAppSignIn {
      */
     Optional<String> code(String email, String password, String verifier) throws Exception {
         String state = verifier().substring(0, 16);
-        String authorize = "/oauth2/authorize?response_type=code&client_id=" + CLIENT + "&scope=openid%20profile"
-                + "&state=" + state + "&redirect_uri=" + encode(REDIRECT) + "&code_challenge=" + challenge(verifier)
-                + "&code_challenge_method=S256";
+        String authorize = authorization(verifier, state);
         HttpClient browser = client(new CookieManager());
         HttpResponse<String> toLogin = send(browser, get(authorize));
         assertThat(toLogin.headers().firstValue("Location")).as(toLogin.body()).hasValue(gateway + "/login");
@@ -109,6 +107,13 @@ final class NativeAppSignIn {
                 .orElse("");
         assertThat(callback).startsWith(REDIRECT).contains("state=" + state);
         return Optional.of(callback.replaceFirst(".*[?&]code=([^&]*).*", "$1"));
+    }
+
+    /** The path of this client's authorization request with the S256 challenge of {@code verifier}. */
+    static String authorization(String verifier, String state) {
+        return "/oauth2/authorize?response_type=code&client_id=" + CLIENT + "&scope=openid%20profile" + "&state="
+                + state + "&redirect_uri=" + encode(REDIRECT) + "&code_challenge=" + challenge(verifier)
+                + "&code_challenge_method=S256";
     }
 
     /** A browser of this client's address: its own cookies, redirects not followed, forms posted as a browser would. */
