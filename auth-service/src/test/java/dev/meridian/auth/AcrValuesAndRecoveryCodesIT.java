@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meridian.events.CloudEventHeaders;
 import dev.meridian.events.RecoveryCodesRegenerated;
 import dev.meridian.events.UserEvents;
+import dev.meridian.testkit.AuthenticatorApp;
 import dev.meridian.testkit.KafkaBroker;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.ServiceProcess;
@@ -96,12 +97,12 @@ class AcrValuesAndRecoveryCodesIT {
                 browser.post("/account/second-factor/totp", Map.of("_csrf", SecondFactorIT.csrf(status)));
         Matcher shown = SECRET.matcher(setUp.body());
         assertThat(shown.find()).as(setUp.body()).isTrue();
-        byte[] secret = SecondFactorIT.fromBase32(shown.group(1).replace(" ", ""));
+        byte[] secret = AuthenticatorApp.fromBase32(shown.group(1).replace(" ", ""));
         HttpResponse<String> codes = browser.post(
                 "/account/second-factor/totp/confirm",
                 Map.of(
                         "code",
-                        SecondFactorIT.code(secret, SecondFactorIT.step()),
+                        AuthenticatorApp.code(secret, AuthenticatorApp.step()),
                         "_csrf",
                         SecondFactorIT.csrf(setUp)));
         assertThat(codes.statusCode()).as(codes.body()).isEqualTo(200);

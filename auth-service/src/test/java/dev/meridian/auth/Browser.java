@@ -125,6 +125,16 @@ final class Browser {
                 Duration.ofSeconds(15));
     }
 
+    /** A script's JSON {@code DELETE} (Spring's passkey removal), with the page's CSRF token in Spring's header. */
+    HttpResponse<String> deleteJson(String path, String csrf) {
+        return OAuthHttp.send(
+                http,
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("X-CSRF-TOKEN", csrf)
+                        .DELETE(),
+                Duration.ofSeconds(15));
+    }
+
     /** The decoded query of the redirect {@code response} names, which must go to this client's redirect URI. */
     Map<String, String> redirectQuery(HttpResponse<String> response) {
         URI redirect = URI.create(response.headers().firstValue("Location").orElseThrow());

@@ -243,6 +243,7 @@ class PasskeyIT {
         HttpResponse<String> options = browser.postJson("/webauthn/register/options", "", csrf);
         assertThat(options.statusCode()).as(options.body()).isEqualTo(200);
         assertProblem(browser.postJson("/webauthn/register", FORGED_REGISTRATION, csrf), 400);
+        assertProblem(browser.deleteJson("/webauthn/register/not*base64url", csrf), 400);
         assertThat(jdbc.sql("select count(*) from user_credentials c join user_entities e"
                                 + " on e.id = c.user_entity_user_id where e.name = ?")
                         .param(user.id().toString())
@@ -288,6 +289,10 @@ class PasskeyIT {
                 Map.of("id", credentialId, "_csrf", SecondFactorIT.csrf(page)));
         assertThat(removal.headers().firstValue("Location"))
                 .hasValueSatisfying(to -> assertThat(to).doesNotContain("passkey-removed"));
+        // Spring's own removal endpoint, asked for the owner's credential by another user's session.
+        HttpResponse<String> springsRemoval =
+                browser.deleteJson("/webauthn/register/" + credentialId, SecondFactorIT.csrf(page));
+        assertThat(springsRemoval.statusCode()).as(springsRemoval.body()).isBetween(400, 499);
         assertThat(jdbc.sql("select count(*) from user_credentials where credential_id = ?")
                         .param(credentialId)
                         .query(Long.class)

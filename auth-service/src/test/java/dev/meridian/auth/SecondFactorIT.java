@@ -1,5 +1,9 @@
 package dev.meridian.auth;
 
+import static dev.meridian.testkit.AuthenticatorApp.base32;
+import static dev.meridian.testkit.AuthenticatorApp.code;
+import static dev.meridian.testkit.AuthenticatorApp.fromBase32;
+import static dev.meridian.testkit.AuthenticatorApp.step;
 import static dev.meridian.testkit.Server.KAFKA;
 import static dev.meridian.testkit.Server.POSTGRES;
 import static dev.meridian.testkit.Server.REDIS;
@@ -22,7 +26,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +37,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -505,11 +506,7 @@ class SecondFactorIT {
         return csrf.group(1);
     }
 
-    // The authenticator app: RFC 6238 with HMAC-SHA1, 30-second steps, 6 digits (written apart from auth-service's).
-
-    static long step() {
-        return Instant.now().getEpochSecond() / 30;
-    }
+    // The authenticator app is platform-testkit's AuthenticatorApp (RFC 6238, written apart from auth-service's).
 
     /** Tests whose codes sit one step from a refusal keep a few seconds from a step's end. */
     private static void awayFromAStepEdge() {
@@ -521,54 +518,6 @@ class SecondFactorIT {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    static String code(byte[] secret, long step) {
-        try {
-            Mac hmac = Mac.getInstance("HmacSHA1");
-            hmac.init(new SecretKeySpec(secret, "HmacSHA1"));
-            byte[] h = hmac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
-            int o = h[19] & 0xf;
-            int bin = ByteBuffer.wrap(h, o, 4).getInt() & 0x7fffffff;
-            return "%06d".formatted(bin % 1_000_000);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] fromBase32(String text) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var out = new java.io.ByteArrayOutputStream();
-        long buffer = 0;
-        int bits = 0;
-        for (char c : text.toCharArray()) {
-            buffer = (buffer << 5) | alphabet.indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                out.write((int) (buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        return out.toByteArray();
-    }
-
-    private static String base32(byte[] bytes) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        StringBuilder out = new StringBuilder();
-        int buffer = 0;
-        int bits = 0;
-        for (byte b : bytes) {
-            buffer = (buffer << 8) | (b & 0xff);
-            bits += 8;
-            while (bits >= 5) {
-                out.append(alphabet.charAt((buffer >> (bits - 5)) & 31));
-                bits -= 5;
-            }
-        }
-        if (bits > 0) {
-            out.append(alphabet.charAt((buffer << (5 - bits)) & 31));
-        }
-        return out.toString();
     }
 
     private String base() {

@@ -5,6 +5,7 @@ import static dev.meridian.testkit.Server.POSTGRES;
 import static dev.meridian.testkit.Server.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meridian.testkit.AuthenticatorApp;
 import dev.meridian.testkit.RealInfrastructure;
 import dev.meridian.testkit.ServiceProcess;
 import java.net.URI;
@@ -78,7 +79,7 @@ class SecondFactorReauthenticationIT {
                 "/login/second-factor",
                 Map.of(
                         "code",
-                        SecondFactorIT.code(app.secret(), SecondFactorIT.step() + 1),
+                        AuthenticatorApp.code(app.secret(), AuthenticatorApp.step() + 1),
                         "_csrf",
                         SecondFactorIT.csrf(challenge)));
         assertThat(coded.headers().firstValue("Location"))

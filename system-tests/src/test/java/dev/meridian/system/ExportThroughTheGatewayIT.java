@@ -9,9 +9,9 @@ import dev.meridian.system.AccountLifecycleIT.MailSubjects;
 import dev.meridian.system.NativeAppSignIn.Tokens;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.json.JsonContent;
 
 /**
  * The personal data export (GDPR Art. 20) end to end through the gateway of the platform {@link PlatformSmokeIT}
@@ -48,7 +48,9 @@ class ExportThroughTheGatewayIT {
                 .untilAsserted(() -> {
                     HttpResponse<String> own = app.send(bearer(app, "/api/audit/me/events", adas.access()));
                     assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
-                    assertThat((List<String>) JsonPath.read(own.body(), "$.events[*].type"))
+                    assertThat(new JsonContent(own.body()))
+                            .extractingPath("$.events[*].type")
+                            .asArray()
                             .contains("dev.meridian.user.email-verified.v1");
                 });
 
@@ -59,25 +61,28 @@ class ExportThroughTheGatewayIT {
                 .hasValueSatisfying(value ->
                         assertThat(value).startsWith("attachment; filename=").endsWith(".json\""));
         assertThat(export.headers().firstValue("Cache-Control")).hasValue("no-store");
-        String body = export.body();
-        assertThat((String) JsonPath.read(body, "$.account.email")).isEqualTo(ada);
-        assertThat((Boolean) JsonPath.read(body, "$.account.emailVerified")).isTrue();
+        JsonContent body = new JsonContent(export.body());
+        assertThat(body).extractingPath("$.account.email").asString().isEqualTo(ada);
+        assertThat(body).extractingPath("$.account.emailVerified").asBoolean().isTrue();
         // auth-service: the session signed in above, the one the export was asked with.
-        assertThat((List<Boolean>) JsonPath.read(body, "$.sessions[*].current")).contains(true);
-        assertThat((List<String>) JsonPath.read(body, "$.sessions[*].clientId")).contains("meridian-cli");
+        assertThat(body).extractingPath("$.sessions[*].current").asArray().contains(true);
+        assertThat(body).extractingPath("$.sessions[*].clientId").asArray().contains("meridian-cli");
         // notification-service: the verification mail, to Ada's address only.
-        assertThat((List<String>) JsonPath.read(body, "$.deliveries[*].recipient"))
+        assertThat(body)
+                .extractingPath("$.deliveries[*].recipient")
+                .asArray()
                 .isNotEmpty()
                 .containsOnly(ada);
-        assertThat((List<String>) JsonPath.read(body, "$.deliveries[*].kind")).isNotEmpty();
+        assertThat(body).extractingPath("$.deliveries[*].kind").asArray().isNotEmpty();
         // audit-service: Ada's stream, from its first version.
-        assertThat((List<String>) JsonPath.read(body, "$.auditEntries[*].type"))
-                .contains("dev.meridian.user.created.v1", "dev.meridian.user.email-verified.v1");
-        assertThat((List<String>) JsonPath.read(body, "$.auditEntries[*].userId"))
-                .containsOnly(adaId);
-        assertThat((Integer) JsonPath.read(body, "$.auditEntries[0].version")).isEqualTo(1);
-        // Nothing of Bob, and no secret: no password or hash, no token, no mailed link or code.
         assertThat(body)
+                .extractingPath("$.auditEntries[*].type")
+                .asArray()
+                .contains("dev.meridian.user.created.v1", "dev.meridian.user.email-verified.v1");
+        assertThat(body).extractingPath("$.auditEntries[*].userId").asArray().containsOnly(adaId);
+        assertThat(body).extractingPath("$.auditEntries[0].version").asNumber().isEqualTo(1);
+        // Nothing of Bob, and no secret: no password or hash, no token, no mailed link or code.
+        assertThat(export.body())
                 .doesNotContain(bob, bobId, "Bob Babbage")
                 .doesNotContain(PASSWORD, "argon2", "bcrypt", "passwordHash")
                 .doesNotContain(adas.access(), adas.refresh(), adas.id())

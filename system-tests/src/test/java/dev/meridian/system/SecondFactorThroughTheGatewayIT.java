@@ -1,21 +1,18 @@
 package dev.meridian.system;
 
 import static dev.meridian.system.PlatformSmokeIT.PUBLIC_URL;
+import static dev.meridian.testkit.AuthenticatorApp.code;
+import static dev.meridian.testkit.AuthenticatorApp.fromBase32;
+import static dev.meridian.testkit.AuthenticatorApp.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.system.NativeAppSignIn.Browser;
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -101,34 +98,5 @@ class SecondFactorThroughTheGatewayIT {
 
     private static String claims(String jwt) {
         return new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
-    }
-
-    private static long step() {
-        return Instant.now().getEpochSecond() / 30;
-    }
-
-    /** RFC 6238 with HMAC-SHA1, 30-second steps and 6 digits (RFC 4226 section 5.3's dynamic truncation). */
-    private static String code(byte[] secret, long step) throws GeneralSecurityException {
-        Mac hmac = Mac.getInstance("HmacSHA1");
-        hmac.init(new SecretKeySpec(secret, "HmacSHA1"));
-        byte[] h = hmac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
-        int offset = h[19] & 0xf;
-        return "%06d".formatted((ByteBuffer.wrap(h, offset, 4).getInt() & 0x7fffffff) % 1_000_000);
-    }
-
-    private static byte[] fromBase32(String text) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var out = new ByteArrayOutputStream();
-        long buffer = 0;
-        int bits = 0;
-        for (char c : text.toCharArray()) {
-            buffer = (buffer << 5) | alphabet.indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                out.write((int) (buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        return out.toByteArray();
     }
 }

@@ -9,6 +9,7 @@ import dev.meridian.events.UserDeleted;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.json.JsonContent;
 
 /**
  * Deleting an account (GDPR Art. 17): by its owner after re-authentication, or by an administrator; the row, its
@@ -36,10 +37,10 @@ class AccountDeletionIT extends RunningUserService {
         assertThat(rows("select count(*) from users where id = ?", ada)).isZero();
         assertThat(rows("select count(*) from one_time_requests where user_id = ?", ada))
                 .isZero();
-        String event = newest(ada, UserDeleted.TYPE);
-        assertThat((String) JsonPath.read(event, "$.reason")).isEqualTo(UserDeleted.SELF);
-        assertThat((String) JsonPath.read(event, "$.actorId")).isEqualTo(ada.toString());
-        assertThat(event).doesNotContain(email, "Ada", PASSWORD, "argon2");
+        JsonContent event = new JsonContent(newest(ada, UserDeleted.TYPE));
+        assertThat(event).extractingPath("$.reason").asString().isEqualTo(UserDeleted.SELF);
+        assertThat(event).extractingPath("$.actorId").asString().isEqualTo(ada.toString());
+        assertThat(event.getJson()).doesNotContain(email, "Ada", PASSWORD, "argon2");
         assertThat(api.post(
                                 "/internal/credentials/verify",
                                 AccessTokens.service("auth-service", "users.credentials.verify"),
@@ -59,7 +60,9 @@ class AccountDeletionIT extends RunningUserService {
 
         assertThat(none.statusCode()).isEqualTo(400);
         assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat((List<String>) JsonPath.read(none.body(), "$.errors[*].field"))
+        assertThat(new JsonContent(none.body()))
+                .extractingPath("$.errors[*].field")
+                .asArray()
                 .containsExactly("currentPassword");
         assertThat(empty.statusCode()).isEqualTo(400);
         assertThat(wrong.statusCode()).isEqualTo(403);
@@ -86,9 +89,9 @@ class AccountDeletionIT extends RunningUserService {
         assertThat(wrong.statusCode()).isEqualTo(403);
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertThat(again.statusCode()).isEqualTo(404);
-        String event = newest(ada, UserDeleted.TYPE);
-        assertThat((String) JsonPath.read(event, "$.reason")).isEqualTo(UserDeleted.SELF);
-        assertThat((String) JsonPath.read(event, "$.actorId")).isEqualTo(ada.toString());
+        JsonContent event = new JsonContent(newest(ada, UserDeleted.TYPE));
+        assertThat(event).extractingPath("$.reason").asString().isEqualTo(UserDeleted.SELF);
+        assertThat(event).extractingPath("$.actorId").asString().isEqualTo(ada.toString());
     }
 
     @Test
@@ -130,9 +133,9 @@ class AccountDeletionIT extends RunningUserService {
         var response = api.delete("/api/users/" + ada, AccessTokens.admin(adminId), null);
 
         assertThat(response.statusCode()).isEqualTo(204);
-        String event = newest(ada, UserDeleted.TYPE);
-        assertThat((String) JsonPath.read(event, "$.reason")).isEqualTo(UserDeleted.ADMINISTRATOR);
-        assertThat((String) JsonPath.read(event, "$.actorId")).isEqualTo(adminId.toString());
+        JsonContent event = new JsonContent(newest(ada, UserDeleted.TYPE));
+        assertThat(event).extractingPath("$.reason").asString().isEqualTo(UserDeleted.ADMINISTRATOR);
+        assertThat(event).extractingPath("$.actorId").asString().isEqualTo(adminId.toString());
     }
 
     @Test
@@ -171,7 +174,10 @@ class AccountDeletionIT extends RunningUserService {
             var refused = api.delete("/api/users/" + only, admin, null);
 
             assertThat(refused.statusCode()).isEqualTo(409);
-            assertThat((String) JsonPath.read(refused.body(), "$.type")).endsWith("/problems/last-administrator");
+            assertThat(new JsonContent(refused.body()))
+                    .extractingPath("$.type")
+                    .asString()
+                    .endsWith("/problems/last-administrator");
             assertThat(rows("select count(*) from users where id = ?", only)).isOne();
 
             UUID second = createAdministrator(admin);

@@ -2,7 +2,6 @@ package dev.meridian.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.jayway.jsonpath.JsonPath;
 import dev.meridian.testkit.ServiceProcess;
 import dev.meridian.user.OwnDataStandIn.Api;
 import java.net.http.HttpResponse;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.json.JsonContent;
 
 /**
  * The personal data export against real HTTP servers standing in for the three services that own its other parts
@@ -74,21 +74,24 @@ class ExportIT extends RunningUserService {
                         .startsWith("attachment; filename=\"meridian-export-" + ada)
                         .endsWith(".json\""));
         assertThat(export.headers().firstValue("Cache-Control")).hasValue("no-store");
-        String body = export.body();
-        assertThat((String) JsonPath.read(body, "$.format")).isEqualTo("meridian-export/1");
-        assertThat((String) JsonPath.read(body, "$.userId")).isEqualTo(ada.toString());
-        assertThat((String) JsonPath.read(body, "$.account.id")).isEqualTo(ada.toString());
-        assertThat((String) JsonPath.read(body, "$.account.name")).isEqualTo("Ada");
-        assertThat((List<String>) JsonPath.read(body, "$.sessions[*].id")).containsExactly("session-of-" + ada);
-        assertThat((List<Integer>) JsonPath.read(body, "$.auditEntries[*].version"))
-                .containsExactly(1, 2, 3, 4, 5);
-        assertThat((List<String>) JsonPath.read(body, "$.auditEntries[*].userId"))
+        JsonContent body = new JsonContent(export.body());
+        assertThat(body).extractingPath("$.format").asString().isEqualTo("meridian-export/1");
+        assertThat(body).extractingPath("$.userId").asString().isEqualTo(ada.toString());
+        assertThat(body).extractingPath("$.account.id").asString().isEqualTo(ada.toString());
+        assertThat(body).extractingPath("$.account.name").asString().isEqualTo("Ada");
+        assertThat(body).extractingPath("$.sessions[*].id").asArray().containsExactly("session-of-" + ada);
+        assertThat(body).extractingPath("$.auditEntries[*].version").asArray().containsExactly(1, 2, 3, 4, 5);
+        assertThat(body)
+                .extractingPath("$.auditEntries[*].userId")
+                .asArray()
                 .hasSize(5)
                 .containsOnly(ada.toString());
-        assertThat((List<String>) JsonPath.read(body, "$.deliveries[*].userId"))
+        assertThat(body)
+                .extractingPath("$.deliveries[*].userId")
+                .asArray()
                 .hasSize(3)
                 .containsOnly(ada.toString());
-        assertThat(body).doesNotContain(bob.toString(), "Bob", "argon2", "password", token);
+        assertThat(export.body()).doesNotContain(bob.toString(), "Bob", "argon2", "password", token);
         // The user's own token went to each service (each applies its own "only your own data" rule to it).
         assertThat(SESSIONS.authorizations()).contains("Bearer " + token);
         assertThat(AUDIT.authorizations()).contains("Bearer " + token);
@@ -109,9 +112,14 @@ class ExportIT extends RunningUserService {
         assertThat(unavailable.statusCode()).as(unavailable.body()).isEqualTo(503);
         assertThat(unavailable.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(unavailable.headers().firstValue("Retry-After")).hasValue("10");
-        assertThat((String) JsonPath.read(unavailable.body(), "$.type"))
+        assertThat(new JsonContent(unavailable.body()))
+                .extractingPath("$.type")
+                .asString()
                 .isEqualTo("https://meridian.dev/problems/export-unavailable");
-        assertThat((String) JsonPath.read(unavailable.body(), "$.part")).isEqualTo("auditEntries");
+        assertThat(new JsonContent(unavailable.body()))
+                .extractingPath("$.part")
+                .asString()
+                .isEqualTo("auditEntries");
         assertThat(unavailable.body()).doesNotContain("\"account\"", "\"sessions\"");
         // Nothing was exported, so the minute is not used up.
         assertThat(api.get("/api/users/me/export", AccessTokens.user(ada)).statusCode())
@@ -130,11 +138,19 @@ class ExportIT extends RunningUserService {
         DELIVERIES.answer(null);
 
         assertThat(failing.statusCode()).as(failing.body()).isEqualTo(503);
-        assertThat((String) JsonPath.read(failing.body(), "$.part")).isEqualTo("deliveries");
+        assertThat(new JsonContent(failing.body()))
+                .extractingPath("$.part")
+                .asString()
+                .isEqualTo("deliveries");
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
-        assertThat((String) JsonPath.read(refused.body(), "$.type"))
+        assertThat(new JsonContent(refused.body()))
+                .extractingPath("$.type")
+                .asString()
                 .isEqualTo("https://meridian.dev/problems/export-refused");
-        assertThat((String) JsonPath.read(refused.body(), "$.part")).isEqualTo("deliveries");
+        assertThat(new JsonContent(refused.body()))
+                .extractingPath("$.part")
+                .asString()
+                .isEqualTo("deliveries");
     }
 
     @Test
@@ -149,7 +165,9 @@ class ExportIT extends RunningUserService {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(second.statusCode()).isEqualTo(429);
         assertThat(second.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat((String) JsonPath.read(second.body(), "$.type"))
+        assertThat(new JsonContent(second.body()))
+                .extractingPath("$.type")
+                .asString()
                 .isEqualTo("https://meridian.dev/problems/throttled");
         assertThat(second.headers().firstValue("Retry-After"))
                 .hasValueSatisfying(
@@ -167,9 +185,14 @@ class ExportIT extends RunningUserService {
         var tooLarge = api.get("/api/users/me/export", AccessTokens.user(ada));
 
         assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(422);
-        assertThat((String) JsonPath.read(tooLarge.body(), "$.type"))
+        assertThat(new JsonContent(tooLarge.body()))
+                .extractingPath("$.type")
+                .asString()
                 .isEqualTo("https://meridian.dev/problems/export-too-large");
-        assertThat((String) JsonPath.read(tooLarge.body(), "$.part")).isEqualTo("auditEntries");
+        assertThat(new JsonContent(tooLarge.body()))
+                .extractingPath("$.part")
+                .asString()
+                .isEqualTo("auditEntries");
     }
 
     @Test

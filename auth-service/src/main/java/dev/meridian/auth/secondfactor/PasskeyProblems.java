@@ -32,6 +32,8 @@ final class PasskeyProblems extends OncePerRequestFilter {
     private static final RequestMatcher ENDPOINTS = new OrRequestMatcher(
             PathPatternRequestMatcher.pathPattern("/webauthn/**"),
             PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/login/webauthn"));
+    /** Registering a passkey ({@code POST}) and removing one by its id ({@code DELETE /webauthn/register/{id}}). */
+    private static final RequestMatcher REGISTRATION = PathPatternRequestMatcher.pathPattern("/webauthn/register/**");
 
     private final JsonMapper json;
 
@@ -49,19 +51,29 @@ final class PasskeyProblems extends OncePerRequestFilter {
             throws ServletException, IOException {
         try {
             chain.doFilter(request, response);
-        } catch (WebAuthnException | JacksonException | IllegalArgumentException refused) {
-            // Spring's Webauthn4JRelyingPartyOperations.registerCredential: webauthn4j's verification failures, its
-            // JSON parser's on client data that is no JSON, and IllegalArgumentException for a credential id that is
-            // already registered.
-            log.debug("Passkey request refused: {}", refused.toString());
-            if (!response.isCommitted()) {
-                response.resetBuffer();
-                response.setStatus(HttpStatus.BAD_REQUEST.value());
+        } catch (WebAuthnException | JacksonException refused) {
+            // webauthn4j's verification failures, and its JSON parser's on client data that is no JSON.
+            refuse(request, response, refused);
+        } catch (IllegalArgumentException refused) {
+            // Only where Spring throws it for the client's input: a credential id that is already registered
+            // (Webauthn4JRelyingPartyOperations.registerCredential) or an id that is no base64url (the removal).
+            // Anywhere else it is a bug of ours and stays a 500.
+            if (!REGISTRATION.matches(request)) {
+                throw refused;
             }
+            refuse(request, response, refused);
         }
         HttpStatus status = HttpStatus.resolve(response.getStatus());
         if (status != null && status.isError() && !response.isCommitted() && response.getContentType() == null) {
             write(response, status);
+        }
+    }
+
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, RuntimeException refused) {
+        log.info("Passkey request {} {} refused: {}", request.getMethod(), request.getRequestURI(), refused.toString());
+        if (!response.isCommitted()) {
+            response.resetBuffer();
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
         }
     }
 
