@@ -1,6 +1,5 @@
 package dev.meridian.testkit;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -38,36 +37,36 @@ public final class AuthenticatorApp {
 
     /** The secret's bytes from its Base32 text (RFC 4648, no padding), spaces ignored as an app's input does. */
     public static byte[] fromBase32(String text) {
-        var out = new ByteArrayOutputStream();
-        long buffer = 0;
-        int bits = 0;
-        for (char c : text.replace(" ", "").toCharArray()) {
-            buffer = (buffer << 5) | BASE32.indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                out.write((int) (buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
+        // As the RFC explains it: each letter is five bits; the bits, read eight at a time, are the bytes.
+        StringBuilder bits = new StringBuilder();
+        for (char letter : text.replace(" ", "").toCharArray()) {
+            bits.append(binary(BASE32.indexOf(letter), 5));
         }
-        return out.toByteArray();
+        byte[] bytes = new byte[bits.length() / 8];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) Integer.parseInt(bits.substring(i * 8, i * 8 + 8), 2);
+        }
+        return bytes;
     }
 
     /** The Base32 text of {@code bytes} (RFC 4648, no padding), as a set-up page shows a secret. */
     public static String base32(byte[] bytes) {
-        StringBuilder out = new StringBuilder();
-        int buffer = 0;
-        int bits = 0;
+        StringBuilder bits = new StringBuilder();
         for (byte b : bytes) {
-            buffer = (buffer << 8) | (b & 0xff);
-            bits += 8;
-            while (bits >= 5) {
-                out.append(BASE32.charAt((buffer >> (bits - 5)) & 31));
-                bits -= 5;
-            }
+            bits.append(binary(b & 0xff, 8));
         }
-        if (bits > 0) {
-            out.append(BASE32.charAt((buffer << (5 - bits)) & 31));
+        while (bits.length() % 5 != 0) {
+            bits.append('0');
         }
-        return out.toString();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < bits.length(); i += 5) {
+            text.append(BASE32.charAt(Integer.parseInt(bits.substring(i, i + 5), 2)));
+        }
+        return text.toString();
+    }
+
+    private static String binary(int value, int width) {
+        String digits = Integer.toBinaryString(value);
+        return "0".repeat(width - digits.length()) + digits;
     }
 }
