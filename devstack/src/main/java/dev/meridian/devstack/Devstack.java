@@ -30,12 +30,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * services as separate JVMs from their packaged jars, each on its usual port with the {@code dev} profile. Prints a
  * line per component, then the URLs and a walkthrough ({@code walkthrough.sh}); Ctrl-C stops everything.
  *
- * <p>{@code java -jar devstack/target/devstack.jar [--scale user-service=2 ...]}
+ * <p>{@code java -jar devstack/target/devstack.jar [--scale user-service=2 ...] [--restart]}: {@code --restart} starts a
+ * service that died again, on its port with its settings (what a fault drill and a developer killing one both want).
  */
 public final class Devstack {
 
@@ -94,19 +97,22 @@ public final class Devstack {
     private final List<Running> running = new CopyOnWriteArrayList<>();
 
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
-    private final ExitReporter exits = new ExitReporter(System.err);
+    private final ExitReporter exits = new ExitReporter(System.err, Duration.ofSeconds(1));
+    private final boolean restart;
 
     /** A process devstack started; {@code training} is the start-up cache it writes as it exits, if any. */
     private record Running(String name, ServiceProcess process, StartupCache training) {}
 
-    Devstack(Path root, Path runFolder, Map<String, Integer> scale) {
+    Devstack(Path root, Path runFolder, Map<String, Integer> scale, boolean restart) {
         this.root = root;
         this.runFolder = runFolder;
         this.scale = scale;
+        this.restart = restart;
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> scale = new HashMap<>();
+        boolean restart = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--scale") && i + 1 < args.length) {
                 String[] service = args[++i].split("=", 2);
@@ -114,8 +120,10 @@ public final class Devstack {
                     fail("--scale takes <service>=<instances>, a service among " + PORTS.keySet());
                 }
                 scale.put(service[0], Integer.parseInt(service[1]));
+            } else if (args[i].equals("--restart")) {
+                restart = true;
             } else {
-                fail("Usage: java -jar devstack/target/devstack.jar [--scale <service>=<instances>]...");
+                fail("Usage: java -jar devstack/target/devstack.jar [--scale <service>=<instances>]... [--restart]");
             }
         }
         Path root = Path.of(System.getProperty("meridian.root", "."))
@@ -133,7 +141,7 @@ public final class Devstack {
         // devstack's own lines keep the console.
         System.setOut(new PrintStream(
                 new FileOutputStream(runs.resolve("devstack.log").toFile(), true), true, StandardCharsets.UTF_8));
-        var devstack = new Devstack(root, runs, scale);
+        var devstack = new Devstack(root, runs, scale, restart);
         Runtime.getRuntime().addShutdownHook(new Thread(devstack::stop, "devstack-stop"));
         try {
             devstack.start();
@@ -235,21 +243,15 @@ public final class Devstack {
             int instancePort = instance == 1 ? port : ServiceProcess.freePort();
             String name = instances == 1 ? service : service + "-" + instance;
             long started = System.nanoTime();
-            List<String> jvm = new ArrayList<>(ServiceProcess.SMALL_JVM);
-            List<String> aot = cache.jvmOptions(instance == 1);
-            if (!aot.isEmpty()) {
-                // The AOT cache replaces the JDK's default CDS archive, and may not be named with it.
-                jvm.remove("-Xshare:auto");
-            }
-            jvm.addAll(aot);
+            Map<String, Object> properties = properties(service, instancePort, servers);
             ServiceProcess process = ServiceProcess.startJar(
                     service,
                     cache.runnableJar(),
-                    jvm,
-                    properties(service, instancePort, servers),
+                    jvmOptions(cache, instance == 1),
+                    properties,
                     runFolder.resolve(name));
             running.add(new Running(name, process, instance == 1 && training ? cache : null));
-            exits.watch(name, process);
+            exits.watch(name, process, restart ? again(service, name, instancePort, properties, cache) : null);
             process.awaitReady(instancePort, Duration.ofMinutes(3));
             if (instance == 1 && training) {
                 cache.trainingReady();
@@ -264,6 +266,40 @@ public final class Devstack {
         return null;
     }
 
+    private static List<String> jvmOptions(StartupCache cache, boolean mayTrain) {
+        List<String> jvm = new ArrayList<>(ServiceProcess.SMALL_JVM);
+        List<String> aot = cache.jvmOptions(mayTrain);
+        if (!aot.isEmpty()) {
+            // The AOT cache replaces the JDK's default CDS archive, and may not be named with it.
+            jvm.remove("-Xshare:auto");
+        }
+        jvm.addAll(aot);
+        return jvm;
+    }
+
+    /**
+     * {@code --restart}: the instance {@code name} started again on its port with its settings (the same database,
+     * registry password and client secrets), from its start-up cache if one is trained — never training one — and
+     * ready when this returns. Each start logs to a folder of its own, {@code <name>-restart-<n>}.
+     */
+    private Callable<ServiceProcess> again(
+            String service, String name, int port, Map<String, Object> properties, StartupCache cache) {
+        AtomicInteger restarts = new AtomicInteger();
+        return () -> {
+            long started = System.nanoTime();
+            ServiceProcess process = ServiceProcess.startJar(
+                    service,
+                    cache.runnableJar(),
+                    jvmOptions(cache, false),
+                    properties,
+                    runFolder.resolve(name + "-restart-" + restarts.incrementAndGet()));
+            running.add(new Running(name, process, null));
+            process.awaitReady(port, Duration.ofMinutes(3));
+            say("%-24s ready again on :%d in %.1f s".formatted(name, port, (System.nanoTime() - started) / 1e9));
+            return process;
+        };
+    }
+
     private String startZipkin() throws Exception {
         Path jar = root.resolve("devstack/target/zipkin-server.jar");
         if (!Files.isRegularFile(jar)) {
@@ -276,7 +312,7 @@ public final class Devstack {
                 Map.of("QUERY_PORT", ZIPKIN_PORT, "STORAGE_TYPE", "mem", "MEM_MAX_SPANS", 200_000),
                 runFolder.resolve("zipkin"));
         running.add(new Running("zipkin", zipkin, null));
-        exits.watch("zipkin", zipkin);
+        exits.watch("zipkin", zipkin, null);
         zipkin.awaitOk(URI.create("http://127.0.0.1:" + ZIPKIN_PORT + "/health"), Duration.ofMinutes(2));
         TraceRelay relay = TraceRelay.start(OTLP_PORT, URI.create("http://127.0.0.1:" + ZIPKIN_PORT));
         closeables.add(relay);

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * platform up within three minutes, then the walkthrough it prints run as it is ({@code devstack/walkthrough.sh},
  * the file it prints), and Ctrl-C (SIGTERM) leaving no process behind. devstack uses its usual fixed ports. With
  * {@code --scale user-service=2}: the gateway spreads the walkthrough's calls over both instances, which works only
- * while they share one database (a user signed up on one signs in through the other).
+ * while they share one database (a user signed up on one signs in through the other). With {@code --restart}: a
+ * service killed under it is reported and started again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DevstackWalkthroughIT {
@@ -53,7 +55,8 @@ class DevstackWalkthroughIT {
                         "-jar",
                         "devstack/target/devstack.jar",
                         "--scale",
-                        "user-service=2")
+                        "user-service=2",
+                        "--restart")
                 .directory(ROOT.toFile())
                 .redirectErrorStream(true)
                 .start();
@@ -184,6 +187,42 @@ class DevstackWalkthroughIT {
 
     @Test
     @Order(2)
+    void aKilledServiceIsReportedAndStartedAgainOnItsPort() throws Exception {
+        ProcessHandle audit = devstack.descendants()
+                .filter(process -> process.info()
+                        .arguments()
+                        .map(arguments -> String.join(" ", arguments).contains("audit-service-"))
+                        .orElse(false))
+                .findFirst()
+                .orElseThrow();
+
+        audit.destroyForcibly(); // SIGKILL, as the OOM killer would
+        audit.onExit().get(30, TimeUnit.SECONDS);
+
+        String console = awaitOutput("ready again on :8083", Duration.ofMinutes(3));
+        assertThat(console)
+                .contains("devstack: WARNING audit-service stopped (exit code 137); starting it again")
+                .containsPattern("devstack: audit-service +ready again on :8083");
+        HttpResponse<Void> ready = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:8083/readyz"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+        assertThat(ready.statusCode()).isEqualTo(200);
+    }
+
+    private static String awaitOutput(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.readString(OUTPUT).contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        String output = Files.readString(OUTPUT);
+        assertThat(output).as("devstack's console").contains(text);
+        return output;
+    }
+
+    @Test
+    @Order(3)
     void ctrlCStopsEveryProcessItStarted() throws Exception {
         List<ProcessHandle> started = devstack.descendants().toList();
         assertThat(started).as("discovery, five services and Zipkin").hasSizeGreaterThanOrEqualTo(7);
