@@ -59,6 +59,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -81,7 +82,8 @@ class AuthorizationServerConfiguration {
             HttpSecurity http,
             RegisteredClientRepository clients,
             OAuth2AuthorizationService authorizations,
-            AuthorizationServerSettings endpoints)
+            AuthorizationServerSettings endpoints,
+            Clock clock)
             throws Exception {
         var publicClients = new ClientIdAuthentication(clients, endpoints);
         http.oauth2AuthorizationServer(server -> {
@@ -98,6 +100,9 @@ class AuthorizationServerConfiguration {
                             .authenticationProvider(publicClients));
                 })
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                // prompt=login and max_age, ahead of Spring's authorization endpoint, which handles prompt=none only.
+                .addFilterAfter(
+                        new FreshSignIn(endpoints.getAuthorizationEndpoint(), clock), SecurityContextHolderFilter.class)
                 // The OIDC UserInfo endpoint takes the access tokens this server issued (accessTokens below).
                 .oauth2ResourceServer(resource -> resource.jwt(Customizer.withDefaults()))
                 // Only a person's browser, on the pages a person opens, is sent to sign in. Clients talking to the
