@@ -89,8 +89,11 @@ class FreshSignInIT {
         // The same browser's next request without prompt=login takes that sign-in as it is.
         assertThat(authorize(browser, Map.of()).headers().firstValue("Location"))
                 .hasValueSatisfying(to -> assertThat(to).startsWith(CodeFlow.REDIRECT_URI));
-        // And a new request asking again asks again.
+        // And a new request asking again asks again, sent as a form (OIDC allows POST) too.
         assertSentToLogin(authorize(browser, Map.of("prompt", "login")));
+        Map<String, String> posted = browser.authorizationRequest(OAuthHttp.challenge(Browser.VERIFIER + "-posted"));
+        posted.put("prompt", "login");
+        assertSentToLogin(browser.post("/oauth2/authorize", posted));
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
@@ -58,7 +57,8 @@ final class FreshSignIn extends OncePerRequestFilter {
     private final AuthenticationTrustResolver trust = new AuthenticationTrustResolverImpl();
 
     FreshSignIn(String authorizationEndpoint, Clock clock) {
-        this.authorizationRequests = PathPatternRequestMatcher.pathPattern(HttpMethod.GET, authorizationEndpoint);
+        // GET and POST (OIDC Core 3.1.2.1 allows both); a consent form's POST asks for neither and passes.
+        this.authorizationRequests = PathPatternRequestMatcher.pathPattern(authorizationEndpoint);
         this.clock = clock;
     }
 
