@@ -75,14 +75,18 @@ build_jre() {
 }
 
 # The Kafka and GreenMail jars from Maven Central, through the project's Maven (offline once they are in ~/.m2).
-jars() { # <profile> <folder>
-  if [[ -z $(ls "$WORK/jars/$2" 2>/dev/null) ]]; then
+jars() { # <profile> <folder>: $WORK/jars/<folder>, fetched again when deploy/local/pom.xml changes
+  local key
+  key=$(sha256sum deploy/local/pom.xml | cut -c1-12)
+  if [[ $(cat "$WORK/jars/$2.key" 2>/dev/null) != "$key" ]]; then
+    rm -rf "${WORK:?}/jars/$2"
     say "jars for $2 from Maven Central"
     local lock=()
     [[ -e /tmp/meridian-maven.lock ]] && lock=(flock /tmp/meridian-maven.lock)
     "${lock[@]}" ./mvnw -B -q -f deploy/local/pom.xml -P "$1" \
       org.apache.maven.plugins:maven-dependency-plugin:3.9.0:copy-dependencies \
       -DoutputDirectory="$WORK/jars/$2" -DincludeScope=runtime
+    echo "$key" > "$WORK/jars/$2.key"
   fi
 }
 
