@@ -117,13 +117,22 @@ build_services() {
   for service in "${SERVICES[@]}"; do
     jar=$service/target/$service-0.1.0-SNAPSHOT.jar
     [[ -f $jar ]] || { echo "images: $jar is missing: build the jars first (README, ./mvnw package)" >&2; exit 1; }
+    # The jar's content (not its bytes: every package stamps new times), the Dockerfile and the runtime: when an image
+    # made from the same is there, it is kept, and its AOT cache is not trained again.
+    local key
+    key=$(hash_of "$(deploy/local/jar-content.py "$jar")" "$(sha256sum deploy/Dockerfile)" \
+      "$(podman image inspect --format '{{.Id}}' localhost/meridian-local/jre:25)")
+    if [[ $(podman image inspect --format '{{index .Labels "dev.meridian.inputs"}}' "meridian/$service:dev" 2> /dev/null) == "$key" ]]; then
+      say "meridian/$service:dev (cached: the same jar content)"
+      continue
+    fi
     context=$WORK/context-$service
     rm -rf "$context" && mkdir -p "$context"
     cp "$jar" "$context/app.jar"
     local start=$SECONDS
     podman build -q -f "$ROOT/deploy/Dockerfile" --build-arg SERVICE="$service" --build-arg JARS=prebuilt \
       --build-arg BUILD_IMAGE=localhost/meridian-local/jre:25 --build-arg BASE_IMAGE=localhost/meridian-local/jre:25 \
-      -t "meridian/$service:dev" "$context" > /dev/null
+      --label "dev.meridian.inputs=$key" -t "meridian/$service:dev" "$context" > /dev/null
     say "meridian/$service:dev ($((SECONDS - start)) s)"
   done
 }
