@@ -172,10 +172,12 @@ class ComposeFileTest {
         if (module.equals("user-service")) {
             assertThat(environment)
                     .as("the first administrator, from secrets")
-                    .hasEntrySatisfying("MERIDIAN_USERS_FIRST_ADMIN_EMAIL", value -> assertThat(value)
-                            .startsWith("${FIRST_ADMIN_EMAIL:?"))
-                    .hasEntrySatisfying("MERIDIAN_USERS_FIRST_ADMIN_PASSWORD", value -> assertThat(value)
-                            .startsWith("${FIRST_ADMIN_PASSWORD:?"));
+                    .hasEntrySatisfying(
+                            "MERIDIAN_USERS_FIRST_ADMIN_EMAIL",
+                            value -> assertThat(value).startsWith("${FIRST_ADMIN_EMAIL:?"))
+                    .hasEntrySatisfying(
+                            "MERIDIAN_USERS_FIRST_ADMIN_PASSWORD",
+                            value -> assertThat(value).startsWith("${FIRST_ADMIN_PASSWORD:?"));
         }
         if (module.equals("notification-service")) {
             assertThat(environment)
@@ -249,8 +251,8 @@ class ComposeFileTest {
                 .contains(
                         "gateway-service ${GATEWAY_PORT:-8080}:8080",
                         "discovery-service 127.0.0.1:${DISCOVERY_PORT:-8761}:8761")
-                .allSatisfy(port -> assertThat(
-                                port.startsWith("gateway-service ${GATEWAY_PORT:-8080}:") || port.contains(" 127.0.0.1:"))
+                .allSatisfy(port -> assertThat(port.startsWith("gateway-service ${GATEWAY_PORT:-8080}:")
+                                || port.contains(" 127.0.0.1:"))
                         .as(port)
                         .isTrue());
     }
