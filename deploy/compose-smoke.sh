@@ -13,6 +13,8 @@
 # Needs: podman, runc, debootstrap, docker-compose, curl, openssl (Debian: apt-get install podman runc debootstrap
 # docker-compose), the jars (./mvnw package), root. Environment: GATEWAY_PORT (18080), MERIDIAN_SMOKE_TIMEOUT (s, 420).
 set -euo pipefail
+# debootstrap, runc and chroot are in sbin, which a non-login root shell may leave off its PATH.
+export PATH=$PATH:/usr/sbin:/sbin
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$ROOT/deploy/local/containers.conf}

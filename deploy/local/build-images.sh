@@ -11,6 +11,8 @@
 # Environment: DEBIAN_MIRROR (default: the first deb.debian.org-style URI this machine's apt uses), JAVA_HOME (the JDK
 # to jlink from), MERIDIAN_LOCAL_WORK (scratch and caches, default /var/tmp/meridian-local).
 set -euo pipefail
+# debootstrap, runc and chroot are in sbin, which a non-login root shell may leave off its PATH.
+export PATH=$PATH:/usr/sbin:/sbin
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$ROOT/deploy/local/containers.conf}

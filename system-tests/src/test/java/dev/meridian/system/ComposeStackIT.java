@@ -84,7 +84,8 @@ class ComposeStackIT {
     }
 
     private static boolean onPath(String tool) throws IOException {
-        for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+        // debootstrap and runc are in sbin, which a non-login root shell may leave off its PATH.
+        for (String folder : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin").split(":")) {
             if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, tool))) {
                 return true;
             }
