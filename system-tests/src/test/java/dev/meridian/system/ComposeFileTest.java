@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml against the services it runs: each service module has a compose service built from it, checked
- * for health on its own port (with bash: the image's /bin/sh is dash, which has no /dev/tcp), and given the
+ * for health on its own port (with curl, no CMD-SHELL: the image's /bin/sh is dash), and given the
  * environment its configuration reads — nothing it would ignore, nothing it needs missing. Then the deployment's
  * security defaults: every secret required ({@code ${VAR:?}}, listed in .env.example), no port but the gateway's
  * published beyond 127.0.0.1, each service its own database role, signing keys from auth-service's pinned address.
@@ -40,7 +40,14 @@ class ComposeFileTest {
 
     private static final String PINNED_JWKS = "http://auth-service:8082/oauth2/jwks";
     /** Not secrets: may have defaults. */
-    private static final Set<String> SETTINGS = Set.of("MERIDIAN_ISSUER");
+    private static final Set<String> SETTINGS = Set.of(
+            "MERIDIAN_ISSUER",
+            "GATEWAY_PORT",
+            "DISCOVERY_PORT",
+            "MAILPIT_PORT",
+            "JAEGER_PORT",
+            "PROMETHEUS_PORT",
+            "GRAFANA_PORT");
     /** Spring Boot settings the services read without naming them in their application.yml. */
     private static final Set<String> STANDARD = Set.of(
             "SPRING_DATASOURCE_USERNAME",
@@ -84,13 +91,10 @@ class ComposeFileTest {
                 .isEqualTo(module);
         String port = module.equals("gateway-service") ? "8080" : serverPort(configuration);
         List<?> healthcheck = (List<?>) ((Map<?, ?>) service.get("healthcheck")).get("test");
-        assertThat(String.valueOf(healthcheck))
-                .as("health checked on the service's own port")
-                .contains("/" + port + " ")
-                .contains("/readyz");
-        assertThat(healthcheck.subList(0, 3).stream().map(String::valueOf).toList())
-                .as("/dev/tcp needs bash; CMD-SHELL would run dash")
-                .containsExactly("CMD", "bash", "-c");
+        assertThat(healthcheck.stream().map(String::valueOf).toList())
+                .as("readiness on the service's own port, with the curl the Dockerfile installs; CMD-SHELL would run"
+                        + " dash")
+                .containsExactly("CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:" + port + "/readyz");
         assertThat(environment.keySet())
                 .as("every variable is one the service reads")
                 .allSatisfy(variable -> assertThat(STANDARD.contains(variable)
@@ -142,7 +146,8 @@ class ComposeFileTest {
         });
         if (module.equals("auth-service")) {
             assertThat(clients)
-                    .as("one registered client: notification-service's client credentials for its mail links")
+                    .as("two registered clients: notification-service's client credentials for its mail links, and"
+                            + " meridian-cli, the public client people sign in with at a terminal (PKCE, loopback)")
                     .containsOnly(
                             Map.entry("MERIDIAN_AUTH_CLIENTS_0_CLIENT_ID", "notification-service"),
                             Map.entry(
@@ -151,11 +156,28 @@ class ComposeFileTest {
                                             + " .env (openssl rand -hex 32)}"),
                             Map.entry("MERIDIAN_AUTH_CLIENTS_0_GRANT_TYPES", "client_credentials"),
                             Map.entry("MERIDIAN_AUTH_CLIENTS_0_SCOPES", "users.mail-links"),
-                            Map.entry("MERIDIAN_AUTH_CLIENTS_0_AUDIENCES", "user-service"));
+                            Map.entry("MERIDIAN_AUTH_CLIENTS_0_AUDIENCES", "user-service"),
+                            Map.entry("MERIDIAN_AUTH_CLIENTS_1_CLIENT_ID", "meridian-cli"),
+                            Map.entry("MERIDIAN_AUTH_CLIENTS_1_GRANT_TYPES", "authorization_code,refresh_token"),
+                            Map.entry("MERIDIAN_AUTH_CLIENTS_1_SCOPES", "openid,profile"),
+                            Map.entry(
+                                    "MERIDIAN_AUTH_CLIENTS_1_AUDIENCES",
+                                    "user-service,audit-service,notification-service"),
+                            Map.entry("MERIDIAN_AUTH_CLIENTS_1_REDIRECT_URIS", "http://127.0.0.1:8400/callback"));
         } else {
             assertThat(clients)
                     .as("auth-service clients are registered at auth-service only")
                     .isEmpty();
+        }
+        if (module.equals("user-service")) {
+            assertThat(environment)
+                    .as("the first administrator, from secrets")
+                    .hasEntrySatisfying(
+                            "MERIDIAN_USERS_FIRST_ADMIN_EMAIL",
+                            value -> assertThat(value).startsWith("${FIRST_ADMIN_EMAIL:?"))
+                    .hasEntrySatisfying(
+                            "MERIDIAN_USERS_FIRST_ADMIN_PASSWORD",
+                            value -> assertThat(value).startsWith("${FIRST_ADMIN_PASSWORD:?"));
         }
         if (module.equals("notification-service")) {
             assertThat(environment)
@@ -226,8 +248,11 @@ class ComposeFileTest {
         });
 
         assertThat(published)
-                .contains("gateway-service 8080:8080", "discovery-service 127.0.0.1:8761:8761")
-                .allSatisfy(port -> assertThat(port.startsWith("gateway-service 8080:") || port.contains(" 127.0.0.1:"))
+                .contains(
+                        "gateway-service ${GATEWAY_PORT:-8080}:8080",
+                        "discovery-service 127.0.0.1:${DISCOVERY_PORT:-8761}:8761")
+                .allSatisfy(port -> assertThat(port.startsWith("gateway-service ${GATEWAY_PORT:-8080}:")
+                                || port.contains(" 127.0.0.1:"))
                         .as(port)
                         .isTrue());
     }
@@ -270,6 +295,11 @@ class ComposeFileTest {
             assertThat(service.get("healthcheck")).as("%s healthcheck", name).isNotNull();
             List<?> test = (List<?>) ((Map<?, ?>) service.get("healthcheck")).get("test");
             assertThat(String.valueOf(test.getFirst())).as(name).isIn("CMD", "CMD-SHELL");
+            if (test.getFirst().equals("CMD")) {
+                assertThat(test.stream().map(String::valueOf))
+                        .as("%s: podman's Docker-compatible API splits a CMD argument at its spaces", name)
+                        .noneMatch(argument -> argument.contains(" "));
+            }
             if (test.getFirst().equals("CMD-SHELL")) {
                 assertThat(String.valueOf(test))
                         .as("%s: dash has no /dev/tcp", name)
@@ -348,6 +378,9 @@ class ComposeFileTest {
                 .replaceAll("\\\\\\n", " ");
         assertThat(dockerfile).doesNotContainPattern("(?m)\\|\\|\\s*(true|:)(\\s|$)");
         assertThat(dockerfile).contains("go-offline");
+        assertThat(dockerfile)
+                .as("curl for compose's healthchecks, which eclipse-temurin's JRE images lack")
+                .contains("apt-get install -y --no-install-recommends curl");
     }
 
     private static long mebibytes(String size) {
