@@ -83,13 +83,15 @@ cleanup() {
   local status=$?
   [[ -n $health_pid ]] && kill "$health_pid" 2> /dev/null || true
   if [[ $status != 0 ]]; then
-    say "state at the failure:"
+    say "state at the failure (each container's whole log in $WORK/logs/):"
     podman ps -a --filter "label=com.docker.compose.project=$PROJECT" --format '  {{.Names}} {{.Status}}' || true
     for name in $(podman ps -a --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}' 2> /dev/null); do
       state=$(podman inspect --format '{{.State.Health.Status}} {{.State.Status}}' "$name" 2> /dev/null || true)
+      mkdir -p "$WORK/logs"
+      podman logs "$name" > "$WORK/logs/$name.log" 2>&1 || true
       if [[ $state != healthy* ]]; then
         say "last lines of $name ($state):"
-        podman logs --tail 25 "$name" 2>&1 | sed 's/^/    /' | cut -c1-400 || true
+        tail -n 25 "$WORK/logs/$name.log" | sed 's/^/    /' | cut -c1-400 || true
       fi
     done
   fi
@@ -184,7 +186,19 @@ status=$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/api/users/email-verifi
   -d '{"email":"'"$EMAIL"'","code":"'"$code"'"}' || true)
 [[ $status == 2* ]] || fail "the address was not verified ($status)"
 say "address verified with the mail's code ($status)"
-token=$(MERIDIAN_URL=$GATEWAY devstack/sign-in.sh "$EMAIL" 'correct horse battery') || fail "she could not sign in"
+# Healthy is not yet able to sign in: auth-service finds user-service through Eureka, whose registry it fetches every
+# 30 s outside the dev profile (and the registry's response cache is 30 s too), so the first credentials check can
+# find no user-service instance for up to a minute after both are healthy. The first sign-in is tried until it works
+# or two minutes pass; how long it took is printed.
+signin_started=$SECONDS
+until token=$(MERIDIAN_URL=$GATEWAY devstack/sign-in.sh "$EMAIL" 'correct horse battery' 2> "$WORK/sign-in.err"); do
+  if (( SECONDS - signin_started > 120 )); then
+    cat "$WORK/sign-in.err" >&2
+    fail "she could not sign in within 120 s of the stack being healthy"
+  fi
+  sleep 5
+done
+say "first sign-in possible $(( SECONDS - signin_started )) s after the stack was healthy"
 me=$(curl -s "$GATEWAY/api/users/me" -H "Authorization: Bearer $token" || true)
 id=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' <<< "$me")
 [[ -n $id ]] || fail "GET /api/users/me: $me"
