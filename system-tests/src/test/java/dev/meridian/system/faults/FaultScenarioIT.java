@@ -82,9 +82,12 @@ class FaultScenarioIT {
     @Test
     void underSteadyLoadEachFaultKeepsItsPromiseAndNothingIsLostOrDoubled() throws Exception {
         List<Fault> faults = faults();
+        long loadStarted = System.currentTimeMillis();
         Process load = startLoad();
         List<Window> windows = new ArrayList<>();
         try {
+            awaitSeeded(load);
+            windows.add(new Window("seed", loadStarted, loadStarted, loadStarted, System.currentTimeMillis()));
             windows.add(steady("steady (before)", Duration.ofSeconds(15)));
             for (Fault fault : faults) {
                 windows.add(run(fault));
@@ -339,6 +342,7 @@ class FaultScenarioIT {
 
     private static Process startLoad() throws IOException {
         Files.createDirectories(OUT);
+        Files.deleteIfExists(OUT.resolve("seeded.txt"));
         var command = List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m",
@@ -356,6 +360,18 @@ class FaultScenarioIT {
                 .redirectOutput(
                         OUT.resolve("logs").resolve("load-generator.log").toFile())
                 .start();
+    }
+
+    /** The load generator signs up, verifies and signs in its first people before its clock starts. */
+    private static void awaitSeeded(Process load) throws IOException {
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> !load.isAlive() || Files.exists(OUT.resolve("seeded.txt")));
+        if (!load.isAlive()) {
+            throw new AssertionError("The load generator exited while seeding: "
+                    + Files.readString(OUT.resolve("logs").resolve("load-generator.log")));
+        }
     }
 
     private static void stop(Process load) throws Exception {
