@@ -512,7 +512,12 @@ public final class LoadGenerator {
         boolean ok = response != null && response.statusCode() == op.expected;
         if (response != null && !ok) {
             String body = response.body() == null ? "" : response.body();
-            detail = body.substring(0, Math.min(160, body.length()));
+            // A redirect where another was expected (a sign-in sent back to the login page) says where in Location.
+            String said = body.isBlank()
+                    ? response.uri().getPath() + " -> "
+                            + response.headers().firstValue("Location").orElse("")
+                    : body;
+            detail = said.substring(0, Math.min(160, said.length()));
         }
         log.add(new Request(
                 start, op, used, response == null ? 0 : response.statusCode(), millis, p.email, ok, detail));
