@@ -53,7 +53,7 @@ class FaultScenarioIT {
             Duration.parse("PT" + System.getProperty("faults.hold", "12s").toUpperCase());
     private static final Duration SETTLE =
             Duration.parse("PT" + System.getProperty("faults.settle", "8s").toUpperCase());
-    private static final int RATE = Integer.getInteger("faults.rate", 24);
+    private static final int RATE = Integer.getInteger("faults.rate", 16);
     private static final Duration RESTART = Duration.ofMinutes(3);
     private static final DateTimeFormatter CLOCK =
             DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
