@@ -19,7 +19,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** The two-level cache against a real Redis that goes away and comes back, with the service's Redis timeout. */
+/** The two-level cache against a real Redis that goes away and comes back, with a short Redis timeout. */
 class TwoLevelCacheTest {
 
     private final RedisServer redis = RedisServer.startEmbedded();
