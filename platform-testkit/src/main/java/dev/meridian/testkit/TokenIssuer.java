@@ -35,11 +35,18 @@ public final class TokenIssuer {
     private final String issuer;
     private final RSAKey key;
     private final String jwkSetUri;
+    private final HttpServer server;
 
-    private TokenIssuer(String issuer, RSAKey key, String jwkSetUri) {
+    private TokenIssuer(String issuer, RSAKey key, String jwkSetUri, HttpServer server) {
         this.issuer = issuer;
         this.key = key;
         this.jwkSetUri = jwkSetUri;
+        this.server = server;
+    }
+
+    /** Stops serving the JWKS (connections to it are refused from now on), as an issuer that is down does. */
+    public void stopServingKeys() {
+        server.stop(0);
     }
 
     /** A new signing key, its JWKS served on a free local port until the JVM exits. */
@@ -62,7 +69,7 @@ public final class TokenIssuer {
             server.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0), "jwks-stop"));
             String uri = "http://127.0.0.1:" + server.getAddress().getPort() + "/oauth2/jwks";
-            return new TokenIssuer(issuer, key, uri);
+            return new TokenIssuer(issuer, key, uri, server);
         } catch (JOSEException | IOException e) {
             throw new IllegalStateException("Could not start a token issuer", e);
         }

@@ -41,9 +41,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code faults.settle} (steady time after each heal), {@code faults.rate} (requests per second), {@code faults.only}
  * (a comma-separated subset of fault names), {@code faults.report} (a file to write the table to).
  */
-// Off in a plain `./mvnw verify` until it passes: its first run (2026-12-03) broke every phase, mostly because of the
-// load generator's own mix (it falls back to a sign-up whenever no person is eligible: 87 % sign-ups saturated
-// user-service's password hashing, 504s then opened the gateway's breaker). Run with -Dfaults=true.
+// Off in a plain `./mvnw verify` until it has passed twice in a row on the CI machine. Its first run (2026-12-03 07:15)
+// broke every phase through the load generator's own mix (87 % sign-ups); the run of 13:51, with the mix fixed, kept
+// mail and events exact in every phase but still broke "redis down" (the platform's: reads hung on Redis, the pool ran
+// dry), the steady phases (auth-service's 1–1.8 s calls to user-service time out on 2 cores while a JVM restarts) and
+// "postgresql restart" (auth-service's token endpoint answers a 500): benchmarks/results/faults.md. Run with
+// -Dfaults=true.
 @EnabledIfSystemProperty(named = "faults", matches = "true")
 class FaultScenarioIT {
 
@@ -53,7 +56,7 @@ class FaultScenarioIT {
             Duration.parse("PT" + System.getProperty("faults.hold", "12s").toUpperCase());
     private static final Duration SETTLE =
             Duration.parse("PT" + System.getProperty("faults.settle", "8s").toUpperCase());
-    private static final int RATE = Integer.getInteger("faults.rate", 24);
+    private static final int RATE = Integer.getInteger("faults.rate", 16);
     private static final Duration RESTART = Duration.ofMinutes(3);
     private static final DateTimeFormatter CLOCK =
             DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -82,9 +85,12 @@ class FaultScenarioIT {
     @Test
     void underSteadyLoadEachFaultKeepsItsPromiseAndNothingIsLostOrDoubled() throws Exception {
         List<Fault> faults = faults();
+        long loadStarted = System.currentTimeMillis();
         Process load = startLoad();
         List<Window> windows = new ArrayList<>();
         try {
+            awaitSeeded(load);
+            windows.add(new Window("seed", loadStarted, loadStarted, loadStarted, System.currentTimeMillis()));
             windows.add(steady("steady (before)", Duration.ofSeconds(15)));
             for (Fault fault : faults) {
                 windows.add(run(fault));
@@ -339,6 +345,7 @@ class FaultScenarioIT {
 
     private static Process startLoad() throws IOException {
         Files.createDirectories(OUT);
+        Files.deleteIfExists(OUT.resolve("seeded.txt"));
         var command = List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m",
@@ -356,6 +363,18 @@ class FaultScenarioIT {
                 .redirectOutput(
                         OUT.resolve("logs").resolve("load-generator.log").toFile())
                 .start();
+    }
+
+    /** The load generator signs up, verifies and signs in its first people before its clock starts. */
+    private static void awaitSeeded(Process load) throws IOException {
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> !load.isAlive() || Files.exists(OUT.resolve("seeded.txt")));
+        if (!load.isAlive()) {
+            throw new AssertionError("The load generator exited while seeding: "
+                    + Files.readString(OUT.resolve("logs").resolve("load-generator.log")));
+        }
     }
 
     private static void stop(Process load) throws Exception {

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,8 +35,13 @@ final class MailCatcher implements AutoCloseable {
 
     private final int port;
     private final List<Mail> earlier = new ArrayList<>();
-    /** The current server's mails read so far (parsing them all on every look-up would cost a core). */
-    private final List<Mail> current = new ArrayList<>();
+    /**
+     * The current server's mails read so far, by the message GreenMail holds (parsing them all on every look-up would
+     * cost a core). Not by position: GreenMail lists its messages mailbox by mailbox, not in the order they came, so a
+     * new mail to one person lands amid the others' — read by position, the first fault run counted some mails twice
+     * and others never (a third of the verification mails "duplicated" or "missing" with no fault at all).
+     */
+    private final Map<MimeMessage, Mail> current = new IdentityHashMap<>();
 
     private GreenMail greenMail;
     private final HttpServer inbox;
@@ -50,7 +57,7 @@ final class MailCatcher implements AutoCloseable {
                     .filter(m -> m.to().equalsIgnoreCase(to) && m.subject().startsWith("Confirm your email"))
                     .map(m -> code(m.text()))
                     .filter(c -> c != null)
-                    .findFirst()
+                    .reduce((earlier, later) -> later) // the newest mail's code is the one that counts
                     .orElse(null);
             byte[] body = (code == null ? "" : code).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(code == null ? 404 : 200, code == null ? -1 : body.length);
@@ -95,10 +102,17 @@ final class MailCatcher implements AutoCloseable {
 
     private List<Mail> currentMails() {
         MimeMessage[] received = greenMail.getReceivedMessages();
-        for (int i = current.size(); i < received.length; i++) {
-            current.add(read(received[i]));
+        List<Mail> mails = new ArrayList<>(received.length);
+        for (MimeMessage message : received) {
+            mails.add(current.computeIfAbsent(message, MailCatcher::read));
         }
-        return current;
+        if (current.size() > received.length) {
+            // GreenMail handed out new objects for messages it had: the counts above could not be trusted.
+            throw new IllegalStateException("GreenMail's messages are not stable objects; " + current.size()
+                    + " read for " + received.length + " received");
+        }
+        mails.sort(java.util.Comparator.comparingLong(Mail::receivedAt));
+        return mails;
     }
 
     private static Mail read(MimeMessage message) {

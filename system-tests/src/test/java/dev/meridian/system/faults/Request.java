@@ -29,9 +29,12 @@ record Request(long at, Op op, int gateway, int status, long millis, String emai
         }
     }
 
-    /** No answer at all: the request may or may not have reached the platform. */
+    /**
+     * No answer from the service: none at all, or the gateway's 504 (it stopped waiting) — the request may or may not
+     * have been carried out, so its effect may or may not be there.
+     */
     boolean unanswered() {
-        return status == 0;
+        return status == 0 || status == 504;
     }
 
     boolean failed() {

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * When one phase of the run happened (epoch ms): the fault injected, healed (the heal began), recovered (the healed
  * part ready again), and the phase's end (the next phase's start). A steady phase has no fault: all four mark its
- * span. Requests are counted to the phase they started in.
+ * span. Requests are counted to the phase they ended in.
  */
 record Window(String name, long injected, long healed, long recovered, long end) {
 
@@ -13,8 +13,12 @@ record Window(String name, long injected, long healed, long recovered, long end)
         return at >= injected && at < end;
     }
 
+    /**
+     * The requests answered (or given up) in this phase: one sent just before the next fault and cut off by it is
+     * that fault's, not this phase's (a request in flight on the gateway killed next counted against the phase before).
+     */
     List<Request> of(List<Request> requests) {
-        return requests.stream().filter(r -> contains(r.at())).toList();
+        return requests.stream().filter(r -> contains(r.at() + r.millis())).toList();
     }
 
     /** The requests sent while the fault was in force (injected until healed). */

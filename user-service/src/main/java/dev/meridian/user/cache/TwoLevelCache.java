@@ -2,17 +2,30 @@ package dev.meridian.user.cache;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.AbstractValueAdaptingCache;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * A cache in two levels: {@code local} in this instance (Caffeine), {@code shared} by every instance (Redis). A
  * read tries local, then shared, then loads. An eviction clears both and tells the other instances, over Redis
  * pub/sub, to clear their local copy, so no instance serves a stale value after a change.
+ *
+ * <p>Redis is a cache here, not a dependency: while it cannot be reached a read is answered from the local level or
+ * the database, a put keeps the local copy only, and an eviction clears the local copy and is remembered, to be made
+ * in Redis (and told to the other instances) as soon as Redis answers again — before this instance reads the shared
+ * level again, and at the latest within a second — so a change made during the outage does not come back from the
+ * shared level afterwards. The fault run saw every read of an uncached account fail while Redis was down.
  */
 class TwoLevelCache extends AbstractValueAdaptingCache {
+
+    private static final Logger log = LoggerFactory.getLogger(TwoLevelCache.class);
 
     private final Cache local;
     private final Cache shared;
@@ -21,6 +34,14 @@ class TwoLevelCache extends AbstractValueAdaptingCache {
     private final Counter localHits;
     private final Counter sharedHits;
     private final Counter misses;
+    private final Counter unreachable;
+    /** Evictions Redis did not take, to be made there when it answers again. */
+    private final Set<String> unevicted = ConcurrentHashMap.newKeySet();
+    /**
+     * After Redis failed a call, requests leave it alone until then (epoch ms): each call to an unreachable Redis
+     * costs its command timeout, which every read would otherwise pay; the scheduled retry finds it back.
+     */
+    private volatile long sharedSkippedUntil;
 
     TwoLevelCache(Cache local, Cache shared, StringRedisTemplate redis, String channel, MeterRegistry meters) {
         super(false);
@@ -31,6 +52,7 @@ class TwoLevelCache extends AbstractValueAdaptingCache {
         this.localHits = counter(meters, "local", "hit");
         this.sharedHits = counter(meters, "shared", "hit");
         this.misses = counter(meters, "both", "miss");
+        this.unreachable = counter(meters, "shared", "unreachable");
     }
 
     private Counter counter(MeterRegistry meters, String level, String result) {
@@ -59,7 +81,7 @@ class TwoLevelCache extends AbstractValueAdaptingCache {
             localHits.increment();
             return toStoreValue(value.get());
         }
-        value = shared.get(key);
+        value = sharedGet(key);
         if (value != null) {
             sharedHits.increment();
             local.put(key, value.get());
@@ -85,17 +107,74 @@ class TwoLevelCache extends AbstractValueAdaptingCache {
         }
     }
 
+    /** The shared level's entry; none while Redis cannot be reached or an eviction of the key is still owed there. */
+    private Cache.ValueWrapper sharedGet(Object key) {
+        if (skippingShared()) {
+            return null;
+        }
+        try {
+            retryEvictions();
+            return unevicted.contains(String.valueOf(key)) ? null : shared.get(key);
+        } catch (RuntimeException redisUnreachable) {
+            sharedFailed();
+            return null;
+        }
+    }
+
+    private boolean skippingShared() {
+        return System.currentTimeMillis() < sharedSkippedUntil;
+    }
+
+    private void sharedFailed() {
+        unreachable.increment();
+        sharedSkippedUntil = System.currentTimeMillis() + 1_000;
+    }
+
     @Override
     public void put(Object key, Object value) {
-        shared.put(key, value);
         local.put(key, value);
+        if (skippingShared() || unevicted.contains(String.valueOf(key))) {
+            return; // an unevicted key: the shared level still holds the old value, which is cleared first
+        }
+        try {
+            shared.put(key, value);
+        } catch (RuntimeException redisUnreachable) {
+            sharedFailed();
+        }
     }
 
     @Override
     public void evict(Object key) {
-        shared.evict(key);
         local.evict(key);
-        redis.convertAndSend(channel, String.valueOf(key));
+        unevicted.add(String.valueOf(key));
+        if (skippingShared()) {
+            return;
+        }
+        try {
+            retryEvictions();
+        } catch (RuntimeException redisUnreachable) {
+            sharedFailed();
+            log.warn("Redis did not take the eviction of a cached account; it is made when Redis answers again");
+        }
+    }
+
+    /** Makes the evictions Redis has not taken yet; stops at the first it does not take (and throws). */
+    void retryEvictions() {
+        for (String key : unevicted) {
+            shared.evict(key);
+            redis.convertAndSend(channel, key);
+            unevicted.remove(key);
+        }
+    }
+
+    /** For the scheduled retry, which has no caller to throw to. */
+    @Scheduled(fixedDelay = 1_000)
+    void retryEvictionsQuietly() {
+        try {
+            retryEvictions();
+        } catch (RuntimeException stillUnreachable) {
+            sharedFailed();
+        }
     }
 
     @Override

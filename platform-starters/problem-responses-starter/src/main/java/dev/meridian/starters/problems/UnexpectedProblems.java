@@ -2,10 +2,13 @@ package dev.meridian.starters.problems;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -15,7 +18,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /**
  * What no handler of the application took. A client's value the database cannot hold — the failure's cause chain
  * holds an {@link SQLException} of SQLState class {@code 22}, "data exception" (a datetime or number out of range,
- * text that is no valid value of the column's type) — is the client's error, a 400; anything else is a 500 that
+ * text that is no valid value of the column's type) — is the client's error, a 400. A database that cannot be
+ * reached at the moment — no connection to be had from the pool in time ({@link SQLTransientConnectionException}),
+ * a connection refused or broken (class {@code 08}), the server shutting down or starting up (class {@code 57}) — is
+ * a 503 with {@code Retry-After}: nothing is wrong with the request, and the same request a moment later may succeed
+ * (the fault run saw PostgreSQL restarts answer 500s, which told clients the opposite). Anything else is a 500 that
  * says nothing of its cause, logged here with its stack trace.
  *
  * <p>Lowest precedence: the application's own advice, which Spring asks first (its beans are registered before
@@ -32,6 +39,15 @@ final class UnexpectedProblems {
     /** SQL:2016's class 22: the value, not the statement or the server, is at fault. */
     private static final String DATA_EXCEPTION = "22";
 
+    /** SQL:2016's class 08, "connection exception", and PostgreSQL's 57, "operator intervention" (shutdown, start-up). */
+    private static final List<String> UNAVAILABLE = List.of("08", "57");
+
+    static final String DATABASE_UNAVAILABLE =
+            "The service's database cannot be reached at the moment; try again shortly";
+
+    /** Seconds a client should wait before trying again: a pool reconnects within a few. */
+    static final String RETRY_AFTER = "2";
+
     /** Bounds the walk along a cause chain, which nothing stops from being a cycle. */
     private static final int MAX_CAUSES = 32;
 
@@ -46,8 +62,38 @@ final class UnexpectedProblems {
                     dataException.getSQLState());
             return Problems.of(HttpStatus.BAD_REQUEST, VALUE_OUT_OF_RANGE);
         }
+        SQLException unavailable = unavailable(e);
+        if (unavailable != null) {
+            log.warn(
+                    "Database unavailable answering {} {}: {} (SQLState {})",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    unavailable.getClass().getSimpleName(),
+                    unavailable.getSQLState());
+            ResponseEntity<ProblemDetail> problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
+            return ResponseEntity.status(problem.getStatusCode())
+                    .headers(problem.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER)
+                    .body(problem.getBody());
+        }
         log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
         return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, Problems.SERVER_FAILURE);
+    }
+
+    private static SQLException unavailable(Throwable failure) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException timedOut) {
+                return timedOut;
+            }
+            if (cause instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().length() >= 2
+                    && UNAVAILABLE.contains(sql.getSQLState().substring(0, 2))) {
+                return sql;
+            }
+        }
+        return null;
     }
 
     private static SQLException dataException(Throwable failure) {

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -20,6 +21,8 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -37,6 +40,8 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.jdbc.BadSqlGrammarException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
@@ -102,10 +107,25 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void aDatabaseThatCannotBeReachedIsA503ProblemWithRetryAfterNotA500() {
+        application.run(context -> {
+            for (String path : List.of("/database-down", "/pool-exhausted", "/database-shutting-down")) {
+                var response = perform(context, get(path))
+                        .andExpect(status().isServiceUnavailable())
+                        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                        .andExpect(header().string("Retry-After", UnexpectedProblems.RETRY_AFTER))
+                        .andExpect(jsonPath("$.detail").value(UnexpectedProblems.DATABASE_UNAVAILABLE))
+                        .andExpect(jsonPath("$.traceId").value(TRACE_ID));
+                assertThat(body(response)).doesNotContain("08006", "57P01", "db-7", "SQL", "Exception");
+            }
+        });
+    }
+
+    @Test
     void aDatabaseFailureOfAnotherClassIsStillA500() {
         application.run(context -> {
-            var response = perform(context, get("/database-down")).andExpect(status().isInternalServerError());
-            assertThat(body(response)).doesNotContain("08006", "db-7", "SQL", "Exception");
+            var response = perform(context, get("/bad-statement")).andExpect(status().isInternalServerError());
+            assertThat(body(response)).doesNotContain("42P01", "db-7", "SQL", "Exception");
         });
     }
 
@@ -226,6 +246,28 @@ class ProblemResponsesTest {
         String databaseDown() {
             throw new DataAccessResourceFailureException(
                     "db-7 gone", new SQLException("Connection to db-7:5432 refused", "08006"));
+        }
+
+        /** As Hikari fails a borrower when no connection comes within its timeout, wrapped by Spring. */
+        @GetMapping("/pool-exhausted")
+        String poolExhausted() {
+            throw new CannotGetJdbcConnectionException(
+                    "Failed to obtain JDBC Connection",
+                    new SQLTransientConnectionException(
+                            "db-7 - Connection is not available, request timed out after 3000ms"));
+        }
+
+        /** What a connection in use gets when PostgreSQL is stopped (fast shutdown) under it. */
+        @GetMapping("/database-shutting-down")
+        String databaseShuttingDown() {
+            throw new DataAccessResourceFailureException(
+                    "db-7", new SQLException("terminating connection due to administrator command", "57P01"));
+        }
+
+        @GetMapping("/bad-statement")
+        String badStatement() {
+            throw new BadSqlGrammarException(
+                    "query", "select * from db7", new SQLException("relation db7 does not exist", "42P01"));
         }
 
         @GetMapping("/taken")

@@ -22,6 +22,7 @@ import org.springframework.boot.security.oauth2.server.resource.autoconfigure.se
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.GrantedAuthority;
@@ -108,6 +109,26 @@ public final class ResourceServerAutoConfiguration {
                     !jwt.getAudiences().isEmpty(),
                     "spring.security.oauth2.resourceserver.jwt.audiences must name this service");
         };
+    }
+
+    /** The issuer's keys bridged over its outages (with a tolerance of 0, not at all). */
+    @Bean
+    @ConditionalOnMissingBean
+    LastKnownKeys lastKnownKeys(ResourceServerProperties settings) {
+        return new LastKnownKeys(settings.jwksOutageTolerance(), Clock.systemUTC());
+    }
+
+    /** A JWKS at a fixed address is fetched by a client that keeps the last keys ({@link LastKnownKeys}). */
+    @Bean
+    JwkSetUriJwtDecoderBuilderCustomizer jwksKeptOverOutages(
+            OAuth2ResourceServerProperties boot, ObjectProvider<LastKnownKeys> lastKnownKeys) {
+        return builder -> lastKnownKeys.ifAvailable(keys -> {
+            if (!DiscoveryScheme.applies(boot.getJwt().getJwkSetUri())) {
+                var client = new RestTemplate();
+                client.setInterceptors(List.of(keys));
+                builder.restOperations(client);
+            }
+        });
     }
 
     @Bean
@@ -204,9 +225,12 @@ public final class ResourceServerAutoConfiguration {
         @Bean(CLIENT)
         @LoadBalanced
         @ConditionalOnMissingBean(name = CLIENT)
-        RestTemplate jwkSetDiscoveryClient() {
+        RestTemplate jwkSetDiscoveryClient(ObjectProvider<LastKnownKeys> lastKnownKeys) {
             var client = new RestTemplate();
-            client.setInterceptors(List.of(new DiscoveryScheme()));
+            var interceptors = new ArrayList<ClientHttpRequestInterceptor>();
+            lastKnownKeys.ifAvailable(interceptors::add);
+            interceptors.add(new DiscoveryScheme());
+            client.setInterceptors(interceptors);
             return client;
         }
 

@@ -18,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * platform allows 30 s, the gateway refuses more than 60 s). {@code verifiedTokenCacheTime}: how long a token that
  * passed every check is trusted again without a new signature check (0: not at all), at most
  * {@code verifiedTokenCacheSize} of them. {@code openPaths}: probes, docs and the error page, open to anyone.
+ * {@code jwksOutageTolerance}: how long after it was fetched the issuer's JWKS is still used while the issuer cannot be
+ * reached ({@link LastKnownKeys}; 0: not at all) — a day outlasts any outage an operator lets run, and is far shorter
+ * than a signing key lives.
  */
 @ConfigurationProperties("meridian.resource-server")
 @Validated
@@ -33,4 +36,7 @@ public record ResourceServerProperties(
         @DefaultValue("10000") @Positive long verifiedTokenCacheSize,
 
         @DefaultValue({"/actuator/**", "/livez", "/readyz", "/v3/api-docs/**", "/swagger-ui/**", "/error"}) @NotEmpty
-        List<@NotBlank String> openPaths) {}
+        List<@NotBlank String> openPaths,
+
+        @DefaultValue("24h") @NotNull @DurationMin(seconds = 0)
+        Duration jwksOutageTolerance) {}
