@@ -54,7 +54,7 @@ class ExitReporterTest {
         ProcessHandle.of(service.pid()).orElseThrow().destroyForcibly(); // SIGKILL, as the OOM killer would
         service.onExit().get(10, TimeUnit.SECONDS);
 
-        assertThat(awaitConsole())
+        assertThat(awaitConsoleContaining(service.log().toString()))
                 .contains("user-service stopped (exit code 137)")
                 .contains(service.log().toString());
     }
@@ -127,13 +127,6 @@ class ExitReporterTest {
 
     private String awaitConsoleContaining(String text) throws InterruptedException {
         for (int i = 0; i < 100 && !console.toString(StandardCharsets.UTF_8).contains(text); i++) {
-            Thread.sleep(100);
-        }
-        return console.toString(StandardCharsets.UTF_8);
-    }
-
-    private String awaitConsole() throws InterruptedException {
-        for (int i = 0; i < 50 && console.size() == 0; i++) {
             Thread.sleep(100);
         }
         return console.toString(StandardCharsets.UTF_8);

@@ -860,7 +860,16 @@ class KubernetesManifestsTest {
         Ingress ingress = only(objects, Ingress.class, "gateway-service");
         assertThat(site).containsKey("PUBLIC_HOST");
         site.forEach((key, value) -> {
-            if (key.equals("PUBLIC_HOST")) {
+            if (key.startsWith("IMAGE_")) {
+                String service = key.substring("IMAGE_".length())
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', '-');
+                PodSpec pod = podSpec(objects.stream()
+                        .filter(object -> object.getMetadata().getName().equals(service) && podSpec(object) != null)
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(key + " names no workload")));
+                assertThat(pod.getContainers().getFirst().getImage()).as(key).isEqualTo(value);
+            } else if (key.equals("PUBLIC_HOST")) {
                 assertThat(ingress.getSpec().getRules().getFirst().getHost()).isEqualTo(value);
                 assertThat(ingress.getSpec().getTls().getFirst().getHosts()).containsExactly(value);
             } else {
@@ -870,6 +879,20 @@ class KubernetesManifestsTest {
                         .isNotNull();
             }
         });
+        assertThat(site.keySet())
+                .as("an image for every service")
+                .containsAll(SERVICES.stream()
+                        .map(service -> "IMAGE_"
+                                + service.toUpperCase(java.util.Locale.ROOT).replace('-', '_'))
+                        .toList());
+        assertThat(objects.stream()
+                        .map(KubernetesManifestsTest::podSpec)
+                        .filter(java.util.Objects::nonNull)
+                        .flatMap(pod -> pod.getContainers().stream())
+                        .map(Container::getImage))
+                .as("every image from a registry of the site's, pinned by digest")
+                .isNotEmpty()
+                .allSatisfy(image -> assertThat(image).matches("[a-z0-9.-]+\\.[a-z]+(:\\d+)?/.+@sha256:[0-9a-f]{64}"));
         String rendered = Serialization.asYaml(objects);
         assertThat(rendered)
                 .as("no placeholder left")
