@@ -416,13 +416,25 @@ class KubernetesManifestsTest {
                     .collect(Collectors.toSet());
             if (name.equals("auth-service")) {
                 assertThat(clients)
-                        .as("one registered client: notification-service's client credentials for its mail links")
+                        .as("two registered clients: notification-service's client credentials for its mail links,"
+                                + " and the public client people sign in with")
                         .containsExactlyInAnyOrder(
                                 "MERIDIAN_AUTH_CLIENTS_0_CLIENT_ID",
                                 "MERIDIAN_AUTH_CLIENTS_0_SECRET",
                                 "MERIDIAN_AUTH_CLIENTS_0_GRANT_TYPES",
                                 "MERIDIAN_AUTH_CLIENTS_0_SCOPES",
-                                "MERIDIAN_AUTH_CLIENTS_0_AUDIENCES");
+                                "MERIDIAN_AUTH_CLIENTS_0_AUDIENCES",
+                                "MERIDIAN_AUTH_CLIENTS_1_CLIENT_ID",
+                                "MERIDIAN_AUTH_CLIENTS_1_GRANT_TYPES",
+                                "MERIDIAN_AUTH_CLIENTS_1_SCOPES",
+                                "MERIDIAN_AUTH_CLIENTS_1_AUDIENCES",
+                                "MERIDIAN_AUTH_CLIENTS_1_REDIRECT_URIS");
+                assertThat(env.get("MERIDIAN_AUTH_CLIENTS_1_GRANT_TYPES").getValue())
+                        .as("public: no secret, no client credentials, only PKCE-bound codes and rotated refreshes")
+                        .isEqualTo("authorization_code,refresh_token");
+                assertThat(env.get("MERIDIAN_AUTH_CLIENTS_1_REDIRECT_URIS").getValue())
+                        .as("a loopback redirect (RFC 8252), nothing a third party could receive the code at")
+                        .startsWith("http://127.0.0.1:");
                 assertThat(env.get("MERIDIAN_AUTH_CLIENTS_0_CLIENT_ID").getValue())
                         .isEqualTo("notification-service");
                 assertThat(env.get("MERIDIAN_AUTH_CLIENTS_0_GRANT_TYPES").getValue())
@@ -440,6 +452,16 @@ class KubernetesManifestsTest {
                 assertThat(clients)
                         .as("auth-service clients are registered at auth-service only")
                         .isEmpty();
+            }
+            if (name.equals("user-service")) {
+                for (String firstAdmin :
+                        List.of("MERIDIAN_USERS_FIRST_ADMIN_EMAIL", "MERIDIAN_USERS_FIRST_ADMIN_PASSWORD")) {
+                    assertThat(env.get(firstAdmin).getValueFrom().getSecretKeyRef())
+                            .as("%s from an optional Secret, deleted once she has signed in", firstAdmin)
+                            .satisfies(secret -> assertThat(secret.getName()).isEqualTo("meridian-first-admin"))
+                            .satisfies(
+                                    secret -> assertThat(secret.getOptional()).isTrue());
+                }
             }
             if (name.equals("notification-service")) {
                 assertThat(env.get("NOTIFICATION_SERVICE_CLIENT_SECRET")
