@@ -83,8 +83,10 @@ jars() { # <profile> <folder>: $WORK/jars/<folder>, fetched again when deploy/lo
   if [[ $(cat "$WORK/jars/$2.key" 2>/dev/null) != "$key" ]]; then
     rm -rf "${WORK:?}/jars/$2"
     say "jars for $2 from Maven Central"
-    local lock=()
-    [[ -e /tmp/meridian-maven.lock ]] && lock=(flock /tmp/meridian-maven.lock)
+    # One Maven build at a time on a shared machine: a person's run waits for the lock. A caller that is itself inside
+    # a build holding it (ComposeStackIT) sets MERIDIAN_MAVEN_LOCK empty; waiting there would never end.
+    local lock=() lock_file=${MERIDIAN_MAVEN_LOCK-/tmp/meridian-maven.lock}
+    [[ -n $lock_file && -e $lock_file ]] && lock=(flock "$lock_file")
     "${lock[@]}" ./mvnw -B -q -f deploy/local/pom.xml -P "$1" \
       org.apache.maven.plugins:maven-dependency-plugin:3.9.0:copy-dependencies \
       -DoutputDirectory="$WORK/jars/$2" -DincludeScope=runtime
