@@ -13,16 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay in front of a real SMTP server that hangs after a given number of mails: the next {@code MAIL FROM}
  * is neither passed on nor answered, as a hung mail server does. The sender then waits for an answer, every mail
  * before it taken by the server (the sender starts a mail only when the last one was accepted) and none half-sent,
- * which gives a test a moment to kill it at. Mailer keeps one connection for many mails, so mails are counted, not
- * connections.
+ * which gives a test a moment to kill it at. Mailer keeps each connection for many mails, so mails are counted, not
+ * connections (which are counted apart).
  */
-final class SmtpProxy implements AutoCloseable {
+public final class SmtpProxy implements AutoCloseable {
 
     private final ServerSocket listener;
     private final String targetHost;
@@ -30,9 +31,11 @@ final class SmtpProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger mails = new AtomicInteger();
     private final AtomicInteger held = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicBoolean holdNext = new AtomicBoolean();
     private volatile int mailsAtMost = Integer.MAX_VALUE;
 
-    SmtpProxy(String targetHost, int targetPort) {
+    public SmtpProxy(String targetHost, int targetPort) {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         try {
@@ -43,24 +46,41 @@ final class SmtpProxy implements AutoCloseable {
         Thread.ofVirtual().start(this::accept);
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** Mails after the first {@code count} are held at their {@code MAIL FROM}, unanswered. */
-    void stallAfter(int count) {
+    public void stallAfter(int count) {
         mailsAtMost = count;
     }
 
+    /** The next mail only is held at its {@code MAIL FROM}, unanswered; the ones after it pass. */
+    public void holdNextMail() {
+        holdNext.set(true);
+    }
+
     /** Mails held, unanswered. */
-    int held() {
+    public int held() {
         return held.get();
+    }
+
+    /** Connections clients have opened. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Closes every connection open now, as a mail server that restarts does; new ones are taken as before. */
+    public void dropConnections() {
+        open.forEach(SmtpProxy::closeQuietly);
+        open.clear();
     }
 
     private void accept() {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                connections.incrementAndGet();
                 open.add(client);
                 Socket server = new Socket(targetHost, targetPort);
                 open.add(server);
@@ -83,7 +103,8 @@ final class SmtpProxy implements AutoCloseable {
                     continue;
                 }
                 String text = line.toString(StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
-                if (text.startsWith("MAIL FROM") && mails.incrementAndGet() > mailsAtMost) {
+                if (text.startsWith("MAIL FROM")
+                        && (mails.incrementAndGet() > mailsAtMost || holdNext.compareAndSet(true, false))) {
                     held.incrementAndGet();
                     in.transferTo(OutputStream.nullOutputStream());
                     return;

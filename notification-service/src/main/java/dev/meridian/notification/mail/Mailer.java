@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.mail.MailPreparationException;
@@ -23,9 +25,12 @@ import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
 /**
- * Renders a {@link MailKind}'s templates (HTML and plain text alternatives) and sends the mail over SMTP, on one
- * connection kept open between mails: opening an SMTP session costs far more than a mail sent on an open one
- * (~45 ms against ~1 ms with GreenMail here). A connection the server has closed is noticed (NOOP) and reopened.
+ * Renders a {@link MailKind}'s templates (HTML and plain text alternatives) and sends the mail over SMTP, on
+ * connections kept open between mails: opening an SMTP session costs far more than a mail sent on an open one
+ * (~45 ms against ~1 ms with GreenMail here). Each sender (a listener thread per partition group, the due-mail
+ * sender) takes an idle connection or opens one, and gives it back after the mail: as many connections as mails
+ * sent at once, and no sender waits for another's SMTP round trip. A connection the server has closed is noticed
+ * (NOOP) and replaced.
  */
 @Component
 @EnableConfigurationProperties(MailSettings.class)
@@ -43,7 +48,8 @@ public class Mailer implements DisposableBean {
     private final JavaMailSenderImpl smtp;
     private final MailSettings settings;
     private final TemplateEngine templates = new TemplateEngine();
-    private Transport connection;
+    /** Open connections no sender is using; the most recently used first (the likeliest to be still open). */
+    private final BlockingDeque<Transport> idle = new LinkedBlockingDeque<>();
 
     Mailer(JavaMailSenderImpl smtp, MailSettings settings) {
         this.smtp = smtp;
@@ -81,28 +87,36 @@ public class Mailer implements DisposableBean {
         send(message);
     }
 
-    private synchronized void send(MimeMessage message) {
+    private void send(MimeMessage message) {
+        Transport connection = idle.pollFirst();
         try {
             if (connection == null || !connection.isConnected()) {
+                close(connection);
                 connection = smtp.getSession().getTransport(smtp.getProtocol());
                 connection.connect(smtp.getHost(), smtp.getPort(), smtp.getUsername(), smtp.getPassword());
             }
             connection.sendMessage(message, message.getAllRecipients());
+            idle.offerFirst(connection);
         } catch (MessagingException e) {
-            destroy(); // the next attempt starts on a fresh connection
+            close(connection); // the next attempt starts on another connection
             throw new MailSendException("SMTP " + smtp.getHost() + ":" + smtp.getPort() + " did not take the mail", e);
         }
     }
 
     @Override
-    public synchronized void destroy() {
+    public void destroy() {
+        for (Transport connection = idle.pollFirst(); connection != null; connection = idle.pollFirst()) {
+            close(connection);
+        }
+    }
+
+    private static void close(Transport connection) {
         if (connection != null) {
             try {
                 connection.close();
             } catch (MessagingException alreadyGone) {
                 // nothing to close
             }
-            connection = null;
         }
     }
 
