@@ -9,6 +9,7 @@ import dev.meridian.testkit.SmtpServer;
 import dev.meridian.testkit.UserEventPublisher;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +43,7 @@ public final class ConsumerBenchmark {
                     System.getProperty("bench.rates", "100,200").split(","))
             .map(rate -> Integer.parseInt(rate.strip()))
             .toList();
+    private static final String MASTER_KEY = masterKey();
     private static final Duration RATE_DURATION = Duration.ofSeconds(30);
     private static final Duration WARM_UP_DURATION = Duration.ofSeconds(15);
 
@@ -163,10 +166,19 @@ public final class ConsumerBenchmark {
                 "logging.level.root", "WARN"));
         // As deployed: the access-token starter keeps its copy of the revocation list subscribed to this Redis.
         properties.put("spring.data.redis.url", redis.url());
+        // audit-service seals each user's entries under a data key kept under this master key; it refuses to start
+        // without one (a secret in deployments, a random one here).
+        properties.put("meridian.audit.data-keys.master-key", MASTER_KEY);
         ServiceProcess service =
                 ServiceProcess.start(ROOT, module, Benchmarks.jvmOptions("-Xmx512m"), properties, work);
         service.awaitReady(port, Duration.ofMinutes(2));
         return service;
+    }
+
+    private static String masterKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     /** Publishes {@code rate}/s for {@code duration}, each event on its own time slot; answers when sent. */

@@ -268,6 +268,10 @@ public final class Devstack {
 
     private static List<String> jvmOptions(StartupCache cache, boolean mayTrain) {
         List<String> jvm = new ArrayList<>(ServiceProcess.SMALL_JVM);
+        // Without it the JVM starts with 1/64 of the machine's memory as heap (377 MiB on 24 GiB), and Serial GC
+        // touches a young generation of a third of that and keeps it, against live sets of 33-64 MiB: 64-79 MiB
+        // less resident per service, start-up unchanged (benchmarks/results/devstack.md, 2026-12-03).
+        jvm.add("-Xms32m");
         List<String> aot = cache.jvmOptions(mayTrain);
         if (!aot.isEmpty()) {
             // The AOT cache replaces the JDK's default CDS archive, and may not be named with it.
