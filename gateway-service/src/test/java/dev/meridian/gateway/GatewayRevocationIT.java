@@ -38,11 +38,13 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "eureka.client.enabled=false",
             "management.server.port=0",
-            "meridian.gateway.jwt.revocation-resync-interval=" + GatewayRevocationIT.RESYNC_INTERVAL
+            "meridian.gateway.jwt.revocation-resync-interval=" + GatewayRevocationIT.RESYNC_INTERVAL,
+            "meridian.gateway.jwt.revocation-max-staleness=" + GatewayRevocationIT.MAX_STALENESS
         })
 class GatewayRevocationIT {
 
     static final String RESYNC_INTERVAL = "2s";
+    static final String MAX_STALENESS = "8s";
     private static final RedisServer REDIS = RedisServer.startEmbedded();
     private static final TokenIssuer ISSUER = TokenIssuer.start(Edge.ISSUER);
     private static final Backend USERS = Backend.start("user-service");
@@ -143,12 +145,13 @@ class GatewayRevocationIT {
     }
 
     /**
-     * Redis really stopped: the copy judges tokens issued before it was last read in full — one revoked before the
-     * outage stays refused, one not revoked is served — and a token issued after that read, which could have been
-     * revoked since without the gateway being able to know, is refused with a 503 problem (counted), not let through.
+     * Redis really stopped: for max-staleness after the copy was last current it judges alone — one revoked before
+     * the outage stays refused, older and newer tokens not on it are served — then a token it does not hold, which
+     * could have been revoked since without the gateway being able to know, is refused with a 503 problem (counted),
+     * not let through; the revoked one stays a 401.
      */
     @Test
-    void throughARedisOutageTheCopyJudgesOlderTokensAndNewerOnesAreRefused() throws Exception {
+    void throughARedisOutageTheCopyJudgesAloneForMaxStalenessThenRefuses() throws Exception {
         Edge edge = new Edge(port, ISSUER);
         String revoked = edge.token("web");
         list(redis, revoked, true);
@@ -159,9 +162,10 @@ class GatewayRevocationIT {
                 edge.claims("web").issueTime(java.util.Date.from(aWhileAgo)).build());
 
         REDIS.stop();
+        Instant stopped = Instant.now();
         try {
             // The gateway notices at its next Redis call (here the address limit of an anonymous request).
-            await().atMost(Duration.ofSeconds(5))
+            await().atMost(Duration.ofSeconds(3))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         edge.get("/livez", null);
@@ -172,20 +176,34 @@ class GatewayRevocationIT {
                     });
             double unknownBefore =
                     meters.get("meridian.gateway.revocation_unknown").counter().count();
+            String newer = edge.token("web");
 
             assertThat(edge.get("/api/users/me", revoked).statusCode())
                     .as("revoked before")
                     .isEqualTo(401);
             assertThat(edge.get("/api/users/me", olderThanTheCopy).statusCode())
-                    .as("issued before the last complete read")
+                    .as("issued before the copy was last current")
                     .isEqualTo(200);
-            var newer = edge.get("/api/users/me", edge.token("web"));
-            assertThat(newer.statusCode())
-                    .as("issued after the last complete read")
+            assertThat(edge.get("/api/users/me", newer).statusCode())
+                    .as("issued after it, within max-staleness")
+                    .isEqualTo(200);
+            assertThat(Duration.between(stopped, Instant.now()))
+                    .as("the checks above ran within max-staleness")
+                    .isLessThan(Duration.parse("PT" + MAX_STALENESS));
+
+            await().atMost(Duration.parse("PT" + MAX_STALENESS).plusSeconds(5))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> edge.get("/api/users/me", newer).statusCode() == 503);
+            var refused = edge.get("/api/users/me", olderThanTheCopy);
+            assertThat(refused.statusCode())
+                    .as("a copy too old judges no token")
                     .isEqualTo(503);
-            assertThat(newer.headers().firstValue("Content-Type")).contains("application/problem+json");
-            assertThat(newer.headers().firstValue("Retry-After")).contains("1");
-            assertThat(newer.body()).contains("\"status\":503").doesNotContain("Exception");
+            assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+            assertThat(refused.body()).contains("\"status\":503").doesNotContain("Exception");
+            assertThat(edge.get("/api/users/me", revoked).statusCode())
+                    .as("still refused as revoked")
+                    .isEqualTo(401);
             assertThat(meters.get("meridian.gateway.revocation_unknown")
                             .counter()
                             .count())

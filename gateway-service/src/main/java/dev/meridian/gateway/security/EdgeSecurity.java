@@ -195,7 +195,12 @@ class EdgeSecurity {
                         JwtClaimNames.AUD,
                         aud -> aud != null && aud.stream().anyMatch(settings.audiences()::contains))));
         return new RevocationCheck(
-                verified.inFrontOf(decoder), revocationList, redis, availability, meters, settings.clockSkew());
+                verified.inFrontOf(decoder),
+                revocationList,
+                redis,
+                availability,
+                meters,
+                settings.revocationMaxStaleness());
     }
 
     /**

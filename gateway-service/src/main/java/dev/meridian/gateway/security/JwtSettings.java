@@ -19,7 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * accepted again for the difference. The in-memory copy of the revocation list is re-read from Redis every
  * {@code revocationResyncInterval}, which bounds how long an announcement this instance missed goes unheard; every
  * {@code revocationHeartbeatInterval} the gateway proves its subscription live by hearing a message of its own
- * ({@link LocalRevocationList}). A token
+ * ({@link LocalRevocationList}). While neither Redis nor a complete copy can tell, the copy still judges tokens alone
+ * for {@code revocationMaxStaleness} after it was last known current, then refuses what it does not hold
+ * ({@link RevocationCheck}). A token
  * naming a key the cached JWKS does not hold makes the gateway fetch the set again, at most once per
  * {@code jwkSetMinRefreshInterval} ({@link JwkSetFetches}).
  */
@@ -33,6 +35,7 @@ public record JwtSettings(
         @DefaultValue("2m") Duration verifiedTokenCacheTime,
         @DefaultValue("30s") Duration revocationResyncInterval,
         @DefaultValue("1s") Duration revocationHeartbeatInterval,
+        @DefaultValue("60s") Duration revocationMaxStaleness,
         @DefaultValue("5s") Duration jwkSetMinRefreshInterval) {
 
     public JwtSettings {

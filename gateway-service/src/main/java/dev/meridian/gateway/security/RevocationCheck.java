@@ -19,11 +19,13 @@ import reactor.core.publisher.Mono;
  * token's {@code jti} is looked up on the revocation list ({@link RevokedAccessTokens}), never with a call to
  * auth-service: in the gateway's copy of the list ({@link LocalRevocationList}) while it is complete, in Redis (one
  * round trip) while it is not. When neither can be read — the copy is not complete (a connection to Redis dropped)
- * and Redis does not answer ({@link RedisAvailability}) — the copy judges only tokens issued before the instant it is
- * known to be current until (less the clock skew): those are let through unless listed, counted as
- * {@code meridian.gateway.revocation_checks{outcome="unavailable"}}. A token issued after that instant, or without
- * {@code iat}, could have been revoked since without this gateway being able to know: it is refused with a 503
- * problem and {@code Retry-After} ({@link RevocationUnknown}), counted as {@code meridian.gateway.revocation_unknown}.
+ * and Redis does not answer ({@link RedisAvailability}) — the copy judges alone for {@code maxStaleness} after the
+ * instant it is known to be current until (bounded staleness: a token revoked in that time may be served that much
+ * longer; what the copy holds stays refused): tokens it does not hold are let through, counted as
+ * {@code meridian.gateway.revocation_checks{outcome="unavailable"}}. Once the copy is older than that, or when it was
+ * never read, a token it does not hold could have been revoked without this gateway being able to know: it is
+ * refused with a 503 problem and {@code Retry-After} ({@link RevocationUnknown}), counted as
+ * {@code meridian.gateway.revocation_unknown}.
  * 503 and not 401: the token is not known to be bad, and a 401 tells a client to throw it away and sign in again —
  * in an outage of the store auth-service writes to as well, and for every user at once.
  */
@@ -38,7 +40,7 @@ final class RevocationCheck implements ReactiveJwtDecoder {
     private final Counter refused;
     private final Counter unavailable;
     private final Counter unknown;
-    private final Duration clockSkew;
+    private final Duration maxStaleness;
 
     RevocationCheck(
             ReactiveJwtDecoder decoder,
@@ -46,9 +48,9 @@ final class RevocationCheck implements ReactiveJwtDecoder {
             ReactiveStringRedisTemplate redis,
             RedisAvailability availability,
             MeterRegistry meters,
-            Duration clockSkew) {
+            Duration maxStaleness) {
         this.decoder = decoder;
-        this.clockSkew = clockSkew;
+        this.maxStaleness = maxStaleness;
         this.copy = copy;
         this.redis = redis;
         this.availability = availability;
@@ -59,8 +61,8 @@ final class RevocationCheck implements ReactiveJwtDecoder {
                 .tag("outcome", "unavailable")
                 .register(meters);
         this.unknown = Counter.builder("meridian.gateway.revocation_unknown")
-                .description("Tokens refused (503) because neither Redis nor a copy of the revocation list read after"
-                        + " they were issued could say whether they were revoked")
+                .description("Tokens refused (503) because neither Redis nor a copy of the revocation list at most"
+                        + " max-staleness old could say whether they were revoked")
                 .register(meters);
     }
 
@@ -97,16 +99,19 @@ final class RevocationCheck implements ReactiveJwtDecoder {
                 .flatMap(decision -> decision);
     }
 
-    /** Redis cannot be read: the copy decides for tokens issued before it is known current until, no one else. */
+    /** Redis cannot be read: the copy decides alone while it is at most {@code maxStaleness} old. */
     private Mono<Jwt> judgedByCopy(Jwt jwt) {
-        Instant currentUntil = copy.currentUntil();
-        Instant issuedAt = jwt.getIssuedAt();
-        if (currentUntil != null && issuedAt != null && issuedAt.isBefore(currentUntil.minus(clockSkew))) {
+        if (freshEnough(copy.currentUntil(), Instant.now(), maxStaleness)) {
             unavailable.increment();
             return Mono.just(jwt);
         }
         unknown.increment();
         return Mono.error(new RevocationUnknown());
+    }
+
+    /** Whether a copy known current until {@code currentUntil} (null: never read) may still judge alone at {@code now}. */
+    static boolean freshEnough(Instant currentUntil, Instant now, Duration maxStaleness) {
+        return currentUntil != null && !now.isAfter(currentUntil.plus(maxStaleness));
     }
 
     private Mono<Jwt> revoked() {

@@ -517,7 +517,13 @@ public final class LoadGenerator {
                     ? response.uri().getPath() + " -> "
                             + response.headers().firstValue("Location").orElse("")
                     : body;
-            detail = said.substring(0, Math.min(160, said.length()));
+            // A refused token: which check refused it is in WWW-Authenticate (the problem body does not say).
+            String challenge = response.headers()
+                    .firstValue("WWW-Authenticate")
+                    .map(value -> value + " | ")
+                    .orElse("");
+            said = challenge + said;
+            detail = said.substring(0, Math.min(challenge.length() + 160, said.length()));
         }
         log.add(new Request(
                 start, op, used, response == null ? 0 : response.statusCode(), millis, p.email, ok, detail));

@@ -1,17 +1,25 @@
 package dev.meridian.user.password;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -27,6 +35,14 @@ import org.springframework.validation.annotation.Validated;
  * caller, or a password confirmation inside the API) the email-and-address key is the email with "no address", and
  * no address key counts. Counters live in Redis (every instance sees them) under SHA-256 digests — emails and
  * addresses are personal data — and are kept for any email asked about, so a lock says nothing about existence.
+ *
+ * <p>While Redis cannot be reached the counters are kept in this instance's memory instead
+ * ({@link LocalLoginThrottle}), by the same rules: a sign-in is still checked, and guessing still locks out, but each
+ * instance counts alone, so across N instances an attacker gets at most N times the attempts for as long as the
+ * outage lasts (docs/security.md, "Login throttle without Redis"). After a failed Redis call requests leave Redis
+ * alone (they would each wait its command timeout) until a probe, once a second, finds it answering again; locks
+ * made in memory are honoured until they run out, Redis or not. Decisions made without Redis are counted as
+ * {@code meridian_login_throttle_local_total}.
  */
 @Component
 public class LoginThrottle {
@@ -58,12 +74,30 @@ public class LoginThrottle {
             return longest
             """, Long.class);
 
+    private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    private static final long LOCAL_KEYS = 100_000;
+
     private final StringRedisTemplate redis;
     private final ThrottleSettings settings;
+    private final LocalLoginThrottle local;
+    private final io.micrometer.core.instrument.Counter localDecisions;
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private volatile boolean redisDown;
 
-    LoginThrottle(StringRedisTemplate redis, ThrottleSettings settings) {
+    LoginThrottle(StringRedisTemplate redis, ThrottleSettings settings, MeterRegistry meters, Clock clock) {
         this.redis = redis;
         this.settings = settings;
+        this.local = new LocalLoginThrottle(clock, LOCAL_KEYS, settings.longestKept());
+        this.localDecisions = io.micrometer.core.instrument.Counter.builder("meridian.login_throttle.local")
+                .description("Login throttle operations made in this instance's memory because Redis could not be"
+                        + " reached")
+                .register(meters);
+    }
+
+    /** Whether the throttle is counting in this instance's memory because Redis cannot be reached. */
+    boolean countingLocally() {
+        return redisDown;
     }
 
     /** A sign-in attempt was made while locked out. */
@@ -86,9 +120,9 @@ public class LoginThrottle {
      */
     public void admit(String email, String address) {
         List<Counter> counters = counters(email, address);
-        Long millis =
-                redis.execute(LOCKED, counters.stream().map(Counter::lockKey).toList());
-        if (millis != null && millis > 0) {
+        long millis = Math.max(
+                local.lockedFor(counters.stream().map(Counter::failuresKey).toList()), lockedInRedis(counters));
+        if (millis > 0) {
             fail(counters.stream().filter(c -> c.kind() != Kind.EMAIL).toList());
             throw new Locked(Duration.ofMillis(millis));
         }
@@ -100,10 +134,12 @@ public class LoginThrottle {
 
     /** The right password: this email's counters start again; its address's do not (its other guesses still count). */
     public void succeeded(String email, String address) {
-        redis.delete(counters(email, address).stream()
+        List<String> keys = counters(email, address).stream()
                 .filter(c -> c.kind() != Kind.ADDRESS)
                 .map(Counter::failuresKey)
-                .toList());
+                .toList();
+        keys.forEach(local::clearFailures);
+        inRedis(() -> redis.delete(keys));
     }
 
     /**
@@ -116,11 +152,74 @@ public class LoginThrottle {
         for (Counter counter : counters(email, null)) {
             keys.add(counter.failuresKey());
             keys.add(counter.lockKey());
+            local.forget(counter.failuresKey());
         }
-        redis.delete(keys);
+        inRedis(() -> redis.delete(keys));
+    }
+
+    private long lockedInRedis(List<Counter> counters) {
+        Long millis = inRedis(() ->
+                redis.execute(LOCKED, counters.stream().map(Counter::lockKey).toList()));
+        return millis == null ? 0 : millis;
     }
 
     private void fail(List<Counter> counters) {
+        if (inRedis(() -> failInRedis(counters)) == null) {
+            counters.forEach(counter -> local.failed(counter.failuresKey(), counter.rule()));
+        }
+    }
+
+    /** {@code call}'s answer, or null (counted, and Redis left alone until the probe finds it) when Redis failed. */
+    private <T> T inRedis(Supplier<T> call) {
+        if (redisDown) {
+            localDecisions.increment();
+            return null;
+        }
+        try {
+            return call.get();
+        } catch (DataAccessException unreachable) {
+            redisFailed(unreachable);
+            localDecisions.increment();
+            return null;
+        }
+    }
+
+    private void redisFailed(DataAccessException failure) {
+        if (!redisDown) {
+            log.warn(
+                    "Redis cannot be reached ({}): the login throttle counts in this instance's memory until it"
+                            + " answers again",
+                    failure.getClass().getSimpleName());
+        }
+        redisDown = true;
+        if (probing.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("login-throttle-redis-probe").start(this::probe);
+        }
+    }
+
+    private void probe() {
+        try {
+            while (redisDown) {
+                Thread.sleep(PROBE_INTERVAL);
+                try {
+                    redis.execute((RedisCallback<String>) connection -> connection.ping());
+                    redisDown = false;
+                    log.info("Redis answers again: the login throttle counts there again");
+                } catch (DataAccessException stillUnreachable) {
+                    log.debug("Login throttle: Redis still unreachable: {}", stillUnreachable.toString());
+                } catch (IllegalStateException shuttingDown) {
+                    log.debug("Login throttle: no more Redis connections to probe with: {}", shuttingDown.toString());
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            probing.set(false);
+        }
+    }
+
+    private Long failInRedis(List<Counter> counters) {
         List<String> keys = new ArrayList<>();
         List<String> arguments = new ArrayList<>();
         for (Counter counter : counters) {
@@ -132,7 +231,8 @@ public class LoginThrottle {
             arguments.add(String.valueOf(rule.firstLock().toMillis()));
             arguments.add(String.valueOf(rule.maxLock().toMillis()));
         }
-        redis.execute(FAIL, keys, arguments.toArray());
+        Long done = redis.execute(FAIL, keys, arguments.toArray());
+        return done == null ? 0L : done;
     }
 
     private List<Counter> counters(String email, String address) {
@@ -186,5 +286,17 @@ public class LoginThrottle {
     record ThrottleSettings(
             @NotNull @Valid Rule perEmailAndAddress,
             @NotNull @Valid Rule perAddress,
-            @NotNull @Valid Rule perEmail) {}
+            @NotNull @Valid Rule perEmail) {
+
+        /** How long a counter or lock can matter: the longest window or lock of any rule. */
+        Duration longestKept() {
+            Duration longest = Duration.ZERO;
+            for (Rule rule : List.of(perEmailAndAddress, perAddress, perEmail)) {
+                for (Duration d : List.of(rule.window(), rule.maxLock())) {
+                    longest = d.compareTo(longest) > 0 ? d : longest;
+                }
+            }
+            return longest;
+        }
+    }
 }

@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * since that subscription was confirmed, and its last read of Redis succeeded: a token it does not hold is then not
  * revoked. A token it holds is refused whatever the state. Otherwise the caller asks Redis for that one token
  * ({@code ZSCORE}) while Redis answers. When neither the copy nor Redis can tell, the copy still knows every token
- * revoked before its last complete read began, and nothing about later ones: a token issued after that moment is
- * refused, an older one is judged by the copy (fail closed for what the copy cannot know; counted as
- * {@code meridian_revocation_list_unknown_total{decision="refused"|"admitted"}}).
+ * revoked until it was last known complete ({@link #currentUntil}): for {@code maxStaleness} after that moment it goes
+ * on judging every token alone (bounded staleness — a token revoked meanwhile may be served that long longer), and
+ * after it, and when it was never complete, a token it does not hold is refused (fail closed). Both counted as
+ * {@code meridian_revocation_list_unknown_total{decision="admitted"|"refused"}}; the copy's age is the gauge
+ * {@code meridian_revocation_list_staleness_seconds} (0 while complete).
  */
 public final class RevocationList {
 
@@ -39,7 +43,11 @@ public final class RevocationList {
         UNKNOWN
     }
 
+    /** How long a copy that can no longer be kept current still judges tokens alone. */
+    public static final Duration DEFAULT_MAX_STALENESS = Duration.ofSeconds(60);
+
     private final Clock clock;
+    private final Duration maxStaleness;
     private final Map<String, Long> listed = new ConcurrentHashMap<>();
     private final Counter revoked;
     private final Counter unknownRefused;
@@ -48,9 +56,17 @@ public final class RevocationList {
     private volatile Instant subscribedAt = Instant.MAX;
     private volatile Instant readAt;
     private volatile boolean redisAnswering = true;
+    /** When the copy last stopped being complete (null: never was). */
+    private volatile @Nullable Instant lostAt;
 
     public RevocationList(Clock clock, MeterRegistry meters) {
+        this(clock, meters, DEFAULT_MAX_STALENESS);
+    }
+
+    public RevocationList(Clock clock, MeterRegistry meters, Duration maxStaleness) {
         this.clock = clock;
+        this.maxStaleness = maxStaleness;
+        meters.gauge("meridian.revocation_list.staleness_seconds", this, RevocationList::stalenessSeconds);
         meters.gaugeMapSize("meridian.revocation_list.size", Tags.empty(), listed);
         meters.gauge("meridian.revocation_list.complete", this, copy -> copy.complete() ? 1 : 0);
         this.revoked = Counter.builder("meridian.revocation_list.revoked")
@@ -63,7 +79,8 @@ public final class RevocationList {
     private static Counter unknown(MeterRegistry meters, String decision) {
         return Counter.builder("meridian.revocation_list.unknown")
                 .description("Access tokens judged while neither a complete copy of the revocation list nor Redis"
-                        + " could tell whether they are revoked: refused when issued after the last complete read")
+                        + " could tell whether they are revoked: admitted by a copy at most max-staleness old,"
+                        + " refused otherwise")
                 .tag("decision", decision)
                 .register(meters);
     }
@@ -111,20 +128,51 @@ public final class RevocationList {
      * client that reconnects by itself may have been deaf to announcements meanwhile, without saying so.
      */
     public void redisFailed() {
+        noteLost();
         redisAnswering = false;
         subscribed = false;
     }
 
     /**
-     * The rule for a token neither the copy nor Redis can judge: admitted only when issued no later than the moment
-     * the last complete read of the list began (the copy then holds every revocation it can have been listed by
-     * until then), refused otherwise — and refused when no read has ever completed or the token has no {@code iat}.
+     * Until when the copy is known to hold every revocation: now while complete, else the later of when it last
+     * stopped being complete and when its last complete read began (null: never read).
      */
-    public boolean admitUnknown(Instant issuedAt) {
+    public @Nullable Instant currentUntil() {
+        if (complete()) {
+            return clock.instant();
+        }
         Instant read = readAt;
-        boolean admit = read != null && issuedAt != null && !issuedAt.isAfter(read);
+        Instant lost = lostAt;
+        if (lost == null || (read != null && read.isAfter(lost))) {
+            return read;
+        }
+        return lost;
+    }
+
+    /**
+     * The rule for a token neither the copy nor Redis can judge: admitted (unless listed, which {@link #status}
+     * already refused) while the copy is at most {@code maxStaleness} behind, refused once it is older — and refused
+     * when no read has ever completed.
+     */
+    public boolean admitUnknown() {
+        Instant current = currentUntil();
+        boolean admit = current != null && !clock.instant().isAfter(current.plus(maxStaleness));
         (admit ? unknownAdmitted : unknownRefused).increment();
         return admit;
+    }
+
+    private double stalenessSeconds() {
+        Instant current = currentUntil();
+        if (current == null) {
+            return Double.NaN;
+        }
+        return Math.max(0, Duration.between(current, clock.instant()).toMillis() / 1000.0);
+    }
+
+    private void noteLost() {
+        if (complete()) {
+            lostAt = clock.instant();
+        }
     }
 
     /** An announcement on {@link RevokedAccessTokens#CHANNEL}; one in another shape is ignored. */
@@ -156,6 +204,7 @@ public final class RevocationList {
     }
 
     public void unsubscribed() {
+        noteLost();
         subscribed = false;
     }
 

@@ -32,8 +32,9 @@ public final class RevocationListAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RevocationList revocationList(ObjectProvider<MeterRegistry> meters) {
-        return new RevocationList(Clock.systemUTC(), meters.getIfAvailable(SimpleMeterRegistry::new));
+    RevocationList revocationList(ObjectProvider<MeterRegistry> meters, RevocationListProperties settings) {
+        return new RevocationList(
+                Clock.systemUTC(), meters.getIfAvailable(SimpleMeterRegistry::new), settings.maxStaleness());
     }
 
     @Bean

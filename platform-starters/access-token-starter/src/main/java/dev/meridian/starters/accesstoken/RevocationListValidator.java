@@ -9,7 +9,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 /**
  * Refuses an access token on the revocation list, as {@code invalid_token} like any other bad token: judged by this
  * instance's {@link RevocationList copy}, by one look-up in Redis while the copy is incomplete, and by the copy's
- * fail-closed rule when Redis does not answer either. A token without a {@code jti} cannot have been listed (and
+ * bounded-staleness rule when Redis does not answer either (alone while at most {@code max-staleness} old, then fail
+ * closed). A token without a {@code jti} cannot have been listed (and
  * auth-service lists none without one), so this check has nothing to say about it.
  */
 public final class RevocationListValidator implements OAuth2TokenValidator<Jwt> {
@@ -43,7 +44,7 @@ public final class RevocationListValidator implements OAuth2TokenValidator<Jwt> 
                         yield answer.get() ? REVOKED : OAuth2TokenValidatorResult.success();
                     }
                 }
-                yield copy.admitUnknown(token.getIssuedAt()) ? OAuth2TokenValidatorResult.success() : UNKNOWN;
+                yield copy.admitUnknown() ? OAuth2TokenValidatorResult.success() : UNKNOWN;
             }
         };
     }

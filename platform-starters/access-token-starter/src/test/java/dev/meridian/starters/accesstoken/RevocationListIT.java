@@ -104,7 +104,12 @@ class RevocationListIT {
     @Test
     void beforeTheFirstCompleteCopyEachTokenIsLookedUpInRedis() {
         var settings = new RevocationListProperties(
-                true, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(2));
+                true,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(60));
         var copy = new RevocationList(Clock.systemUTC(), new SimpleMeterRegistry());
         var notStarted = new RedisRevocationListSync(CONNECTIONS, copy, settings, Clock.systemUTC());
         var validator = new RevocationListValidator(copy, notStarted);
@@ -123,54 +128,72 @@ class RevocationListIT {
     }
 
     @Test
-    void whileRedisIsDownNewerTokensAreRefusedOlderOnesJudgedByTheCopyAndAfterItsReturnTheListIsHeardAgain() {
-        resourceServer.run(context -> {
-            awaitComplete(context);
-            Jwt listedBefore = token(Instant.now().minusSeconds(60));
-            list(listedBefore.getId());
-            await().atMost(Duration.ofSeconds(1))
-                    .until(() -> validator(context).validate(listedBefore).hasErrors());
-            Jwt older = token(Instant.now().minusSeconds(60));
+    void whileRedisIsDownTheCopyJudgesAloneForMaxStalenessThenRefusesAndAfterRedisReturnsTheListIsHeardAgain() {
+        resourceServer
+                .withPropertyValues("meridian.revocation-list.max-staleness=3s")
+                .run(context -> {
+                    awaitComplete(context);
+                    Jwt listedBefore = token(Instant.now().minusSeconds(60));
+                    list(listedBefore.getId());
+                    await().atMost(Duration.ofSeconds(1))
+                            .until(() ->
+                                    validator(context).validate(listedBefore).hasErrors());
+                    Jwt older = token(Instant.now().minusSeconds(60));
 
-            REDIS.stop();
-            try {
-                await().atMost(Duration.ofSeconds(5))
-                        .until(() -> !context.getBean(RevocationList.class).complete());
-                Jwt newer = token(Instant.now());
+                    REDIS.stop();
+                    try {
+                        await().atMost(Duration.ofSeconds(5))
+                                .until(() ->
+                                        !context.getBean(RevocationList.class).complete());
+                        Jwt newer = token(Instant.now());
 
-                assertThat(validator(context).validate(newer).getErrors())
-                        .singleElement()
-                        .satisfies(error -> assertThat(error.getDescription())
-                                .isEqualTo("Whether the token has been revoked cannot be checked now"));
-                assertThat(validator(context).validate(older).hasErrors()).isFalse();
-                assertThat(validator(context).validate(listedBefore).hasErrors())
-                        .isTrue();
-                MeterRegistry meters = context.getBean(MeterRegistry.class);
-                assertThat(meters.get("meridian.revocation_list.unknown")
-                                .tag("decision", "refused")
-                                .counter()
-                                .count())
-                        .isGreaterThanOrEqualTo(1);
-                assertThat(meters.get("meridian.revocation_list.unknown")
-                                .tag("decision", "admitted")
-                                .counter()
-                                .count())
-                        .isGreaterThanOrEqualTo(1);
-            } finally {
-                REDIS.start();
-            }
+                        assertThat(validator(context).validate(newer).hasErrors())
+                                .as("issued after the copy was last complete, within max-staleness")
+                                .isFalse();
+                        assertThat(validator(context).validate(older).hasErrors())
+                                .isFalse();
+                        assertThat(validator(context).validate(listedBefore).hasErrors())
+                                .isTrue();
+                        MeterRegistry meters = context.getBean(MeterRegistry.class);
+                        assertThat(meters.get("meridian.revocation_list.unknown")
+                                        .tag("decision", "admitted")
+                                        .counter()
+                                        .count())
+                                .isGreaterThanOrEqualTo(2);
 
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> context.getBean(RevocationList.class).complete());
-            Jwt revokedAfter = token(Instant.now().minusSeconds(5));
-            assertThat(validator(context).validate(revokedAfter).hasErrors()).isFalse();
-            list(revokedAfter.getId());
-            await().atMost(Duration.ofSeconds(1))
-                    .until(() -> validator(context).validate(revokedAfter).hasErrors());
-            assertThat(validator(context).validate(listedBefore).hasErrors())
-                    .as("kept in the copy although the Redis that came back is empty")
-                    .isTrue();
-        });
+                        await().atMost(Duration.ofSeconds(8))
+                                .pollInterval(Duration.ofMillis(200))
+                                .until(() -> validator(context).validate(older).hasErrors());
+                        assertThat(validator(context).validate(newer).getErrors())
+                                .singleElement()
+                                .satisfies(error -> assertThat(error.getDescription())
+                                        .isEqualTo("Whether the token has been revoked cannot be checked now"));
+                        assertThat(meters.get("meridian.revocation_list.unknown")
+                                        .tag("decision", "refused")
+                                        .counter()
+                                        .count())
+                                .isGreaterThanOrEqualTo(1);
+                        assertThat(meters.get("meridian.revocation_list.staleness_seconds")
+                                        .gauge()
+                                        .value())
+                                .isGreaterThan(3);
+                    } finally {
+                        REDIS.start();
+                    }
+
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> context.getBean(RevocationList.class).complete());
+                    Jwt revokedAfter = token(Instant.now().minusSeconds(5));
+                    assertThat(validator(context).validate(revokedAfter).hasErrors())
+                            .isFalse();
+                    list(revokedAfter.getId());
+                    await().atMost(Duration.ofSeconds(1))
+                            .until(() ->
+                                    validator(context).validate(revokedAfter).hasErrors());
+                    assertThat(validator(context).validate(listedBefore).hasErrors())
+                            .as("kept in the copy although the Redis that came back is empty")
+                            .isTrue();
+                });
     }
 
     /** What auth-service does for a revoked token: list it in the sorted set, then announce it. */

@@ -15,13 +15,13 @@ class RevocationListTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T20:00:00Z"));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final RevocationList copy = new RevocationList(clock, meters);
+    private final RevocationList copy = new RevocationList(clock, meters, Duration.ofSeconds(45));
 
     @Test
     void beforeAnyCompleteReadNoTokenIsKnownAndEveryUnknownOneIsRefused() {
         assertThat(copy.status("jti-1")).isEqualTo(RevocationList.Status.UNKNOWN);
-        assertThat(copy.admitUnknown(clock.instant().minusSeconds(3600))).isFalse();
-        assertThat(copy.admitUnknown(null)).isFalse();
+        assertThat(copy.admitUnknown()).isFalse();
+        assertThat(copy.admitUnknown()).isFalse();
         assertThat(unknown("refused")).isEqualTo(2);
     }
 
@@ -52,20 +52,52 @@ class RevocationListTest {
     }
 
     @Test
-    void whenRedisFailsTokensIssuedAfterTheLastCompleteReadAreRefusedAndOlderOnesJudgedByTheCopy() {
+    void whenRedisFailsTheCopyJudgesAloneForMaxStalenessAfterItWasLastCompleteThenRefuses() {
         complete();
-        Instant lastRead = clock.instant();
-        clock.advance(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(20)); // announcements kept it complete since the read
+        Instant lost = clock.instant();
         copy.redisFailed();
 
         assertThat(copy.complete()).isFalse();
         assertThat(copy.worthAskingRedis()).isFalse();
-        assertThat(copy.status("older")).isEqualTo(RevocationList.Status.UNKNOWN);
-        assertThat(copy.admitUnknown(lastRead.minusSeconds(1))).isTrue();
-        assertThat(copy.admitUnknown(lastRead)).isTrue();
-        assertThat(copy.admitUnknown(lastRead.plusMillis(1))).isFalse();
+        assertThat(copy.currentUntil()).isEqualTo(lost);
+        assertThat(copy.status("any")).isEqualTo(RevocationList.Status.UNKNOWN);
+        assertThat(copy.admitUnknown()).isTrue();
+        clock.advance(Duration.ofSeconds(45));
+        assertThat(copy.admitUnknown()).as("exactly max-staleness old").isTrue();
+        assertThat(meters.get("meridian.revocation_list.staleness_seconds")
+                        .gauge()
+                        .value())
+                .isEqualTo(45);
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(copy.admitUnknown()).as("older than max-staleness").isFalse();
         assertThat(unknown("admitted")).isEqualTo(2);
         assertThat(unknown("refused")).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleCopyStillRefusesWhatItHolds() {
+        complete();
+        copy.heard(new RevokedAccessTokens.Listed("revoked", clock.instant().plusSeconds(600)).text());
+        copy.redisFailed();
+        clock.advance(Duration.ofSeconds(10));
+
+        assertThat(copy.status("revoked")).isEqualTo(RevocationList.Status.REVOKED);
+        assertThat(copy.admitUnknown()).isTrue();
+    }
+
+    @Test
+    void aFailureWhileIncompleteDoesNotMoveTheCopysAgeForward() {
+        complete();
+        Instant lost = clock.instant();
+        copy.unsubscribed();
+        clock.advance(Duration.ofSeconds(30));
+        copy.redisFailed();
+
+        assertThat(copy.currentUntil()).isEqualTo(lost);
+        clock.advance(Duration.ofSeconds(16));
+        assertThat(copy.admitUnknown()).isFalse();
     }
 
     @Test

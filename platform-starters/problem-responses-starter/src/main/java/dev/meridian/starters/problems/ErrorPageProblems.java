@@ -15,7 +15,9 @@ import org.springframework.web.bind.annotation.RestController;
  * The container's error page: what failed outside any controller (a request Spring Security's firewall rejects, an
  * exception from a filter, an unknown path the container answers) is a problem too, in place of Spring Boot's
  * {@code BasicErrorController} JSON. Only the status and a fixed text are told — the error's message may hold
- * internals (the firewall's names the offending part of the URL); the exception is logged, never sent.
+ * internals (the firewall's names the offending part of the URL); the exception is logged, never sent. A failure
+ * because the database cannot be reached now (as {@link UnexpectedProblems} recognises it; e.g. from an OAuth 2
+ * endpoint, which is a filter) is the same 503 problem with {@code Retry-After} as from a controller.
  */
 @RestController
 final class ErrorPageProblems implements ErrorController {
@@ -26,6 +28,15 @@ final class ErrorPageProblems implements ErrorController {
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         HttpStatus status = status(request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE));
         if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
+            var unavailable = UnexpectedProblems.unavailable(failure);
+            if (unavailable != null) {
+                log.warn(
+                        "Database unavailable answering {}: {} (SQLState {})",
+                        request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
+                        unavailable.getClass().getSimpleName(),
+                        unavailable.getSQLState());
+                return UnexpectedProblems.databaseUnavailable();
+            }
             log.error("Request {} failed", request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), failure);
         }
         return Problems.of(

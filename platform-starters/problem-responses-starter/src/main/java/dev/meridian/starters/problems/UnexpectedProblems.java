@@ -2,6 +2,8 @@ package dev.meridian.starters.problems;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -20,7 +22,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * holds an {@link SQLException} of SQLState class {@code 22}, "data exception" (a datetime or number out of range,
  * text that is no valid value of the column's type) — is the client's error, a 400. A database that cannot be
  * reached at the moment — no connection to be had from the pool in time ({@link SQLTransientConnectionException}),
- * a connection refused or broken (class {@code 08}), the server shutting down or starting up (class {@code 57}) — is
+ * a connection refused or broken (class {@code 08}, or JDBC's own {@link SQLNonTransientConnectionException} and
+ * {@link SQLRecoverableException}), the server shutting down or starting up (class {@code 57}), a commit or rollback
+ * on a connection the pool already closed because it broke (HikariCP's "Connection is closed", which carries no
+ * SQLState; PostgreSQL rolls back what such a connection held) — is
  * a 503 with {@code Retry-After}: nothing is wrong with the request, and the same request a moment later may succeed
  * (the fault run saw PostgreSQL restarts answer 500s, which told clients the opposite). Anything else is a 500 that
  * says nothing of its cause, logged here with its stack trace.
@@ -51,6 +56,9 @@ final class UnexpectedProblems {
     /** Bounds the walk along a cause chain, which nothing stops from being a cycle. */
     private static final int MAX_CAUSES = 32;
 
+    /** HikariCP's answer from a connection proxy it closed (the pool evicted the broken connection under it). */
+    private static final String POOL_CLOSED_CONNECTION = "Connection is closed";
+
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         SQLException dataException = dataException(e);
@@ -70,21 +78,34 @@ final class UnexpectedProblems {
                     request.getRequestURI(),
                     unavailable.getClass().getSimpleName(),
                     unavailable.getSQLState());
-            ResponseEntity<ProblemDetail> problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
-            return ResponseEntity.status(problem.getStatusCode())
-                    .headers(problem.getHeaders())
-                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER)
-                    .body(problem.getBody());
+            return databaseUnavailable();
         }
         log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
         return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, Problems.SERVER_FAILURE);
     }
 
-    private static SQLException unavailable(Throwable failure) {
+    /** The 503 problem, with {@code Retry-After}, for a database that cannot be reached now. */
+    static ResponseEntity<ProblemDetail> databaseUnavailable() {
+        ResponseEntity<ProblemDetail> problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
+        return ResponseEntity.status(problem.getStatusCode())
+                .headers(problem.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER)
+                .body(problem.getBody());
+    }
+
+    /** The failure's cause that says the database cannot be reached now, or null. */
+    static SQLException unavailable(Throwable failure) {
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException timedOut) {
-                return timedOut;
+            if (cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLNonTransientConnectionException
+                    || cause instanceof SQLRecoverableException) {
+                return (SQLException) cause;
+            }
+            if (cause instanceof SQLException sql
+                    && sql.getSQLState() == null
+                    && POOL_CLOSED_CONNECTION.equals(sql.getMessage())) {
+                return sql;
             }
             if (cause instanceof SQLException sql
                     && sql.getSQLState() != null

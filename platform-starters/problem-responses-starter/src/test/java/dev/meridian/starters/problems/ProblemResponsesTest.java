@@ -21,6 +21,7 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +38,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -45,6 +47,7 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -109,7 +112,12 @@ class ProblemResponsesTest {
     @Test
     void aDatabaseThatCannotBeReachedIsA503ProblemWithRetryAfterNotA500() {
         application.run(context -> {
-            for (String path : List.of("/database-down", "/pool-exhausted", "/database-shutting-down")) {
+            for (String path : List.of(
+                    "/database-down",
+                    "/pool-exhausted",
+                    "/database-shutting-down",
+                    "/commit-on-closed-connection",
+                    "/connection-gone")) {
                 var response = perform(context, get(path))
                         .andExpect(status().isServiceUnavailable())
                         .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
@@ -126,6 +134,7 @@ class ProblemResponsesTest {
         application.run(context -> {
             var response = perform(context, get("/bad-statement")).andExpect(status().isInternalServerError());
             assertThat(body(response)).doesNotContain("42P01", "db-7", "SQL", "Exception");
+            perform(context, get("/closed-result-set")).andExpect(status().isInternalServerError());
         });
     }
 
@@ -196,6 +205,24 @@ class ProblemResponsesTest {
                     .andExpect(jsonPath("$.status").value(500));
             assertThat(body(failed)).doesNotContain("db-7", "IllegalState", "Exception");
 
+            var fromAFilter = perform(
+                            context,
+                            get("/error")
+                                    .requestAttr(RequestDispatcher.ERROR_STATUS_CODE, 500)
+                                    .requestAttr(
+                                            RequestDispatcher.ERROR_EXCEPTION,
+                                            new DataAccessResourceFailureException(
+                                                    "db-7",
+                                                    new SQLException(
+                                                            "terminating connection due to administrator command",
+                                                            "57P01"))))
+                    .andExpect(status().isServiceUnavailable())
+                    .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(header().string("Retry-After", UnexpectedProblems.RETRY_AFTER))
+                    .andExpect(jsonPath("$.detail").value(UnexpectedProblems.DATABASE_UNAVAILABLE))
+                    .andExpect(jsonPath("$.traceId").value(TRACE_ID));
+            assertThat(body(fromAFilter)).doesNotContain("57P01", "db-7", "Exception");
+
             // Asked for directly, the page is no success.
             perform(context, get("/error")).andExpect(status().isInternalServerError());
         });
@@ -262,6 +289,26 @@ class ProblemResponsesTest {
         String databaseShuttingDown() {
             throw new DataAccessResourceFailureException(
                     "db-7", new SQLException("terminating connection due to administrator command", "57P01"));
+        }
+
+        /** What a commit gets when the pool evicted the connection under the transaction (PostgreSQL restarted). */
+        @GetMapping("/commit-on-closed-connection")
+        String commitOnClosedConnection() {
+            throw new TransactionSystemException(
+                    "Could not commit JDBC transaction", new SQLException("Connection is closed"));
+        }
+
+        @GetMapping("/connection-gone")
+        String connectionGone() {
+            throw new RecoverableDataAccessException(
+                    "db-7", new SQLRecoverableException("I/O error on db-7: connection reset"));
+        }
+
+        /** A closed result set, not a closed connection: no reason to expect a retry to help. */
+        @GetMapping("/closed-result-set")
+        String closedResultSet() {
+            throw new TransactionSystemException(
+                    "db-7", new SQLException("Connection is closed but not by the pool", "HY000"));
         }
 
         @GetMapping("/bad-statement")
