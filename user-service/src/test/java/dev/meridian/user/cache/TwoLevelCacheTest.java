@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.meridian.testkit.RedisServer;
+import dev.meridian.user.StoppableRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -15,32 +15,23 @@ import org.springframework.cache.Cache;
 import org.springframework.cache.caffeine.CaffeineCache;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** The two-level cache against a real Redis that goes away and comes back, with a short Redis timeout. */
 class TwoLevelCacheTest {
 
-    private final RedisServer redis = RedisServer.startEmbedded();
-    private final LettuceConnectionFactory connections = connections(redis);
-    private final Cache shared = shared(connections);
+    private final StoppableRedis redis = new StoppableRedis();
+    private final Cache shared = shared(redis.connections());
     private final TwoLevelCache cache = new TwoLevelCache(
             new CaffeineCache("users", Caffeine.newBuilder().build(), false),
             shared,
-            template(connections),
+            redis.template(),
             "test-evictions",
             new SimpleMeterRegistry());
 
     @AfterEach
     void stop() {
-        connections.destroy();
-        try {
-            redis.stop();
-        } catch (RuntimeException alreadyStopped) {
-            // the test stopped it
-        }
+        redis.close();
     }
 
     @Test
@@ -70,7 +61,7 @@ class TwoLevelCacheTest {
         redis.start();
         // What the shared level would still hold had Redis kept its data (a partition rather than a restart); the
         // client reconnects in its own time, hence the waits.
-        Cache before = shared(connections);
+        Cache before = shared(redis.connections());
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
             before.put("ada", "Ada before the change");
             return true;
@@ -87,27 +78,10 @@ class TwoLevelCacheTest {
         });
     }
 
-    private static LettuceConnectionFactory connections(RedisServer redis) {
-        var factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(redis.host(), redis.port()),
-                LettuceClientConfiguration.builder()
-                        .commandTimeout(Duration.ofMillis(500))
-                        .build());
-        factory.afterPropertiesSet();
-        factory.start();
-        return factory;
-    }
-
     private static Cache shared(LettuceConnectionFactory connections) {
         return RedisCacheManager.builder(connections)
                 .cacheDefaults(RedisCacheConfiguration.defaultCacheConfig().prefixCacheNameWith("test:"))
                 .build()
                 .getCache("users");
-    }
-
-    private static StringRedisTemplate template(LettuceConnectionFactory connections) {
-        var template = new StringRedisTemplate(connections);
-        template.afterPropertiesSet();
-        return template;
     }
 }

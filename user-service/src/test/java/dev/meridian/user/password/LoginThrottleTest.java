@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.meridian.testkit.RedisServer;
+import dev.meridian.user.StoppableRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,10 +14,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** The login throttle against a real Redis, and without it: the same rules from this instance's memory. */
 class LoginThrottleTest {
@@ -25,20 +21,14 @@ class LoginThrottleTest {
     private static final String EMAIL = "ada@example.com";
     private static final String ADDRESS = "192.0.2.7";
 
-    private final RedisServer redis = RedisServer.startEmbedded();
-    private final LettuceConnectionFactory connections = connections(redis);
+    private final StoppableRedis redis = new StoppableRedis();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final MovableClock clock = new MovableClock();
-    private final LoginThrottle throttle = new LoginThrottle(template(connections), settings(), meters, clock);
+    private final LoginThrottle throttle = new LoginThrottle(redis.template(), settings(), meters, clock);
 
     @AfterEach
     void stop() {
-        connections.destroy();
-        try {
-            redis.stop();
-        } catch (RuntimeException alreadyStopped) {
-            // the test stopped it
-        }
+        redis.close();
     }
 
     @Test
@@ -103,7 +93,7 @@ class LoginThrottleTest {
 
     @Test
     void aLockMadeWithoutRedisHoldsAfterRedisAnswersAgainAndCountingGoesBackToRedis() {
-        var throttle = new LoginThrottle(template(connections), settings(Duration.ofMinutes(5)), meters, clock);
+        var throttle = new LoginThrottle(redis.template(), settings(Duration.ofMinutes(5)), meters, clock);
         redis.stop();
         for (int i = 0; i < 3; i++) {
             throttle.admit(EMAIL, ADDRESS);
@@ -120,7 +110,7 @@ class LoginThrottleTest {
         for (int i = 0; i < 3; i++) {
             throttle.failed(other, ADDRESS);
         }
-        assertThat(template(connections).keys("meridian:user-service:login:*:lock"))
+        assertThat(redis.template().keys("meridian:user-service:login:*:lock"))
                 .as("counted in Redis again")
                 .isNotEmpty();
     }
@@ -141,23 +131,6 @@ class LoginThrottleTest {
         var loose = new LoginThrottle.Rule(1_000, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofMinutes(1));
         return new LoginThrottle.ThrottleSettings(
                 new LoginThrottle.Rule(3, Duration.ofMinutes(15), firstLock, Duration.ofMinutes(15)), loose, loose);
-    }
-
-    private static LettuceConnectionFactory connections(RedisServer redis) {
-        var factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(redis.host(), redis.port()),
-                LettuceClientConfiguration.builder()
-                        .commandTimeout(Duration.ofMillis(500))
-                        .build());
-        factory.afterPropertiesSet();
-        factory.start();
-        return factory;
-    }
-
-    private static StringRedisTemplate template(LettuceConnectionFactory connections) {
-        var template = new StringRedisTemplate(connections);
-        template.afterPropertiesSet();
-        return template;
     }
 
     /** Real time, plus what a test skips over (locks in memory run out by this clock). */
