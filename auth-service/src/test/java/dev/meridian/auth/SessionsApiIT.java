@@ -454,9 +454,11 @@ class SessionsApiIT {
     }
 
     /** The problem without its {@code instance} (the request path, which names the id). */
+    /** The problem without what is each answer's own: its path and its trace id. */
     private static JsonNode withoutInstance(HttpResponse<String> response) {
         var problem = (tools.jackson.databind.node.ObjectNode) JSON.readTree(response.body());
         problem.remove("instance");
+        problem.remove("traceId");
         return problem;
     }
 
