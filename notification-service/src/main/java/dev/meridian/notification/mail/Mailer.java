@@ -8,11 +8,11 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
+import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingDeque;
-import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.mail.MailPreparationException;
@@ -49,7 +49,7 @@ public class Mailer implements DisposableBean {
     private final MailSettings settings;
     private final TemplateEngine templates = new TemplateEngine();
     /** Open connections no sender is using; the most recently used first (the likeliest to be still open). */
-    private final BlockingDeque<Transport> idle = new LinkedBlockingDeque<>();
+    private final Deque<Transport> idle = new ConcurrentLinkedDeque<>();
 
     Mailer(JavaMailSenderImpl smtp, MailSettings settings) {
         this.smtp = smtp;

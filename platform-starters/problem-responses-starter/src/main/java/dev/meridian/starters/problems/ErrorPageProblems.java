@@ -28,14 +28,10 @@ final class ErrorPageProblems implements ErrorController {
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         HttpStatus status = status(request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE));
         if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
-            var unavailable = UnexpectedProblems.unavailable(failure);
+            ResponseEntity<ProblemDetail> unavailable = UnexpectedProblems.databaseUnavailable(
+                    failure, String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI)));
             if (unavailable != null) {
-                log.warn(
-                        "Database unavailable answering {}: {} (SQLState {})",
-                        request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
-                        unavailable.getClass().getSimpleName(),
-                        unavailable.getSQLState());
-                return UnexpectedProblems.databaseUnavailable();
+                return unavailable;
             }
             log.error("Request {} failed", request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), failure);
         }

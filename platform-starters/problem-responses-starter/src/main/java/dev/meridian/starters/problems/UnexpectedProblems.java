@@ -70,22 +70,29 @@ final class UnexpectedProblems {
                     dataException.getSQLState());
             return Problems.of(HttpStatus.BAD_REQUEST, VALUE_OUT_OF_RANGE);
         }
-        SQLException unavailable = unavailable(e);
+        ResponseEntity<ProblemDetail> unavailable =
+                databaseUnavailable(e, request.getMethod() + " " + request.getRequestURI());
         if (unavailable != null) {
-            log.warn(
-                    "Database unavailable answering {} {}: {} (SQLState {})",
-                    request.getMethod(),
-                    request.getRequestURI(),
-                    unavailable.getClass().getSimpleName(),
-                    unavailable.getSQLState());
-            return databaseUnavailable();
+            return unavailable;
         }
         log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
         return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, Problems.SERVER_FAILURE);
     }
 
-    /** The 503 problem, with {@code Retry-After}, for a database that cannot be reached now. */
-    static ResponseEntity<ProblemDetail> databaseUnavailable() {
+    /**
+     * The 503 problem, with {@code Retry-After}, when the failure says the database cannot be reached now (logged as a
+     * warning: which request, which kind of failure); null for any other failure.
+     */
+    static ResponseEntity<ProblemDetail> databaseUnavailable(Throwable failure, String answering) {
+        SQLException unavailable = unavailable(failure);
+        if (unavailable == null) {
+            return null;
+        }
+        log.warn(
+                "Database unavailable answering {}: {} (SQLState {})",
+                answering,
+                unavailable.getClass().getSimpleName(),
+                unavailable.getSQLState());
         ResponseEntity<ProblemDetail> problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
         return ResponseEntity.status(problem.getStatusCode())
                 .headers(problem.getHeaders())
@@ -94,7 +101,7 @@ final class UnexpectedProblems {
     }
 
     /** The failure's cause that says the database cannot be reached now, or null. */
-    static SQLException unavailable(Throwable failure) {
+    private static SQLException unavailable(Throwable failure) {
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
             if (cause instanceof SQLTransientConnectionException
