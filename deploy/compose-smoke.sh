@@ -155,7 +155,13 @@ say "memory per container (limit):"
 podman stats --no-stream --format '{{.Name}} {{.MemUsage}}' \
   | grep "^${PROJECT}_" | sed "s/^${PROJECT}_\(.*\)_1 /\1 /" | sort | awk '{printf "smoke:   %-22s %s\n", $1, substr($0, length($1) + 2)}'
 for service in "${SERVICES[@]}"; do
-  podman inspect --format "{{.RestartCount}}" "${PROJECT}_${service}_1" | grep -qx 0 || say "note: $service restarted"
+  name=${PROJECT}_${service}_1
+  if ! podman inspect --format "{{.RestartCount}}" "$name" | grep -qx 0; then
+    # Why it stopped is in the log of its earlier run(s): podman keeps one log across a container's restarts.
+    say "note: $service restarted; what its log says went wrong:"
+    podman logs "$name" 2>&1 | grep -E 'ERROR|FAILED|Caused by|OutOfMemory|Exception:' | head -n 15 | cut -c1-400 \
+      | sed 's/^/    /' || true
+  fi
 done
 
 # The walkthrough, through the gateway's published port. Mail is read in the catcher's container over IMAP.
@@ -175,10 +181,18 @@ mail() { # <address> <subject word>: the body of the newest mail to <address> wh
   return 1
 }
 EMAIL=ada-$RANDOM$RANDOM@example.com
-status=$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/api/users" -H "$JSON" \
-  -d '{"email":"'"$EMAIL"'","name":"Ada Lovelace","password":"correct horse battery"}' || true)
+# Healthy is not yet reachable through the gateway, which finds user-service through Eureka (registry fetched every
+# 30 s, its response cache 30 s): until the gateway has an instance, or while it holds only the one a restart replaced,
+# it answers 503 — and nothing is created, so the sign-up is sent again, for up to two minutes. Any other answer ends it.
+signup_started=$SECONDS
+while true; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/api/users" -H "$JSON" \
+    -d '{"email":"'"$EMAIL"'","name":"Ada Lovelace","password":"correct horse battery"}' || true)
+  [[ $status == 503 ]] && (( SECONDS - signup_started < 120 )) || break
+  sleep 5
+done
 [[ $status == 202 ]] || fail "sign-up answered $status"
-say "signed up $EMAIL through the gateway (202)"
+say "signed up $EMAIL through the gateway (202, $(( SECONDS - signup_started )) s after the stack was healthy)"
 verification=$(mail "$EMAIL" "address") || fail "no verification mail for $EMAIL in the catcher"
 code=$(grep -v http <<< "$verification" | grep -oE '\b[0-9]{6}\b' | head -1 || true)
 [[ -n $code ]] || fail "no code in the verification mail"
