@@ -4,7 +4,9 @@
 #   benchmarks/run.sh user-service   get-by-id and sign-up throughput and latency (needs wrk: apt-get install wrk)
 #   benchmarks/run.sh consumers      audit and notification consumer throughput and publish-to-row lag
 #   benchmarks/run.sh auth-service   client_credentials tokens/s and access-token validations/s
-#   benchmarks/run.sh gateway        the same request direct, through nginx and through the gateway (wrk, nginx)
+#   benchmarks/run.sh gateway        the same request direct, through nginx and through the gateway (wrk, nginx);
+#                                    BENCH_OPTS=-Dbench.warm-up=true: a fresh gateway's first 20 s under full load,
+#                                    with and without the JDK's AOT cache (gateway-warm-up.md)
 #   benchmarks/run.sh devstack       the local platform's start-up time and each process's memory (devstack.sh)
 # Uses this machine's PostgreSQL and Redis when they answer (else embedded ones) and Kafka as a local process.
 set -euo pipefail

@@ -27,8 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -65,6 +67,15 @@ public final class GatewayBenchmark {
      */
     private static final boolean QUICK = Boolean.getBoolean("bench.quick");
 
+    /**
+     * {@code -Dbench.warm-up=true}: only how fast a fresh gateway serves under full load, as shipped and with the JDK's
+     * AOT cache trained two ways (see {@link #warmUp}); recorded in {@code gateway-warm-up.md}.
+     */
+    private static final boolean WARM_UP_ONLY = Boolean.getBoolean("bench.warm-up");
+
+    /** How long the training run of the cache trained under load serves the full load before it stops. */
+    private static final Duration TRAINING_LOAD = Duration.ofSeconds(80);
+
     private static final Map<String, Object> GATEWAY_OVERRIDES = overrides(System.getProperty("bench.gateway", ""));
     private static final List<String> GATEWAY_JVM_OPTIONS = jvmOptions(System.getProperty("bench.gateway", ""));
 
@@ -75,6 +86,8 @@ public final class GatewayBenchmark {
     private final Map<String, Long> processAt = new HashMap<>();
     /** Microseconds of CPU per request of the process at each base URL, in its latest measurement. */
     private final Map<String, Long> cpuPerRequest = new HashMap<>();
+    /** Gateways started by {@link #warmUp}, each logging to a folder of its own. */
+    private int runsStarted;
 
     private GatewayBenchmark(Path work) {
         this.work = work;
@@ -114,6 +127,10 @@ public final class GatewayBenchmark {
         running.add(users);
         processAt.put(direct, users.pid());
 
+        if (WARM_UP_ONLY) {
+            warmUp(direct, tokens, redis, results);
+            return;
+        }
         String gateway = startGateway("gateway", direct, tokens, Map.of("spring.data.redis.url", redis.url()));
         String plain = startPlainGateway(direct);
         if (QUICK) {
@@ -331,17 +348,192 @@ public final class GatewayBenchmark {
                         .orElseThrow(() -> new IllegalStateException("No CPU time for the process at " + baseUrl));
     }
 
-    /** Loads a JVM in front of user-service until its throughput stops rising (JIT compilation done). */
-    private static void warmUntilSteady(String baseUrl, Path script) throws Exception {
+    /**
+     * Loads a JVM in front of user-service until its throughput stops rising (JIT compilation done): the requests/s of
+     * each 20 s round, the last one the steady state (or the twelfth).
+     */
+    private static List<Double> warmUntilSteady(String baseUrl, Path script) throws Exception {
+        List<Double> rounds = new ArrayList<>();
         double previous = 0;
         for (int round = 1; round <= MAX_WARM_UP_ROUNDS; round++) {
             double rate = Wrk.run(baseUrl, script, CONNECTIONS, WARM_UP_ROUND).perSecond();
             System.out.printf("warm-up %s round %d: %.0f/s%n", baseUrl, round, rate);
+            rounds.add(rate);
             if (round >= 3 && Math.abs(rate - previous) <= 0.05 * previous) {
-                return;
+                break;
             }
             previous = rate;
         }
+        return rounds;
+    }
+
+    /**
+     * Issue 21's "a fresh instance useful at once": a gateway started and put under the full load at once (wrk, 32
+     * connections), in 20 s rounds until steady — its first round against its steady one — four ways, one at a time
+     * on the otherwise idle machine: the fat jar as {@code java -jar} runs it; the extracted jar without a cache; the
+     * extracted jar with an AOT cache trained as {@code deploy/Dockerfile} trains it (a start that exits once the
+     * context is refreshed: classes loaded and linked, no request served); and with a cache trained under this same
+     * load for {@link #TRAINING_LOAD} (JEP 515's method profiles from serving requests, which C2 can use at once);
+     * and, for comparison, the fat jar with C1 alone.
+     */
+    private void warmUp(String direct, TokenIssuer tokens, RedisServer redis, Path results) throws Exception {
+        List<String[]> readers = signUp(direct, tokens, 200);
+        Path script = Wrk.getByIdScript(work, "readers.lua", readers, false);
+        Path fatJar = ServiceProcess.jar(ROOT, "gateway-service");
+        Path extracted = extract(fatJar, work.resolve("gateway-extracted"));
+        Map<String, Object> redisUrl = Map.of("spring.data.redis.url", redis.url());
+
+        Path startOnly = work.resolve("start-only.aot");
+        ServiceProcess training = launchGateway(
+                "training-start-only",
+                extracted,
+                ServiceProcess.freePort(),
+                direct,
+                tokens,
+                Map.of("spring.data.redis.url", redis.url(), "spring.context.exit", "onRefresh"),
+                List.of("-XX:AOTCacheOutput=" + startOnly));
+        // It exits by itself once refreshed, writing the cache on the way out.
+        int exit = training.onExit().get(3, TimeUnit.MINUTES);
+        if (exit != 0) {
+            throw new IllegalStateException(
+                    "The start-only training exited with " + exit + ": " + training.logTail(20));
+        }
+        Path underLoad = work.resolve("under-load.aot");
+        int trainingPort = ServiceProcess.freePort();
+        training = launchGateway(
+                "training-under-load",
+                extracted,
+                trainingPort,
+                direct,
+                tokens,
+                redisUrl,
+                List.of("-XX:AOTCacheOutput=" + underLoad));
+        training.awaitReady(trainingPort, Duration.ofMinutes(2));
+        Wrk.run("http://127.0.0.1:" + trainingPort, script, CONNECTIONS, TRAINING_LOAD);
+        training.close(Duration.ofMinutes(3));
+        for (Path cache : List.of(startOnly, underLoad)) {
+            if (!Files.isRegularFile(cache)) {
+                throw new IllegalStateException("The training run wrote no AOT cache " + cache);
+            }
+        }
+
+        List<WarmUp> runs = List.of(
+                warmUp("fat jar (`java -jar`), no cache", fatJar, List.of(), direct, tokens, redisUrl, script),
+                warmUp("extracted jar, no cache", extracted, List.of(), direct, tokens, redisUrl, script),
+                warmUp(
+                        "extracted jar, cache trained by a start (as the Dockerfile does)",
+                        extracted,
+                        List.of("-XX:AOTCache=" + startOnly),
+                        direct,
+                        tokens,
+                        redisUrl,
+                        script),
+                warmUp(
+                        "extracted jar, cache trained under %d s of this load".formatted(TRAINING_LOAD.toSeconds()),
+                        extracted,
+                        List.of("-XX:AOTCache=" + underLoad),
+                        direct,
+                        tokens,
+                        redisUrl,
+                        script),
+                // C1 only: compiles in a fraction of C2's time, to a slower steady state.
+                warmUp(
+                        "fat jar, C1 only (`-XX:TieredStopAtLevel=1`), no cache",
+                        fatJar,
+                        List.of("-XX:TieredStopAtLevel=1"),
+                        direct,
+                        tokens,
+                        redisUrl,
+                        script));
+        double shippedSteady = runs.getFirst().steady();
+        String report = """
+                # Gateway warm-up
+
+                Recorded %s on %d cores, %s, by `BENCH_OPTS=-Dbench.warm-up=true benchmarks/run.sh gateway`: a gateway
+                (`-Xmx512m`) in front of user-service, both on this machine with PostgreSQL, Redis, Kafka and wrk. Each
+                gateway is started alone, and wrk's full load (2 threads, %d connections, `GET /api/users/{id}` with the
+                user's token, 200 users) begins the moment it is ready, in %d s rounds until one is within 5 %% of the
+                one before (at most %d). Issue 21's target: the first round at least 0.5× the steady one.
+
+                | gateway | ready in s | first 20 s /s | rounds /s | steady /s | first / own steady | first / fat jar's steady |
+                |---|---:|---:|---|---:|---:|---:|
+                %s""".formatted(
+                        LocalDate.now(),
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                        CONNECTIONS,
+                        WARM_UP_ROUND.toSeconds(),
+                        MAX_WARM_UP_ROUNDS,
+                        runs.stream().map(run -> run.row(shippedSteady)).collect(Collectors.joining()));
+        Files.createDirectories(results);
+        Path file = results.resolve("gateway-warm-up.md");
+        Files.writeString(file, report);
+        System.out.println(report);
+        System.out.println("Recorded in " + file);
+    }
+
+    /** One warm-up measurement: how long the gateway took to be ready, and each round's requests/s from then on. */
+    private record WarmUp(String name, double readySeconds, List<Double> rounds) {
+
+        double steady() {
+            return rounds.getLast();
+        }
+
+        String row(double shippedSteady) {
+            return "| %s | %.1f | %.0f | %s | %.0f | %.2f | %.2f |%n"
+                    .formatted(
+                            name,
+                            readySeconds,
+                            rounds.getFirst(),
+                            rounds.stream().map(rate -> "%.0f".formatted(rate)).collect(Collectors.joining(", ")),
+                            steady(),
+                            rounds.getFirst() / steady(),
+                            rounds.getFirst() / shippedSteady);
+        }
+    }
+
+    /** Starts a gateway from {@code jar}, loads it from the moment it is ready until steady, and stops it. */
+    private WarmUp warmUp(
+            String name,
+            Path jar,
+            List<String> jvmOptions,
+            String userService,
+            TokenIssuer tokens,
+            Map<String, Object> extra,
+            Path script)
+            throws Exception {
+        int port = ServiceProcess.freePort();
+        long started = System.nanoTime();
+        ServiceProcess gateway =
+                launchGateway("warm-up-" + (runsStarted++), jar, port, userService, tokens, extra, jvmOptions);
+        try {
+            gateway.awaitReady(port, Duration.ofMinutes(2));
+            double readySeconds = (System.nanoTime() - started) / 1e9;
+            return new WarmUp(name, readySeconds, warmUntilSteady("http://127.0.0.1:" + port, script));
+        } finally {
+            gateway.close();
+        }
+    }
+
+    /** Spring Boot's extracted layout of {@code fatJar} ({@code -Djarmode=tools extract}): the jar to run in it. */
+    private static Path extract(Path fatJar, Path folder) throws IOException, InterruptedException {
+        Process extract = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-Djarmode=tools",
+                        "-jar",
+                        fatJar.toString(),
+                        "extract",
+                        "--destination",
+                        folder.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(Files.createDirectories(folder.getParent())
+                        .resolve("extract.log")
+                        .toFile())
+                .start();
+        if (extract.waitFor() != 0) {
+            throw new IllegalStateException("Could not extract " + fatJar);
+        }
+        return folder.resolve(fatJar.getFileName());
     }
 
     /** Saturation through {@code baseUrl}, and the CPU each request cost the process answering there. */
@@ -365,6 +557,28 @@ public final class GatewayBenchmark {
             String name, String userService, TokenIssuer tokens, Map<String, Object> extra, List<String> jvmOptions)
             throws Exception {
         int port = ServiceProcess.freePort();
+        ServiceProcess process = launchGateway(
+                name, ServiceProcess.jar(ROOT, "gateway-service"), port, userService, tokens, extra, jvmOptions);
+        running.add(process);
+        process.awaitReady(port, Duration.ofMinutes(2));
+        String base = "http://127.0.0.1:" + port;
+        processAt.put(base, process.pid());
+        return base;
+    }
+
+    /**
+     * A gateway from {@code jar} on {@code port}, routing to {@code userService}, its limits far above the offered
+     * load; the caller waits for it and stops it.
+     */
+    private ServiceProcess launchGateway(
+            String name,
+            Path jar,
+            int port,
+            String userService,
+            TokenIssuer tokens,
+            Map<String, Object> extra,
+            List<String> jvmOptions)
+            throws IOException {
         Map<String, Object> properties = new HashMap<>(Map.of(
                 "server.port",
                 port,
@@ -396,12 +610,7 @@ public final class GatewayBenchmark {
         List<String> options = new ArrayList<>(Benchmarks.jvmOptions("-Xmx512m"));
         options.addAll(GATEWAY_JVM_OPTIONS);
         options.addAll(jvmOptions);
-        ServiceProcess process = ServiceProcess.start(ROOT, "gateway-service", options, properties, work.resolve(name));
-        running.add(process);
-        process.awaitReady(port, Duration.ofMinutes(2));
-        String base = "http://127.0.0.1:" + port;
-        processAt.put(base, process.pid());
-        return base;
+        return ServiceProcess.startJar("gateway-service", jar, options, properties, work.resolve(name));
     }
 
     /** benchmarks/plain-gateway: the framework alone, routing every path to user-service. */
