@@ -8,9 +8,7 @@ import dev.meridian.testkit.StarterRules;
 import java.util.Set;
 
 /** The starter depends on no service, and all but its API is package-private ({@link StarterRules}). */
-@AnalyzeClasses(
-        packagesOf = RedisFailFastAutoConfiguration.class,
-        importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packagesOf = RedisFailFastAutoConfiguration.class, importOptions = ImportOption.DoNotIncludeTests.class)
 class StarterRulesTest {
 
     @ArchTest
