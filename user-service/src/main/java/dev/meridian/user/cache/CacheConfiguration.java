@@ -61,7 +61,8 @@ class CacheConfiguration {
                 .enableStatistics()
                 .build()
                 .getCache(UserAccounts.CACHE);
-        return new TwoLevelCache(local, shared, redisTemplate, EVICTIONS_CHANNEL, meters);
+        return new TwoLevelCache(
+                local, shared, redisTemplate, EVICTIONS_CHANNEL, settings.evictionsChannelSilence(), meters);
     }
 
     @Bean
@@ -76,16 +77,23 @@ class CacheConfiguration {
     RedisMessageListenerContainer cacheEvictionListener(RedisConnectionFactory redis, TwoLevelCache usersCache) {
         var container = new RedisMessageListenerContainer();
         container.setConnectionFactory(redis);
+        // Subscribe again within a second of Redis's return (5 s by default): the local level waits for it.
+        container.setRecoveryInterval(1_000);
         container.addMessageListener(
                 (message, pattern) -> usersCache.evictedElsewhere(new String(message.getBody())),
                 new ChannelTopic(EVICTIONS_CHANNEL));
         return container;
     }
 
-    /** Local entries live briefly as a safety net should an eviction message be lost; Redis holds them longer. */
+    /**
+     * Local entries live briefly as a safety net should an eviction message be lost; Redis holds them longer. The
+     * local level is used only while this instance heard its own once-a-second heartbeat on the evictions channel
+     * within {@code evictionsChannelSilence}.
+     */
     @ConfigurationProperties("meridian.cache.users")
     record CacheSettings(
             @DefaultValue("10000") long localMaximumSize,
             @DefaultValue("5m") Duration localTimeToLive,
-            @DefaultValue("1h") Duration sharedTimeToLive) {}
+            @DefaultValue("1h") Duration sharedTimeToLive,
+            @DefaultValue("3s") Duration evictionsChannelSilence) {}
 }

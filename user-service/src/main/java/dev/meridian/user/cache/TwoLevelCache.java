@@ -2,7 +2,9 @@ package dev.meridian.user.cache;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -22,10 +24,19 @@ import org.springframework.scheduling.annotation.Scheduled;
  * in Redis (and told to the other instances) as soon as Redis answers again — before this instance reads the shared
  * level again, and at the latest within a second — so a change made during the outage does not come back from the
  * shared level afterwards. The fault run saw every read of an uncached account fail while Redis was down.
+ *
+ * <p>The local level is used only while this instance is known to hear the other instances' evictions: it publishes
+ * a heartbeat of its own on the evictions channel every second, and trusts its local copies only while it heard its
+ * last heartbeat back within {@code channelSilence}. While Redis is down (or this instance's subscription is) no
+ * eviction can reach it, so a local copy could be another instance's old version for as long as the outage lasts —
+ * the fault run saw updates answered {@code 412} for a version the client had just read; reads then go to the
+ * database instead. When the heartbeats are heard again the local level starts empty: evictions published in the
+ * silence were lost (pub/sub keeps nothing).
  */
 class TwoLevelCache extends AbstractValueAdaptingCache {
 
     private static final Logger log = LoggerFactory.getLogger(TwoLevelCache.class);
+    private static final String HEARTBEAT_PREFIX = "heartbeat:";
 
     private final Cache local;
     private final Cache shared;
@@ -37,14 +48,27 @@ class TwoLevelCache extends AbstractValueAdaptingCache {
     private final Counter unreachable;
     /** Evictions Redis did not take, to be made there when it answers again. */
     private final Set<String> unevicted = ConcurrentHashMap.newKeySet();
+    /** A message no key can be (keys are account ids), naming this instance. */
+    private final String heartbeat = HEARTBEAT_PREFIX + UUID.randomUUID();
+
+    private final long channelSilenceMillis;
+    /** When this instance last heard its own heartbeat on the channel (epoch ms); never, at first. */
+    private volatile long heartbeatHeardAt;
     /**
      * After Redis failed a call, requests leave it alone until then (epoch ms): each call to an unreachable Redis
      * costs its command timeout, which every read would otherwise pay; the scheduled retry finds it back.
      */
     private volatile long sharedSkippedUntil;
 
-    TwoLevelCache(Cache local, Cache shared, StringRedisTemplate redis, String channel, MeterRegistry meters) {
+    TwoLevelCache(
+            Cache local,
+            Cache shared,
+            StringRedisTemplate redis,
+            String channel,
+            Duration channelSilence,
+            MeterRegistry meters) {
         super(false);
+        this.channelSilenceMillis = channelSilence.toMillis();
         this.local = local;
         this.shared = shared;
         this.redis = redis;
@@ -76,7 +100,8 @@ class TwoLevelCache extends AbstractValueAdaptingCache {
 
     @Override
     protected Object lookup(Object key) {
-        Cache.ValueWrapper value = local.get(key);
+        boolean localTrusted = hearsEvictions();
+        Cache.ValueWrapper value = localTrusted ? local.get(key) : null;
         if (value != null) {
             localHits.increment();
             return toStoreValue(value.get());
@@ -84,7 +109,9 @@ class TwoLevelCache extends AbstractValueAdaptingCache {
         value = sharedGet(key);
         if (value != null) {
             sharedHits.increment();
-            local.put(key, value.get());
+            if (localTrusted) {
+                local.put(key, value.get());
+            }
             return toStoreValue(value.get());
         }
         misses.increment();
@@ -132,7 +159,9 @@ class TwoLevelCache extends AbstractValueAdaptingCache {
 
     @Override
     public void put(Object key, Object value) {
-        local.put(key, value);
+        if (hearsEvictions()) {
+            local.put(key, value);
+        }
         if (skippingShared() || unevicted.contains(String.valueOf(key))) {
             return; // an unevicted key: the shared level still holds the old value, which is cleared first
         }
@@ -167,11 +196,17 @@ class TwoLevelCache extends AbstractValueAdaptingCache {
         }
     }
 
-    /** For the scheduled retry, which has no caller to throw to. */
+    /** Whether this instance's own heartbeat came back over the channel lately: only then are local copies used. */
+    boolean hearsEvictions() {
+        return System.currentTimeMillis() - heartbeatHeardAt <= channelSilenceMillis;
+    }
+
+    /** Once a second: the evictions Redis still owes, then this instance's heartbeat. No caller to throw to. */
     @Scheduled(fixedDelay = 1_000)
     void retryEvictionsQuietly() {
         try {
             retryEvictions();
+            redis.convertAndSend(channel, heartbeat);
         } catch (RuntimeException stillUnreachable) {
             sharedFailed();
         }
@@ -184,9 +219,21 @@ class TwoLevelCache extends AbstractValueAdaptingCache {
         redis.convertAndSend(channel, "*");
     }
 
-    /** Another instance changed {@code key}: forget the local copy (it reads the shared level next time). */
+    /**
+     * A message on the channel: another instance changed {@code key}, so the local copy goes (the shared level is read
+     * next time); or a heartbeat — this instance's own proves the channel, and after a silence the local level
+     * starts again empty.
+     */
     void evictedElsewhere(String key) {
-        if ("*".equals(key)) {
+        if (key.startsWith(HEARTBEAT_PREFIX)) {
+            if (key.equals(heartbeat)) {
+                if (!hearsEvictions()) {
+                    local.clear();
+                    log.info("The cache's evictions channel is heard again; its local level starts empty");
+                }
+                heartbeatHeardAt = System.currentTimeMillis();
+            }
+        } else if ("*".equals(key)) {
             local.clear();
         } else {
             local.evict(key);
