@@ -22,6 +22,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -41,6 +42,7 @@ class PasswordResets {
     private final LoginThrottle throttle;
     private final ApplicationEventPublisher events;
     private final ResetSettings settings;
+    private final TransactionOperations transactions;
     private final Clock clock;
 
     PasswordResets(
@@ -51,6 +53,7 @@ class PasswordResets {
             LoginThrottle throttle,
             ApplicationEventPublisher events,
             ResetSettings settings,
+            TransactionOperations transactions,
             Clock clock) {
         this.requests = requests;
         this.users = users;
@@ -59,6 +62,7 @@ class PasswordResets {
         this.throttle = throttle;
         this.events = events;
         this.settings = settings;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -89,19 +93,31 @@ class PasswordResets {
                 UUID.randomUUID(), user.id(), null, clock.instant(), user.email(), user.name(), requestId));
     }
 
-    @Transactional
+    /**
+     * The link and the new password are checked, and the password hashed, before the transaction begins (a hash holds
+     * no pooled connection, see {@code UserAccounts.register}); inside it the link is used — once, atomically — and
+     * its account checked again. A weak password or a dead link uses nothing.
+     */
     void reset(String token, String newPassword) {
-        Request link = requests.peek(Purpose.RESET_PASSWORD, token).orElseThrow(InvalidLink::new);
-        User user = users.findById(link.userId())
-                .filter(User::isActive)
-                .filter(u -> u.email().equals(link.email()))
-                .orElseThrow(InvalidLink::new);
-        UserAccounts.checkPassword(newPassword, new EmailAddress(user.email()));
-        requests.use(Purpose.RESET_PASSWORD, token).orElseThrow(InvalidLink::new);
-        // The other reset links mailed before are dead too: the one that worked was the owner's.
-        requests.end(user.id(), Purpose.RESET_PASSWORD);
-        user.resetPassword(passwords.encode(newPassword), clock.instant());
-        accounts.save(user);
+        User holder = holder(requests.peek(Purpose.RESET_PASSWORD, token));
+        UserAccounts.checkPassword(newPassword, new EmailAddress(holder.email()));
+        String passwordHash = passwords.encode(newPassword);
+        User user = transactions.execute(transaction -> {
+            User current = holder(requests.use(Purpose.RESET_PASSWORD, token));
+            // The other reset links mailed before are dead too: the one that worked was the owner's.
+            requests.end(current.id(), Purpose.RESET_PASSWORD);
+            current.resetPassword(passwordHash, clock.instant());
+            return accounts.save(current);
+        });
         throttle.forget(user.email());
+    }
+
+    /** The active account a live link was mailed to, at the address it was mailed to; else {@link InvalidLink}. */
+    private User holder(Optional<Request> link) {
+        Request request = link.orElseThrow(InvalidLink::new);
+        return users.findById(request.userId())
+                .filter(User::isActive)
+                .filter(account -> account.email().equals(request.email()))
+                .orElseThrow(InvalidLink::new);
     }
 }
