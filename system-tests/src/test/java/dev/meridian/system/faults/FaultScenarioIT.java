@@ -300,7 +300,7 @@ class FaultScenarioIT {
                                     .filter(Request::failed)
                                     .toList();
                             long not503 = failed.stream()
-                                    .filter(r -> r.status() != 503)
+                                    .filter(r -> !r.toldToRetry())
                                     .count();
                             long late = failed.stream()
                                     .filter(r -> r.at() > window.recovered() + 10_000)

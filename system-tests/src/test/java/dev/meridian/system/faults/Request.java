@@ -41,6 +41,14 @@ record Request(long at, Op op, int gateway, int status, long millis, String emai
         return !ok;
     }
 
+    /**
+     * Refused with "try again shortly": a 503 problem, or — the token endpoint's form of it, RFC 6749 JSON — a
+     * refresh answered {@code temporarily_unavailable} because the user's standing could not be checked.
+     */
+    boolean toldToRetry() {
+        return status == 503 || (op == Op.REFRESH && status == 400 && detail.contains("temporarily_unavailable"));
+    }
+
     String csv() {
         return at + "," + op + "," + gateway + "," + status + "," + millis + "," + email + "," + ok + ","
                 + detail.replaceAll("[,\\r\\n]", " ");
