@@ -11,10 +11,10 @@ EMAIL=ada-$RANDOM$RANDOM@example.com
 curl -s -w ' (%{http_code})\n' localhost:8080/api/users -H "$JSON" \
   -d '{"email":"'$EMAIL'","name":"Ada Lovelace","password":"correct horse battery"}'
 
-# 2. The verification mail, caught by the mailbox (waits up to 10 s for it): a link to a page, and the same as a
+# 2. The verification mail, caught by the mailbox (waits up to 30 s for it): a link to a page, and the same as a
 #    code to type. The code, sent back with the address, verifies it.
 curl -s "localhost:8025/?to=$EMAIL&subject=email%20address"
-CODE=$(curl -s "localhost:8025/?to=$EMAIL&subject=email%20address" | grep -v http | grep -oE '\b[0-9]{6}\b' | head -1)
+CODE=$(curl -s "localhost:8025/?to=$EMAIL&subject=email%20address" | sed -n 's/.*confirmation page: \([0-9]\{6\}\).*/\1/p' | head -1)
 curl -s -o /dev/null -w 'address verified: %{http_code}\n' localhost:8080/api/users/email-verification -H "$JSON" \
   -d '{"email":"'$EMAIL'","code":"'$CODE'"}'
 

@@ -457,14 +457,14 @@ public final class Devstack {
     }
 
     /**
-     * Every message caught, or those to {@code to} with {@code subject} in their subject, waiting up to 10 s for the
-     * first (mail is sent after commit).
+     * Every message caught, or those to {@code to} with {@code subject} in their subject, waiting up to 30 s for the
+     * first (mail is sent after commit, through the outbox, Kafka and notification-service: seconds on a busy machine).
      */
     private static List<MimeMessage> caught(String to, String subject) {
         if (to == null) {
             return SmtpServer.shared().awaitMessages(0, Duration.ZERO);
         }
-        Instant deadline = Instant.now().plusSeconds(10);
+        Instant deadline = Instant.now().plusSeconds(30);
         List<MimeMessage> messages = matching(to, subject);
         while (messages.isEmpty() && Instant.now().isBefore(deadline)) {
             try {
