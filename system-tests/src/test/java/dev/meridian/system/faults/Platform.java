@@ -30,6 +30,12 @@ final class Platform implements AutoCloseable {
     static final List<String> GATEWAYS = List.of("gateway-a", "gateway-b");
     static final List<String> USER_SERVICES = List.of("user-service-a", "user-service-b");
 
+    /** The services' JVM options: testkit's small JVMs unless {@code faults.jvm} names others (space-separated). */
+    private static final List<String> JVM_OPTIONS =
+            System.getProperty("faults.jvm", "").isBlank()
+                    ? ServiceProcess.SMALL_JVM
+                    : List.of(System.getProperty("faults.jvm").strip().split("\\s+"));
+
     private static final String REGISTRY_USER = "faults";
     private static final String REGISTRY_PASSWORD = secret();
     private static final String NOTIFICATION_CLIENT_SECRET = secret();
@@ -150,7 +156,7 @@ final class Platform implements AutoCloseable {
         var process = ServiceProcess.startJar(
                 restart == 1 ? name : name + "-" + restart,
                 ServiceProcess.jar(root, module),
-                ServiceProcess.SMALL_JVM,
+                JVM_OPTIONS,
                 properties,
                 logs);
         services.put(name, new Service(module, port, properties, process));
@@ -172,6 +178,15 @@ final class Platform implements AutoCloseable {
         var properties = new LinkedHashMap<>(old.properties());
         properties.remove("server.port");
         start(name, old.module(), old.port(), properties);
+    }
+
+    /** Cuts one service off from its callers on loopback while it keeps running and stays registered. */
+    void partition(String name) throws IOException, InterruptedException {
+        LoopbackPartition.cut(services.get(name).port());
+    }
+
+    void healPartitions() throws IOException, InterruptedException {
+        LoopbackPartition.healAll();
     }
 
     String gatewayUrl(String name) {
@@ -241,6 +256,11 @@ final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            healPartitions();
+        } catch (IOException | InterruptedException e) {
+            System.err.println("Could not remove the partition's iptables rules: " + e);
+        }
         for (Service service : new ArrayList<>(services.values()).reversed()) {
             try {
                 service.process().close(Duration.ofSeconds(10));
