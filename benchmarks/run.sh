@@ -15,7 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
   devstack) exec benchmarks/devstack.sh ;;
-  faults) main=faults ;;
+  faults) main=faults ;
+    [ "$(id -u)" = 0 ] && command -v iptables >/dev/null \
+      || { echo "faults needs root and iptables (its partition fault): apt-get install -y iptables" >&2; exit 1; } ;;
   user-service) main=UserServiceBenchmark; modules=user-service ;
     command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; } ;;
   consumers) main=ConsumerBenchmark; modules=audit-service,notification-service ;;

@@ -27,7 +27,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * The run as an operator would rather look at it than read it: throughput, p99 latency, failed requests and event lag
  * (an event's time at user-service to its row in the audit log) over the seconds of the load, one panel each on one
- * time axis, with every fault's window — injected until the healed part was back — shaded and named.
+ * time axis, with every fault's window — injected until the healed part was back — shaded and named. (A partition's
+ * band ends when its rule is removed; the balancers take the instance back within two probe rounds, about 4 s.)
  */
 final class FaultChart {
 
@@ -37,10 +38,10 @@ final class FaultChart {
     private static final int BUCKET_SECONDS = 5;
     private static final Color FAULT = new Color(230, 80, 60, 45);
     private static final Color WARMING = new Color(120, 120, 120, 35);
-    private static final Color BLUE = new Color(40, 90, 180);
-    private static final Color PURPLE = new Color(120, 60, 160);
-    private static final Color RED = new Color(200, 40, 40);
-    private static final Color GREEN = new Color(30, 140, 60);
+    private static final Color THROUGHPUT = new Color(40, 90, 180);
+    private static final Color LATENCY = new Color(120, 60, 160);
+    private static final Color FAILURES = new Color(200, 40, 40);
+    private static final Color EVENT_LAG = new Color(30, 140, 60);
 
     private FaultChart() {}
 
@@ -48,10 +49,10 @@ final class FaultChart {
             throws IOException {
         var combined = new CombinedDomainXYPlot(new NumberAxis("seconds since the load began"));
         combined.setGap(8);
-        combined.add(panel("requests/s", perSecond(requests, Request::ok, start, "answered as expected"), BLUE), 3);
-        combined.add(panel("p99 ms", p99(requests, start), PURPLE), 3);
-        combined.add(panel("failed/s", perSecond(requests, Request::failed, start, "failed"), RED), 2);
-        combined.add(panel("event lag p99 ms", lagP99(lags, start), GREEN), 2);
+        combined.add(panel("requests/s", perSecond(requests, Request::ok, start, "answered as expected"), THROUGHPUT), 3);
+        combined.add(panel("p99 ms", p99(requests, start), LATENCY), 3);
+        combined.add(panel("failed/s", perSecond(requests, Request::failed, start, "failed"), FAILURES), 2);
+        combined.add(panel("event lag p99 ms", lagP99(lags, start), EVENT_LAG), 2);
         boolean top = true;
         for (Object plot : combined.getSubplots()) {
             shade((XYPlot) plot, phases, start, top);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A network partition on loopback: iptables drops every packet to and from one port, so the service listening there
@@ -13,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * registered and alive: the callers have to find out by themselves, the partition a load balancer must survive.
  *
  * <p>Every rule carries one comment, so that rules a crashed run left behind on this machine are removed before the
- * next cut ({@link #healAll()}). Needs root and iptables (.ci/run installs it).
+ * next cut ({@link #healAll()}). Needs root and iptables (.ci/run installs it beside podman).
  */
 final class LoopbackPartition {
 
@@ -48,8 +47,8 @@ final class LoopbackPartition {
         for (String rule : iptables("-S", "OUTPUT").lines().toList()) {
             if (rule.startsWith("-A ") && rule.contains(COMMENT)) {
                 var delete = new ArrayList<>(List.of("-D"));
-                // iptables -S prints each rule as the arguments that add it; the comment is quoted.
-                delete.addAll(List.of(rule.substring(3).replace("\"", "").split(" ")));
+                // iptables -S prints each rule as the arguments that add it (COMMENT has no space, so is not quoted).
+                delete.addAll(List.of(rule.substring(3).split(" ")));
                 iptables(delete.toArray(String[]::new));
             }
         }
@@ -59,8 +58,9 @@ final class LoopbackPartition {
         var command = new ArrayList<>(List.of("iptables", "-w", "5"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // Read to the end (iptables exits within its -w 5 wait for the xtables lock), then its status.
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        if (process.waitFor() != 0) {
             throw new IOException(String.join(" ", command) + " failed: " + output.strip());
         }
         return output;

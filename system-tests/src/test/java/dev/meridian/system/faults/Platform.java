@@ -50,6 +50,8 @@ final class Platform implements AutoCloseable {
     private final MailCatcher mail;
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final Map<String, Integer> restarts = new LinkedHashMap<>();
+    /** Whether iptables rules may be left to remove (a run without the partition needs neither root nor iptables). */
+    private boolean partitioned;
 
     /** A service as started: its module, port and properties, so it can be started again the same way. */
     private record Service(String module, int port, Map<String, Object> properties, ServiceProcess process) {}
@@ -182,6 +184,7 @@ final class Platform implements AutoCloseable {
 
     /** Cuts one service off from its callers on loopback while it keeps running and stays registered. */
     void partition(String name) throws IOException, InterruptedException {
+        partitioned = true;
         LoopbackPartition.cut(services.get(name).port());
     }
 
@@ -256,10 +259,14 @@ final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            healPartitions();
-        } catch (IOException | InterruptedException e) {
-            System.err.println("Could not remove the partition's iptables rules: " + e);
+        if (partitioned) {
+            try {
+                healPartitions();
+            } catch (IOException e) {
+                System.err.println("Could not remove the partition's iptables rules: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (Service service : new ArrayList<>(services.values()).reversed()) {
             try {
