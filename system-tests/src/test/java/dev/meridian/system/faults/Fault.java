@@ -24,7 +24,7 @@ record Fault(String name, String promise, Step inject, Step heal, Duration hold,
     /** No request of the phase may fail. */
     static Rule noneFail() {
         return (window, requests) -> {
-            long failed = window.of(requests).stream().filter(Request::failed).count();
+            long failed = window.failed(requests).size();
             return failed == 0 ? Optional.empty() : Optional.of(failed + " requests failed");
         };
     }

@@ -49,7 +49,8 @@ final class FaultChart {
             throws IOException {
         var combined = new CombinedDomainXYPlot(new NumberAxis("seconds since the load began"));
         combined.setGap(8);
-        combined.add(panel("requests/s", perSecond(requests, Request::ok, start, "answered as expected"), THROUGHPUT), 3);
+        combined.add(
+                panel("requests/s", perSecond(requests, Request::ok, start, "answered as expected"), THROUGHPUT), 3);
         combined.add(panel("p99 ms", p99(requests, start), LATENCY), 3);
         combined.add(panel("failed/s", perSecond(requests, Request::failed, start, "failed"), FAILURES), 2);
         combined.add(panel("event lag p99 ms", lagP99(lags, start), EVENT_LAG), 2);

@@ -241,9 +241,7 @@ class FaultScenarioIT {
                         },
                         HOLD,
                         (window, requests) -> {
-                            List<Request> failed = window.of(requests).stream()
-                                    .filter(Request::failed)
-                                    .toList();
+                            List<Request> failed = window.failed(requests);
                             long survivor = failed.stream()
                                     .filter(r -> r.gateway() == 0)
                                     .count();
@@ -284,9 +282,7 @@ class FaultScenarioIT {
                         () -> platform.healPartitions(),
                         HOLD,
                         (window, requests) -> {
-                            List<Request> failed = window.of(requests).stream()
-                                    .filter(Request::failed)
-                                    .toList();
+                            List<Request> failed = window.failed(requests);
                             // Both balancers probe /readyz every 2 s: the instance is out of their lists within
                             // about 4 s; a request already on it waits out the route's 5 s response time-out.
                             long late = failed.stream()
@@ -322,9 +318,7 @@ class FaultScenarioIT {
                         HOLD,
                         (window, requests) -> {
                             Set<Op> mayFail = Set.of(Op.SIGN_IN, Op.REFRESH);
-                            List<Request> failed = window.of(requests).stream()
-                                    .filter(Request::failed)
-                                    .toList();
+                            List<Request> failed = window.failed(requests);
                             long others = failed.stream()
                                     .filter(r -> !mayFail.contains(r.op()))
                                     .count();
@@ -351,9 +345,7 @@ class FaultScenarioIT {
                         () -> {},
                         Duration.ZERO,
                         (window, requests) -> {
-                            List<Request> failed = window.of(requests).stream()
-                                    .filter(Request::failed)
-                                    .toList();
+                            List<Request> failed = window.failed(requests);
                             long not503 = failed.stream()
                                     .filter(r -> !r.toldToRetry())
                                     .count();

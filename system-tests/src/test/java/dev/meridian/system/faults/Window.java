@@ -21,6 +21,11 @@ record Window(String name, long injected, long healed, long recovered, long end)
         return requests.stream().filter(r -> contains(r.at() + r.millis())).toList();
     }
 
+    /** The requests of this phase that failed: what every fault's rule judges. */
+    List<Request> failed(List<Request> requests) {
+        return of(requests).stream().filter(Request::failed).toList();
+    }
+
     /** The requests sent while the fault was in force (injected until healed). */
     List<Request> during(List<Request> requests) {
         return requests.stream()
